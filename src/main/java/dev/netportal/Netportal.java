@@ -1,0 +1,114 @@
+package dev.netportal;
+
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
+import dev.netportal.api.ApiContext;
+import dev.netportal.database.EmbeddedDatabaseStarter;
+import dev.netportal.idp.IdpContext;
+import dev.netportal.ui.UiContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/**
+ * Starts Netportal: a non-web core context with the domain services and the database, then, as its children,
+ * the web contexts that {@code netportal.mode} asks for. In development (profile {@code dev}) the embedded
+ * sign-in provider starts first, because the UI reads the provider's metadata when it starts.
+ */
+public final class Netportal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Netportal.class);
+
+    private final ConfigurableApplicationContext core;
+    private final List<ConfigurableApplicationContext> children;
+
+    private Netportal(ConfigurableApplicationContext core, List<ConfigurableApplicationContext> children) {
+        this.core = core;
+        this.children = children;
+    }
+
+    public static void main(String[] args) {
+        try {
+            Netportal portal = start(args);
+            Runtime.getRuntime().addShutdownHook(new Thread(portal::close, "netportal-shutdown"));
+        } catch (RuntimeException e) {
+            log.error("Netportal did not start: {}", e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Starts the contexts; on any failure, closes what already started and rethrows. */
+    public static Netportal start(String... args) {
+        long startedAt = System.nanoTime();
+        ConfigurableApplicationContext core = new SpringApplicationBuilder(CoreContext.class)
+                .web(WebApplicationType.NONE)
+                .listeners(new EmbeddedDatabaseStarter())
+                .registerShutdownHook(false)
+                .run(args);
+        List<ConfigurableApplicationContext> children = new ArrayList<>();
+        Netportal portal = new Netportal(core, children);
+        try {
+            Mode mode = core.getEnvironment().getProperty("netportal.mode", Mode.class, Mode.ALL);
+            boolean development = core.getEnvironment().matchesProfiles("dev");
+            if (mode.startsUi()) {
+                // Vaadin swaps the JVM-wide strategy when its context starts; the sign-in provider's filters
+                // must see the same one, so it is chosen once, here, before any child exists.
+                SecurityContextHolder.setContextHolderStrategy(new VaadinAwareSecurityContextHolderStrategy());
+            }
+            if (development) {
+                children.add(child(core, IdpContext.class, WebApplicationType.SERVLET, "idp", args));
+            }
+            if (mode.startsApi()) {
+                children.add(child(core, ApiContext.class, WebApplicationType.REACTIVE, "api", args));
+            }
+            if (mode.startsUi()) {
+                children.add(child(core, UiContext.class, WebApplicationType.SERVLET, "ui", args));
+            }
+            log.info("Netportal started in {} ms (mode {}{})", (System.nanoTime() - startedAt) / 1_000_000,
+                    mode.name().toLowerCase(), development ? ", development sign-in" : "");
+            return portal;
+        } catch (RuntimeException e) {
+            portal.close();
+            throw e;
+        }
+    }
+
+    private static ConfigurableApplicationContext child(ConfigurableApplicationContext core, Class<?> context,
+            WebApplicationType type, String profile, String[] args) {
+        List<String> profiles = new ArrayList<>(List.of(core.getEnvironment().getActiveProfiles()));
+        profiles.add(profile);
+        return new SpringApplicationBuilder(context)
+                .parent(core)
+                .web(type)
+                .profiles(profiles.toArray(String[]::new))
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .registerShutdownHook(false)
+                .run(args);
+    }
+
+    /** The core context: domain services and the database. */
+    public ConfigurableApplicationContext core() {
+        return core;
+    }
+
+    /** The started web context of the given configuration class, if this mode started it. */
+    public java.util.Optional<ConfigurableApplicationContext> context(Class<?> configuration) {
+        return children.stream().filter(c -> c.getBeanNamesForType(configuration).length > 0).findFirst();
+    }
+
+    /** Closes the web contexts in reverse start order, then the core (which stops an embedded database). */
+    @Override
+    public synchronized void close() {
+        for (int i = children.size() - 1; i >= 0; i--) {
+            children.get(i).close();
+        }
+        children.clear();
+        core.close();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.netportal.api;
+
+import dev.netportal.common.DomainException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.codec.HttpMessageWriter;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.stereotype.Component;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.result.view.ViewResolver;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one place where every API error becomes RFC 9457 problem details: domain refusals, malformed requests,
+ * unknown paths, missing or refused tokens, and unexpected failures (logged, answered without internals).
+ * The {@code type} is a stable URI ending in the rule id or error name.
+ */
+@Component
+@Order(-2) // before Spring Boot's default error handler
+class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
+
+    static final String TYPE_BASE = "https://netportal.dev/errors/";
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    private final ServerResponse.Context responseContext;
+
+    ApiErrors(ServerCodecConfigurer codecs) {
+        List<HttpMessageWriter<?>> writers = codecs.getWriters();
+        this.responseContext = new ServerResponse.Context() {
+            @Override
+            public List<HttpMessageWriter<?>> messageWriters() {
+                return writers;
+            }
+
+            @Override
+            public List<ViewResolver> viewResolvers() {
+                return HandlerStrategies.empty().build().viewResolvers();
+            }
+        };
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(error);
+        }
+        return write(exchange, problem(error, exchange));
+    }
+
+    @Override
+    public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException error) {
+        return write(exchange, problem(error, exchange));
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException error) {
+        return write(exchange, problem(error, exchange));
+    }
+
+    private ProblemDetail problem(Throwable error, ServerWebExchange exchange) {
+        ProblemDetail problem = switch (error) {
+            case DomainException domain -> domain(domain);
+            case WebExchangeBindException invalid -> {
+                ProblemDetail p = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
+                        "The request has invalid fields: " + invalid.getFieldErrors().stream()
+                                .map(f -> f.getField() + " " + f.getDefaultMessage()).toList() + ".");
+                p.setProperty("errors", invalid.getFieldErrors().stream()
+                        .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+                        .toList());
+                yield p;
+            }
+            case ServerWebInputException input -> of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+                    "The request could not be read: " + input.getReason() + ".");
+            case ResponseStatusException status -> ofStatus(status.getStatusCode(), status.getReason());
+            case OAuth2AuthenticationException refused -> of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                    "The bearer token was refused: " + describe(refused) + ".");
+            case AuthenticationException missing -> of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                    "This request needs a bearer token from the Netportal sign-in (see the README).");
+            case AccessDeniedException denied -> of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                    "You are not allowed to do this.");
+            default -> {
+                log.error("Unexpected error on {} {} (request {})", exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath(), exchange.getRequest().getId(), error);
+                yield of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                        "Something went wrong on our side; nothing was changed. Quote request id "
+                                + exchange.getRequest().getId() + " when you report it.");
+            }
+        };
+        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        problem.setProperty("requestId", exchange.getRequest().getId());
+        return problem;
+    }
+
+    private static ProblemDetail domain(DomainException error) {
+        return switch (error.kind()) {
+            case NOT_FOUND -> of(HttpStatus.NOT_FOUND, error.code(), "Not found", error.getMessage());
+            case FORBIDDEN -> of(HttpStatus.FORBIDDEN, error.code(), "Forbidden", error.getMessage());
+            case CONFLICT -> of(HttpStatus.CONFLICT, error.code(), "Conflict", error.getMessage());
+            case INVALID -> of(HttpStatus.BAD_REQUEST, error.code(), "Invalid request", error.getMessage());
+            case RULE -> of(HttpStatus.UNPROCESSABLE_CONTENT, error.code(), "Refused by rule " + error.code(), error.getMessage());
+        };
+    }
+
+    private static ProblemDetail ofStatus(HttpStatusCode code, String reason) {
+        HttpStatus status = HttpStatus.resolve(code.value());
+        String title = status == null ? "Error " + code.value() : status.getReasonPhrase();
+        String name = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        String detail = switch (code.value()) {
+            case 404 -> "There is no such resource. The API lives under /api/v1 (see /v3/api-docs).";
+            case 405 -> "This resource does not support that method.";
+            default -> reason == null ? title + "." : reason;
+        };
+        return of(code, name, title, detail);
+    }
+
+    private static ProblemDetail of(HttpStatusCode status, String code, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create(TYPE_BASE + code));
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static String describe(OAuth2AuthenticationException refused) {
+        String description = refused.getError().getDescription();
+        return description == null || description.isBlank() ? refused.getError().getErrorCode() : description;
+    }
+
+    private Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
+        HttpStatusCode status = HttpStatusCode.valueOf(problem.getStatus());
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(headers -> {
+                    if (status.value() == 401) {
+                        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                    }
+                })
+                .bodyValue(problem)
+                .flatMap(response -> response.writeTo(exchange, responseContext));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.netportal.database;
+
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Starts an {@link EmbeddedDatabase} for the core context when no database is configured
+ * ({@code spring.r2dbc.url} unset), and stops it when that context closes. Its connection settings are added
+ * with the lowest priority, so environment variables and arguments still win.
+ */
+public final class EmbeddedDatabaseStarter implements ApplicationListener<ApplicationEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseStarter.class);
+
+    private EmbeddedDatabase database;
+
+    @Override
+    public void onApplicationEvent(ApplicationEvent event) {
+        switch (event) {
+            case ApplicationEnvironmentPreparedEvent prepared -> startIfUnconfigured(prepared.getEnvironment());
+            case ApplicationPreparedEvent prepared when database != null -> {
+                // a bean of the context from now on: closed with it, after the beans that use it
+                DefaultListableBeanFactory beans = (DefaultListableBeanFactory) prepared.getApplicationContext().getBeanFactory();
+                beans.registerSingleton("embeddedDatabase", database);
+                beans.registerDisposableBean("embeddedDatabase", database::close);
+                database = null;
+            }
+            case ApplicationFailedEvent failed when database != null -> {
+                database.close();
+                database = null;
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void startIfUnconfigured(ConfigurableEnvironment environment) {
+        if (environment.containsProperty("spring.r2dbc.url")) {
+            return;
+        }
+        Path dataDirectory = Path.of(environment.getProperty("netportal.database.embedded.data-directory", "data"));
+        long started = System.nanoTime();
+        database = EmbeddedDatabase.start(dataDirectory);
+        environment.getPropertySources().addLast(
+                new MapPropertySource("netportal-embedded-database", database.connectionProperties()));
+        log.info("No database configured (SPRING_R2DBC_URL): started embedded PostgreSQL on port {} with data in {} ({} ms)",
+                database.port(), dataDirectory.toAbsolutePath().normalize(), (System.nanoTime() - started) / 1_000_000);
+    }
+}

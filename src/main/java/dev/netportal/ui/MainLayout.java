@@ -1,0 +1,98 @@
+package dev.netportal.ui;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.avatar.Avatar;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.menubar.MenuBar;
+import com.vaadin.flow.component.menubar.MenuBarVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.contextmenu.SubMenu;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.Layout;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.netportal.identity.Actor;
+import dev.netportal.project.ProjectMembership;
+import dev.netportal.project.ProjectService;
+import jakarta.annotation.security.PermitAll;
+import java.util.List;
+
+/**
+ * The frame of every signed-in page: navigation on the left; the project switcher and the signed-in user, with
+ * sign-out, on top.
+ */
+@Layout
+@PermitAll
+public class MainLayout extends AppLayout {
+
+    MainLayout(CurrentUser currentUser, ProjectService projects, ProjectSelection selection) {
+        Actor actor = currentUser.actor();
+        List<ProjectMembership> memberships = projects.memberships(actor).block();
+
+        Span brand = new Span("Netportal");
+        brand.addClassName("np-brand");
+
+        HorizontalLayout bar = new HorizontalLayout(new DrawerToggle(), brand, projectSwitcher(memberships, selection),
+                userMenu(actor, currentUser));
+        bar.setWidthFull();
+        bar.setAlignItems(FlexComponent.Alignment.CENTER);
+        bar.expand(brand);
+        bar.addClassName("np-navbar");
+        addToNavbar(bar);
+
+        SideNav nav = new SideNav();
+        nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.DASHBOARD.create()));
+        addToDrawer(nav);
+        setPrimarySection(Section.DRAWER);
+    }
+
+    private static Select<ProjectMembership> projectSwitcher(List<ProjectMembership> memberships, ProjectSelection selection) {
+        Select<ProjectMembership> switcher = new Select<>();
+        switcher.setId("project-switcher");
+        switcher.setAriaLabel("Project");
+        switcher.setPrefixComponent(VaadinIcon.FOLDER_O.create());
+        switcher.setItemLabelGenerator(m -> m.name() + " (" + m.role().label() + ")");
+        switcher.setItems(memberships);
+        if (memberships.isEmpty()) {
+            switcher.setPlaceholder("No projects");
+            switcher.setEnabled(false);
+        } else {
+            ProjectMembership current = selection.selected()
+                    .flatMap(id -> memberships.stream().filter(m -> m.id().equals(id)).findFirst())
+                    .orElse(memberships.getFirst());
+            selection.select(current.id());
+            switcher.setValue(current);
+        }
+        switcher.addValueChangeListener(change -> {
+            if (change.isFromClient() && change.getValue() != null) {
+                selection.select(change.getValue().id());
+                UI.getCurrent().refreshCurrentRoute(false);
+            }
+        });
+        return switcher;
+    }
+
+    private static MenuBar userMenu(Actor actor, CurrentUser currentUser) {
+        Avatar avatar = new Avatar(actor.name());
+        avatar.addClassName("np-avatar");
+        Span name = new Span(actor.name());
+        name.setId("user-name");
+        HorizontalLayout who = new HorizontalLayout(avatar, name);
+        who.setAlignItems(FlexComponent.Alignment.CENTER);
+        who.setSpacing(true);
+
+        MenuBar menu = new MenuBar();
+        menu.addThemeVariants(MenuBarVariant.LUMO_TERTIARY_INLINE);
+        SubMenu items = menu.addItem(who).getSubMenu();
+        if (actor.admin()) {
+            items.addItem(new Span("Platform admin")).setEnabled(false);
+        }
+        items.addItem("Sign out", click -> currentUser.signOut()).setId("sign-out");
+        return menu;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.netportal.testing;
+
+import dev.netportal.Netportal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running Netportal for tests: development mode (demo users, sign-in provider), a fresh database and free
+ * random ports, so it never clashes with a portal running on the default ports. {@link #shared()} starts one
+ * per test JVM; tests that need other settings start their own and close it.
+ */
+public final class TestPortal implements AutoCloseable {
+
+    private static TestPortal shared;
+
+    private final Netportal portal;
+    private final int uiPort;
+    private final int apiPort;
+    private final int idpPort;
+    private final TestDatabase.Coordinates database;
+
+    private TestPortal(Netportal portal, int uiPort, int apiPort, int idpPort, TestDatabase.Coordinates database) {
+        this.portal = portal;
+        this.uiPort = uiPort;
+        this.apiPort = apiPort;
+        this.idpPort = idpPort;
+        this.database = database;
+    }
+
+    /** The portal shared by the tests of this JVM (all modes, development sign-in). */
+    public static synchronized TestPortal shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** Starts a portal of its own; extra arguments such as {@code --netportal.mode=api} are added last. */
+    public static TestPortal start(String... extraArguments) {
+        int ui = freePort();
+        int api = freePort();
+        int idp = freePort();
+        TestDatabase.Coordinates database = TestDatabase.fresh();
+        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=dev",
+                "--netportal.ui.port=" + ui, "--netportal.api.port=" + api, "--netportal.idp.port=" + idp));
+        args.addAll(database.springArguments());
+        args.addAll(List.of(extraArguments));
+        return new TestPortal(Netportal.start(args.toArray(String[]::new)), ui, api, idp, database);
+    }
+
+    public Netportal portal() {
+        return portal;
+    }
+
+    public int uiPort() {
+        return uiPort;
+    }
+
+    public String uiUrl() {
+        return "http://localhost:" + uiPort;
+    }
+
+    public String apiUrl() {
+        return "http://localhost:" + apiPort;
+    }
+
+    public String issuer() {
+        return "http://localhost:" + idpPort;
+    }
+
+    public TestDatabase.Coordinates database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        portal.close();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

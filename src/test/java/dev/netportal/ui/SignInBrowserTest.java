@@ -1,0 +1,81 @@
+package dev.netportal.ui;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import dev.netportal.testing.Browser;
+import dev.netportal.testing.TestPortal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Signing in through the real login page of the development provider, in a real browser. */
+class SignInBrowserTest {
+
+    private static Browser browser;
+    private final TestPortal portal = TestPortal.shared();
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        browser.close();
+    }
+
+    @Test
+    void aliceSeesHerNameAndHerProject() {
+        Page page = signIn("alice");
+
+        assertThat(page.locator("#user-name")).hasText("Alice Storage");
+        assertThat(page.locator("#projects")).containsText("Storage");
+        assertThat(page.locator("#projects")).containsText("owner");
+        assertThat(page.locator("#project-switcher")).containsText("Storage (owner)");
+        Browser.screenshot(page, "overview-alice");
+    }
+
+    @Test
+    void bobSeesTenantAButNotStorage() {
+        Page page = signIn("bob");
+
+        assertThat(page.locator("#user-name")).hasText("Bob Tenant-A");
+        assertThat(page.locator("#projects")).containsText("Tenant A");
+        assertThat(page.locator("#projects")).not().containsText("Storage");
+        assertThat(page.locator("#projects")).not().containsText("storage");
+        assertThat(page.locator("#project-switcher")).not().containsText("Storage");
+    }
+
+    @Test
+    void signingOutEndsTheProviderSessionToo() {
+        Page page = signIn("carol");
+
+        page.locator("#user-name").click();
+        page.locator("#sign-out").click();
+        page.waitForURL(portal.uiUrl() + "/signed-out");
+        assertThat(page.locator("h2")).hasText("You have signed out of Netportal");
+        Browser.screenshot(page, "signed-out");
+
+        page.navigate(portal.uiUrl() + "/");
+        page.waitForURL(portal.issuer() + "/login");
+        assertThat(page.locator("#username")).isVisible();
+    }
+
+    private Page signIn(String user) {
+        Page page = browser.newPage();
+        page.navigate(portal.uiUrl() + "/");
+        page.waitForURL(portal.issuer() + "/login");
+        page.locator("#username").fill(user);
+        page.locator("#password").fill(user);
+        page.locator("button[type=submit]").click();
+        try {
+            page.waitForURL(url -> url.startsWith(portal.uiUrl() + "/"));
+            page.locator("#user-name").waitFor();
+        } catch (RuntimeException e) {
+            Browser.screenshot(page, "sign-in-failed-" + user);
+            throw new AssertionError("sign-in of " + user + " did not return to the UI; the browser is at " + page.url(), e);
+        }
+        return page;
+    }
+}
