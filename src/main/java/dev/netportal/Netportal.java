@@ -7,6 +7,8 @@ import dev.netportal.idp.IdpContext;
 import dev.netportal.ui.UiContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
@@ -25,7 +27,7 @@ public final class Netportal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Netportal.class);
 
     private final ConfigurableApplicationContext core;
-    private final List<ConfigurableApplicationContext> children;
+    private final List<ConfigurableApplicationContext> children;  // in start order; guarded by this
 
     private Netportal(ConfigurableApplicationContext core, List<ConfigurableApplicationContext> children) {
         this.core = core;
@@ -60,14 +62,21 @@ public final class Netportal implements AutoCloseable {
                 // must see the same one, so it is chosen once, here, before any child exists.
                 SecurityContextHolder.setContextHolderStrategy(new VaadinAwareSecurityContextHolderStrategy());
             }
-            if (development) {
-                children.add(child(core, IdpContext.class, WebApplicationType.SERVLET, "idp", args));
-            }
-            if (mode.startsApi()) {
-                children.add(child(core, ApiContext.class, WebApplicationType.REACTIVE, "api", args));
-            }
-            if (mode.startsUi()) {
-                children.add(child(core, UiContext.class, WebApplicationType.SERVLET, "ui", args));
+            // The API needs nothing from the other children, so it starts alongside them; the UI reads the
+            // sign-in provider's metadata when it starts, so the provider comes first.
+            CompletableFuture<ConfigurableApplicationContext> api = mode.startsApi()
+                    ? CompletableFuture.supplyAsync(() -> child(core, ApiContext.class, WebApplicationType.REACTIVE, "api", args),
+                            task -> new Thread(task, "netportal-api-start").start()) // a new thread keeps main's class loader
+                    : CompletableFuture.completedFuture(null);
+            try {
+                if (development) {
+                    children.add(child(core, IdpContext.class, WebApplicationType.SERVLET, "idp", args));
+                }
+                if (mode.startsUi()) {
+                    children.add(child(core, UiContext.class, WebApplicationType.SERVLET, "ui", args));
+                }
+            } finally {
+                addWhenStarted(api, children);
             }
             log.info("Netportal started in {} ms (mode {}{})", (System.nanoTime() - startedAt) / 1_000_000,
                     mode.name().toLowerCase(), development ? ", development sign-in" : "");
@@ -75,6 +84,19 @@ public final class Netportal implements AutoCloseable {
         } catch (RuntimeException e) {
             portal.close();
             throw e;
+        }
+    }
+
+    /** Waits for a context started in the background; it joins the others even when they failed, to be closed. */
+    private static void addWhenStarted(CompletableFuture<ConfigurableApplicationContext> starting,
+            List<ConfigurableApplicationContext> children) {
+        try {
+            ConfigurableApplicationContext context = starting.join();
+            if (context != null) {
+                children.add(context);
+            }
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

@@ -7,7 +7,12 @@ import dev.netportal.api.ApiContext;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.TestPortal;
 import dev.netportal.ui.UiContext;
+import dev.netportal.idp.IdpContext;
 import java.net.ConnectException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +27,23 @@ class ModesTest {
             assertThat(Api.get(portal.apiUrl() + "/actuator/health", null).status()).isEqualTo(200);
             assertThatThrownBy(() -> new Socket("localhost", portal.uiPort()).close())
                     .as("nothing listens on the UI port").isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void theDevelopmentSignInNeverStartsOutsideDevelopmentMode() throws Exception {
+        try (TestPortal portal = TestPortal.startWith(List.of("--netportal.mode=api",
+                "--netportal.oidc.issuer=http://localhost:1/realms/netportal"))) {
+            assertThat(portal.portal().context(IdpContext.class)).isEmpty();
+            assertThatThrownBy(() -> new Socket("localhost", portal.idpPort()).close())
+                    .as("nothing listens on the sign-in port").isInstanceOf(ConnectException.class);
+            assertThat(portal.portal().core().getEnvironment().getActiveProfiles()).doesNotContain("dev");
+            try (Connection c = portal.database().connect(); Statement s = c.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT count(*) FROM project")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("no demo data outside development mode").isZero();
+            }
+            assertThat(Api.get(portal.apiUrl() + "/api/v1/me", null).status()).isEqualTo(401);
         }
     }
 }

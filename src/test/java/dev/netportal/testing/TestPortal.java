@@ -39,16 +39,23 @@ public final class TestPortal implements AutoCloseable {
         return shared;
     }
 
-    /** Starts a portal of its own; extra arguments such as {@code --netportal.mode=api} are added last. */
+    /** Starts a portal of its own in development mode; extra arguments such as {@code --netportal.mode=api} come last. */
     public static TestPortal start(String... extraArguments) {
+        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=dev"));
+        args.addAll(List.of(extraArguments));
+        return startWith(args);
+    }
+
+    /** Starts a portal of its own with exactly these arguments (plus ports and database), e.g. without development mode. */
+    public static TestPortal startWith(List<String> arguments) {
         int ui = freePort();
         int api = freePort();
         int idp = freePort();
         TestDatabase.Coordinates database = TestDatabase.fresh();
-        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=dev",
+        List<String> args = new ArrayList<>(List.of(
                 "--netportal.ui.port=" + ui, "--netportal.api.port=" + api, "--netportal.idp.port=" + idp));
         args.addAll(database.springArguments());
-        args.addAll(List.of(extraArguments));
+        args.addAll(arguments);
         return new TestPortal(Netportal.start(args.toArray(String[]::new)), ui, api, idp, database);
     }
 
@@ -66,6 +73,10 @@ public final class TestPortal implements AutoCloseable {
 
     public String apiUrl() {
         return "http://localhost:" + apiPort;
+    }
+
+    public int idpPort() {
+        return idpPort;
     }
 
     public String issuer() {
