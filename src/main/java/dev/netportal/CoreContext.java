@@ -23,7 +23,7 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 @ConfigurationPropertiesScan
 class CoreContext {
 
-    /** The one JVM-wide strategy, chosen before any web context starts (see {@link Netportal}). */
+    /** The one JVM-wide strategy, chosen before this context starts (see {@link Netportal#start}); security in every context uses it. */
     @Bean
     SecurityContextHolderStrategy securityContextHolderStrategy() {
         return SecurityContextHolder.getContextHolderStrategy();

@@ -7,6 +7,7 @@ import dev.netportal.idp.IdpContext;
 import dev.netportal.ui.UiContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -47,6 +48,9 @@ public final class Netportal implements AutoCloseable {
     /** Starts the contexts; on any failure, closes what already started and rethrows. */
     public static Netportal start(String... args) {
         long startedAt = System.nanoTime();
+        // Vaadin swaps the JVM-wide strategy when its context starts; every context must use the same one, so it
+        // is chosen once, before any context exists. Outside a Vaadin session it behaves like the default.
+        SecurityContextHolder.setContextHolderStrategy(new VaadinAwareSecurityContextHolderStrategy());
         ConfigurableApplicationContext core = new SpringApplicationBuilder(CoreContext.class)
                 .web(WebApplicationType.NONE)
                 .listeners(new EmbeddedDatabaseStarter())
@@ -57,11 +61,6 @@ public final class Netportal implements AutoCloseable {
         try {
             Mode mode = core.getEnvironment().getProperty("netportal.mode", Mode.class, Mode.ALL);
             boolean development = core.getEnvironment().matchesProfiles("dev");
-            if (mode.startsUi()) {
-                // Vaadin swaps the JVM-wide strategy when its context starts; the sign-in provider's filters
-                // must see the same one, so it is chosen once, here, before any child exists.
-                SecurityContextHolder.setContextHolderStrategy(new VaadinAwareSecurityContextHolderStrategy());
-            }
             // The API needs nothing from the other children, so it starts alongside them; the UI reads the
             // sign-in provider's metadata when it starts, so the provider comes first.
             CompletableFuture<ConfigurableApplicationContext> api = mode.startsApi()
@@ -120,7 +119,7 @@ public final class Netportal implements AutoCloseable {
     }
 
     /** The started web context of the given configuration class, if this mode started it. */
-    public java.util.Optional<ConfigurableApplicationContext> context(Class<?> configuration) {
+    public Optional<ConfigurableApplicationContext> context(Class<?> configuration) {
         return children.stream().filter(c -> c.getBeanNamesForType(configuration).length > 0).findFirst();
     }
 

@@ -3,6 +3,7 @@ package dev.netportal.api;
 import dev.netportal.common.DomainException;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +126,7 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
     private static ProblemDetail ofStatus(HttpStatusCode code, String reason) {
         HttpStatus status = HttpStatus.resolve(code.value());
         String title = status == null ? "Error " + code.value() : status.getReasonPhrase();
-        String name = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        String name = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         String detail = switch (code.value()) {
             case 404 -> "There is no such resource. The API lives under /api/v1 (see /v3/api-docs).";
             case 405 -> "This resource does not support that method.";

@@ -1,9 +1,9 @@
 package dev.netportal.identity;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -13,20 +13,16 @@ import java.util.TreeMap;
  * @param subject the token's {@code sub}, stable across sessions
  * @param name    a display name
  * @param admin   whether the caller is a platform admin
- * @param roles   the caller's role per project
+ * @param roles   the caller's role per project, ordered by project id
  */
-public record Actor(String subject, String name, boolean admin, SortedMap<ProjectId, ProjectRole> roles) {
+public record Actor(String subject, String name, boolean admin, Map<ProjectId, ProjectRole> roles) {
 
-    private static final Actor SYSTEM = new Actor("system", "Netportal", true, new TreeMap<>());
+    private static final Actor SYSTEM = new Actor("system", "Netportal", true, Map.of());
 
     public Actor {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(name, "name");
-        roles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(roles));
-    }
-
-    public Actor(String subject, String name, boolean admin, Map<ProjectId, ProjectRole> roles) {
-        this(subject, name, admin, new TreeMap<>(roles));
+        roles = Collections.unmodifiableSortedMap(new TreeMap<>(roles));
     }
 
     /** The portal itself, for work no person asked for (start-up data, background jobs). */

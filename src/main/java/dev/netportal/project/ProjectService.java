@@ -4,6 +4,7 @@ import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.internal.ProjectRepository;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -39,7 +40,7 @@ public class ProjectService {
     }
 
     /** Names of the given projects that exist. */
-    public Mono<Map<ProjectId, String>> names(java.util.Collection<ProjectId> ids) {
+    public Mono<Map<ProjectId, String>> names(Collection<ProjectId> ids) {
         return projects.namesOf(ids);
     }
 }

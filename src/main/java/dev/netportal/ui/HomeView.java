@@ -13,7 +13,6 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.netportal.identity.Actor;
 import dev.netportal.project.ProjectMembership;
-import dev.netportal.project.ProjectService;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 
@@ -23,9 +22,9 @@ import java.util.List;
 @PermitAll
 public class HomeView extends VerticalLayout {
 
-    HomeView(CurrentUser currentUser, ProjectService projects, ProjectSelection selection) {
-        Actor actor = currentUser.actor();
-        List<ProjectMembership> memberships = projects.memberships(actor).block();
+    HomeView(UserSession session) {
+        Actor actor = session.actor();
+        List<ProjectMembership> memberships = session.memberships();
         setPadding(true);
 
         add(new H2("Welcome, " + actor.name()));
@@ -45,7 +44,7 @@ public class HomeView extends VerticalLayout {
         cards.addClassName("np-cards");
         cards.setId("projects");
         for (ProjectMembership membership : memberships) {
-            cards.add(projectCard(membership, selection.selected().map(membership.id()::equals).orElse(false)));
+            cards.add(projectCard(membership, session.selectedProject().map(membership::equals).orElse(false)));
         }
         add(cards);
     }

@@ -18,7 +18,6 @@ import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.netportal.identity.Actor;
 import dev.netportal.project.ProjectMembership;
-import dev.netportal.project.ProjectService;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 
@@ -30,15 +29,14 @@ import java.util.List;
 @PermitAll
 public class MainLayout extends AppLayout {
 
-    MainLayout(CurrentUser currentUser, ProjectService projects, ProjectSelection selection) {
-        Actor actor = currentUser.actor();
-        List<ProjectMembership> memberships = projects.memberships(actor).block();
+    MainLayout(UserSession session) {
+        Actor actor = session.actor();
 
         Span brand = new Span("Netportal");
         brand.addClassName("np-brand");
 
-        HorizontalLayout bar = new HorizontalLayout(new DrawerToggle(), brand, projectSwitcher(memberships, selection),
-                userMenu(actor, currentUser));
+        HorizontalLayout bar = new HorizontalLayout(new DrawerToggle(), brand, projectSwitcher(session),
+                userMenu(actor, session));
         bar.setWidthFull();
         bar.setAlignItems(FlexComponent.Alignment.CENTER);
         bar.expand(brand);
@@ -51,7 +49,8 @@ public class MainLayout extends AppLayout {
         setPrimarySection(Section.DRAWER);
     }
 
-    private static Select<ProjectMembership> projectSwitcher(List<ProjectMembership> memberships, ProjectSelection selection) {
+    private static Select<ProjectMembership> projectSwitcher(UserSession session) {
+        List<ProjectMembership> memberships = session.memberships();
         Select<ProjectMembership> switcher = new Select<>();
         switcher.setId("project-switcher");
         switcher.setAriaLabel("Project");
@@ -62,22 +61,18 @@ public class MainLayout extends AppLayout {
             switcher.setPlaceholder("No projects");
             switcher.setEnabled(false);
         } else {
-            ProjectMembership current = selection.selected()
-                    .flatMap(id -> memberships.stream().filter(m -> m.id().equals(id)).findFirst())
-                    .orElse(memberships.getFirst());
-            selection.select(current.id());
-            switcher.setValue(current);
+            session.selectedProject().ifPresent(switcher::setValue);
         }
         switcher.addValueChangeListener(change -> {
             if (change.isFromClient() && change.getValue() != null) {
-                selection.select(change.getValue().id());
+                session.select(change.getValue().id());
                 UI.getCurrent().refreshCurrentRoute(false);
             }
         });
         return switcher;
     }
 
-    private static MenuBar userMenu(Actor actor, CurrentUser currentUser) {
+    private static MenuBar userMenu(Actor actor, UserSession session) {
         Avatar avatar = new Avatar(actor.name());
         avatar.addClassName("np-avatar");
         Span name = new Span(actor.name());
@@ -92,7 +87,7 @@ public class MainLayout extends AppLayout {
         if (actor.admin()) {
             items.addItem(new Span("Platform admin")).setEnabled(false);
         }
-        items.addItem("Sign out", click -> currentUser.signOut()).setId("sign-out");
+        items.addItem("Sign out", click -> session.signOut()).setId("sign-out");
         return menu;
     }
 }

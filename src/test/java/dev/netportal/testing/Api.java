@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,14 +16,19 @@ public final class Api {
     public record Answer(int status, String contentType, JsonNode json, HttpResponse<String> raw) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** No API call of the tests takes long; a hang is a failure with a message, not a stalled build. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /** One client for all tests: requests reuse keep-alive connections, as real API clients do. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Api() {
     }
 
     public static Answer get(String url, String bearerToken) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }
