@@ -32,11 +32,13 @@ public final class TestDatabase {
             return "r2dbc:postgresql://" + host + ":" + port + "/" + database;
         }
 
-        /** Command-line arguments that point Netportal at this database. */
+        /**
+         * Command-line arguments that point Netportal at this database: the R2DBC settings only, as an operator
+         * would give them; the migrations' JDBC settings are derived from them.
+         */
         public List<String> springArguments() {
             return List.of("--spring.r2dbc.url=" + r2dbcUrl(), "--spring.r2dbc.username=" + user,
-                    "--spring.r2dbc.password=" + password, "--spring.flyway.url=" + jdbcUrl(),
-                    "--spring.flyway.user=" + user, "--spring.flyway.password=" + password);
+                    "--spring.r2dbc.password=" + password);
         }
 
         public Connection connect() throws SQLException {
