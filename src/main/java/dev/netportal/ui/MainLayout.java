@@ -57,12 +57,9 @@ public class MainLayout extends AppLayout {
         switcher.setPrefixComponent(VaadinIcon.FOLDER_O.create());
         switcher.setItemLabelGenerator(m -> m.name() + " (" + m.role().label() + ")");
         switcher.setItems(memberships);
-        if (memberships.isEmpty()) {
-            switcher.setPlaceholder("No projects");
-            switcher.setEnabled(false);
-        } else {
-            session.selectedProject().ifPresent(switcher::setValue);
-        }
+        // nothing to switch between: no switcher (admins may hold no project role)
+        switcher.setVisible(!memberships.isEmpty());
+        session.selectedProject().ifPresent(switcher::setValue);
         switcher.addValueChangeListener(change -> {
             if (change.isFromClient() && change.getValue() != null) {
                 session.select(change.getValue().id());

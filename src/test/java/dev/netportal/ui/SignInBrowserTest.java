@@ -48,6 +48,16 @@ class SignInBrowserTest {
     }
 
     @Test
+    void theAdminIsToldWhatAnAdminDoesAndHasNoProjectToSwitchTo() {
+        Page page = signIn("admin");
+
+        assertThat(page.locator("#user-name")).hasText("Ada Admin");
+        assertThat(page.getByText("You are a platform admin")).isVisible();
+        assertThat(page.locator("#project-switcher")).isHidden();
+        Browser.screenshot(page, "overview-admin");
+    }
+
+    @Test
     void signingOutEndsTheProviderSessionToo() {
         Page page = signIn("carol");
 
