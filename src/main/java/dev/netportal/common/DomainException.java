@@ -42,6 +42,10 @@ public class DomainException extends RuntimeException {
         return new DomainException(Kind.NOT_FOUND, "not-found", what + " does not exist or is not visible to you.");
     }
 
+    public static DomainException invalid(String code, String message) {
+        return new DomainException(Kind.INVALID, code, message);
+    }
+
     public static DomainException forbidden(String message) {
         return new DomainException(Kind.FORBIDDEN, "forbidden", message);
     }

@@ -1,0 +1,43 @@
+package dev.netportal.ipam;
+
+import dev.netportal.common.DomainException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+
+/** One IPv4 or IPv6 address (no prefix). Parsed once, then trusted. */
+public record Address(IPAddress value) implements Comparable<Address> {
+
+    public Address {
+        if (value == null || value.isMultiple() || value.getNetworkPrefixLength() != null) {
+            throw new IllegalArgumentException("a single address without prefix, not " + value);
+        }
+    }
+
+    /** Parses {@code 10.0.0.7} or {@code 2001:db8::7}; anything else is an invalid value. */
+    public static Address parse(String text) {
+        IPAddress parsed = text == null ? null : new IPAddressString(text.strip()).getAddress();
+        if (parsed == null || parsed.isMultiple() || parsed.getNetworkPrefixLength() != null) {
+            throw DomainException.invalid("ip-malformed", "'" + text + "' is not an IP address (e.g. 10.0.0.7 or 2001:db8::7).");
+        }
+        return new Address(parsed);
+    }
+
+    public Family family() {
+        return value.isIPv4() ? Family.IPV4 : Family.IPV6;
+    }
+
+    /** The address {@code offset} after this one (before it, if negative). */
+    public Address plus(long offset) {
+        return new Address(value.increment(offset).withoutPrefixLength());
+    }
+
+    @Override
+    public int compareTo(Address other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value.toCanonicalString();
+    }
+}
