@@ -8,6 +8,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * The non-web parent context: domain modules, database, events. The web contexts are its children and see its
@@ -22,6 +24,12 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
         pattern = "dev\\.netportal\\.(api|ui|idp)\\..*"))
 @ConfigurationPropertiesScan
 class CoreContext {
+
+    /** Runs a reactive pipeline in one database transaction; domain services wrap every write in it. */
+    @Bean
+    TransactionalOperator transactionalOperator(ReactiveTransactionManager transactions) {
+        return TransactionalOperator.create(transactions);
+    }
 
     /** The one JVM-wide strategy, chosen before this context starts (see {@link Netportal#start}); security in every context uses it. */
     @Bean

@@ -49,8 +49,11 @@ public final class Netportal implements AutoCloseable {
     public static Netportal start(String... args) {
         long startedAt = System.nanoTime();
         // Vaadin swaps the JVM-wide strategy when its context starts; every context must use the same one, so it
-        // is chosen once, before any context exists. Outside a Vaadin session it behaves like the default.
-        SecurityContextHolder.setContextHolderStrategy(new VaadinAwareSecurityContextHolderStrategy());
+        // is chosen once, before any context exists (and kept when a second portal starts in the same JVM).
+        // Outside a Vaadin session it behaves like the default.
+        if (!(SecurityContextHolder.getContextHolderStrategy() instanceof VaadinAwareSecurityContextHolderStrategy)) {
+            SecurityContextHolder.setContextHolderStrategy(new VaadinAwareSecurityContextHolderStrategy());
+        }
         ConfigurableApplicationContext core = new SpringApplicationBuilder(CoreContext.class)
                 .web(WebApplicationType.NONE)
                 .listeners(new EmbeddedDatabaseStarter())

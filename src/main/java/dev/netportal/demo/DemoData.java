@@ -3,7 +3,12 @@ package dev.netportal.demo;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.ProjectService;
+import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.partition.PartitionSpec;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -12,7 +17,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
-/** Development only: the demo projects that the development sign-in's users belong to. Idempotent. */
+/** Development only: the demo projects that the development sign-in's users belong to, and two partitions. Idempotent. */
 @Component
 @Profile("dev")
 class DemoData implements ApplicationRunner {
@@ -27,10 +32,24 @@ class DemoData implements ApplicationRunner {
             new DemoProject("tenant-a", "Tenant A", "A consumer team"),
             new DemoProject("tenant-b", "Tenant B", "Another consumer team"));
 
-    private final ProjectService projects;
+    static List<PartitionSpec> partitions() {
+        return List.of(partition("fra-1", "Frankfurt 1", "10.0.0.0/16"), partition("nbg-1", "Nuremberg 1", "10.1.0.0/16"));
+    }
 
-    DemoData(ProjectService projects) {
+    private static PartitionSpec partition(String id, String name, String pool) {
+        return new PartitionSpec(id, name, "Demo partition", Prefix.parse(pool), Optional.empty(), 22, 16,
+                Map.of("c1-large", 20, "s2-xlarge", 5),
+                List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("185.1.2.0/24")),
+                        List.of(Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")),
+                Optional.of(new PartitionSpec.Proxy("proxy." + id + ".example", 31280)));
+    }
+
+    private final ProjectService projects;
+    private final PartitionService partitionService;
+
+    DemoData(ProjectService projects, PartitionService partitionService) {
         this.projects = projects;
+        this.partitionService = partitionService;
     }
 
     @Override
@@ -40,6 +59,12 @@ class DemoData implements ApplicationRunner {
                 .filter(Boolean::booleanValue)
                 .count()
                 .block();
-        log.info("Demo data: {} of {} demo projects created (the rest existed)", created, PROJECTS.size());
+        long partitionsCreated = Flux.fromIterable(partitions())
+                .concatMap(p -> partitionService.createIfAbsent(Actor.system(), p))
+                .filter(Boolean::booleanValue)
+                .count()
+                .block();
+        log.info("Demo data: {} of {} demo projects and {} of {} partitions created (the rest existed)", created,
+                PROJECTS.size(), partitionsCreated, partitions().size());
     }
 }

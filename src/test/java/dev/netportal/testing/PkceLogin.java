@@ -58,8 +58,8 @@ public final class PkceLogin {
                 throw new IllegalStateException("sign-in of " + username + " failed; ended at " + callback);
             }
             Map<String, String> answer = query(URI.create(callback));
-            if (!state.equals(answer.get("state"))) {
-                throw new IllegalStateException("state mismatch in " + callback);
+            if (!answer.containsKey("code") || !state.equals(answer.get("state"))) {
+                throw new IllegalStateException("no code for this request in " + callback);
             }
             HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                     .header("Content-Type", "application/x-www-form-urlencoded")

@@ -48,10 +48,14 @@ public final class TestPortal implements AutoCloseable {
 
     /** Starts a portal of its own with exactly these arguments (plus ports and database), e.g. without development mode. */
     public static TestPortal startWith(List<String> arguments) {
+        return startOn(TestDatabase.fresh(), arguments);
+    }
+
+    /** Starts a second instance on an existing database, as a deployment with several replicas does. */
+    public static TestPortal startOn(TestDatabase.Coordinates database, List<String> arguments) {
         int ui = freePort();
         int api = freePort();
         int idp = freePort();
-        TestDatabase.Coordinates database = TestDatabase.fresh();
         List<String> args = new ArrayList<>(List.of(
                 "--netportal.ui.port=" + ui, "--netportal.api.port=" + api, "--netportal.idp.port=" + idp));
         args.addAll(database.springArguments());

@@ -1,0 +1,10 @@
+package dev.netportal.network;
+
+import dev.netportal.identity.ProjectId;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** An allocated IP address (I2: {@code STATIC} reserved by a project, {@code EPHEMERAL} bound to a machine). */
+public record IpAddress(String ip, UUID network, ProjectId project, String kind, String name, String description,
+                        OffsetDateTime createdAt) {
+}

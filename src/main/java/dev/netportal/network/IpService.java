@@ -1,0 +1,144 @@
+package dev.netportal.network;
+
+import dev.netportal.audit.AuditLog;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.ipam.Address;
+import dev.netportal.ipam.Family;
+import dev.netportal.ipam.Prefix;
+import dev.netportal.ipam.Range;
+import dev.netportal.network.internal.NetworkRepository;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * IP addresses of a network (I1-I3): the lowest free address or a given one, reserved as {@code STATIC} by a
+ * project member; allocations in one network queue on the network's row lock (docs/decisions/002).
+ */
+@Service
+public class IpService {
+
+    private final NetworkRepository networks;
+    private final NetworkService networkService;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+
+    IpService(NetworkRepository networks, NetworkService networkService, AuditLog audit, TransactionalOperator tx) {
+        this.networks = networks;
+        this.networkService = networkService;
+        this.audit = audit;
+        this.tx = tx;
+    }
+
+    /** Reserves the lowest free IPv4 address, or {@code requested}, as a static IP of the network's project. */
+    public Mono<IpAddress> allocate(Actor actor, UUID networkId, Optional<String> requested, String name, String description) {
+        return networkService.get(actor, networkId).flatMap(network -> Access
+                .require(actor, ProjectRole.MEMBER, network.project(), "reserve IPs")
+                .then(Mono.defer(() -> {
+                    Optional<Address> address = requested.filter(text -> !text.isBlank()).map(Address::parse);
+                    Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
+                    address.ifPresent(a -> checkAllocatable(network, prefix, a));
+                    Mono<IpAddress> work = networks.lockNetwork(networkId)
+                            .then(countIp(network))
+                            .then(address.map(a -> take(network, prefix, a)).orElseGet(() -> takeLowest(network, prefix)))
+                            .flatMap(taken -> networks.insertIp(networkId, prefix, taken, network.project(), "STATIC",
+                                    name, description == null ? "" : description))
+                            .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
+                                    networkId + "/" + ip.ip(), network.project().value(), network.partition(), null,
+                                    Map.of("ip", ip.ip(), "network", network.name(), "kind", ip.kind()))).thenReturn(ip));
+                    return tx.transactional(work);
+                })));
+    }
+
+    /** Releases a static IP: it becomes free again, merged with its neighbours. */
+    public Mono<Void> release(Actor actor, UUID networkId, String ip) {
+        return networkService.get(actor, networkId).flatMap(network -> Access
+                .require(actor, ProjectRole.MEMBER, network.project(), "release IPs")
+                .then(Mono.defer(() -> {
+                    Address address = Address.parse(ip);
+                    Prefix prefix = prefixFor(network, address.family());
+                    Mono<Void> work = networks.lockNetwork(networkId)
+                            .then(networks.deleteStaticIp(networkId, address))
+                            .switchIfEmpty(Mono.error(() -> DomainException.notFound(
+                                    "Static IP " + address + " in network " + network.name())))
+                            .then(giveBack(networkId, prefix, address))
+                            .then(networks.uncount(network.project(), "ips"))
+                            .then(audit.record(actor, new AuditLog.Change("ip.release", "ip", networkId + "/" + address,
+                                    network.project().value(), network.partition(), Map.of("ip", address.toString()), null)));
+                    return tx.transactional(work);
+                })));
+    }
+
+    /** The network's IPs, lowest first. */
+    public Mono<List<IpAddress>> list(Actor actor, UUID networkId) {
+        return networkService.get(actor, networkId).flatMap(network -> networks.ips(networkId).collectList());
+    }
+
+    private static Prefix prefixFor(Network network, Family family) {
+        return network.prefixes().stream().map(Prefix::parse).filter(p -> p.family() == family).findFirst()
+                .orElseThrow(() -> DomainException.invalid("I1-family",
+                        "Network " + network.name() + " has no " + family + " prefix."));
+    }
+
+    private static void checkAllocatable(Network network, Prefix prefix, Address address) {
+        if (!prefix.contains(address)) {
+            throw DomainException.invalid("I1-outside", address + " is outside network " + network.name() + " (" + prefix + ").");
+        }
+        if (prefix.isReserved(address)) {
+            String what = address.equals(prefix.network()) ? "the network address"
+                    : prefix.gateway().map(address::equals).orElse(false) ? "the gateway" : "the broadcast address";
+            throw DomainException.invalid("I1-reserved", address + " is " + what + " of network " + network.name()
+                    + " and is never handed out.");
+        }
+    }
+
+    private Mono<Void> countIp(Network network) {
+        return networks.countAgainstQuota(network.project(), "ips").flatMap(counted -> counted ? Mono.<Void>empty()
+                : networks.quota(network.project(), "ips").flatMap(quota -> Mono.error(new DomainException(
+                        DomainException.Kind.CONFLICT, "N4-quota-ips",
+                        "Project " + network.project() + " has used its quota of " + quota + " IPs."))));
+    }
+
+    private Mono<Address> takeLowest(Network network, Prefix prefix) {
+        return networks.lowestRun(network.id(), prefix)
+                .switchIfEmpty(Mono.error(() -> new DomainException(DomainException.Kind.CONFLICT, "I3-network-full",
+                        "Network " + network.name() + " (" + prefix + ") has no free address left.")))
+                .flatMap(run -> split(network.id(), prefix, run, run.first()));
+    }
+
+    private Mono<Address> take(Network network, Prefix prefix, Address address) {
+        return networks.runAtOrBelow(network.id(), prefix, address)
+                .filter(run -> run.contains(address))
+                .switchIfEmpty(Mono.error(() -> new DomainException(DomainException.Kind.CONFLICT, "I1-ip-taken",
+                        address + " is already allocated in network " + network.name() + ".")))
+                .flatMap(run -> split(network.id(), prefix, run, address));
+    }
+
+    private Mono<Address> split(UUID network, Prefix prefix, Range run, Address taken) {
+        return networks.deleteRun(network, prefix, run)
+                .thenMany(Flux.fromIterable(run.without(taken))
+                        .concatMap(rest -> networks.insertRun(network, prefix, rest)))
+                .then(Mono.just(taken));
+    }
+
+    private Mono<Void> giveBack(UUID network, Prefix prefix, Address address) {
+        Mono<Optional<Range>> before = networks.runEndingAt(network, prefix, address.plus(-1)).map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+        Mono<Optional<Range>> after = networks.runStartingAt(network, prefix, address.plus(1)).map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+        // one query after the other: they share the transaction's connection
+        return before.flatMap(low -> after.flatMap(high -> {
+            Range merged = new Range(low.map(Range::first).orElse(address), high.map(Range::last).orElse(address));
+            return Mono.when(low.map(r -> networks.deleteRun(network, prefix, r)).orElse(Mono.empty()))
+                    .then(Mono.when(high.map(r -> networks.deleteRun(network, prefix, r)).orElse(Mono.empty())))
+                    .then(networks.insertRun(network, prefix, merged));
+        }));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.netportal.network;
+
+import dev.netportal.identity.ProjectId;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A network as the portal shows it.
+ *
+ * @param prefix    the IPv4 prefix
+ * @param prefixes  all prefixes, IPv4 first
+ * @param allocated IPs handed out in the IPv4 prefix
+ * @param total     allocatable IPs of the IPv4 prefix
+ */
+public record Network(UUID id, String name, ProjectId project, String partition, NetworkType type, String natType,
+                      String prefix, List<String> prefixes, Integer vrf, String description, long allocated,
+                      long total, OffsetDateTime createdAt) {
+}

@@ -1,0 +1,98 @@
+package dev.netportal.network;
+
+import dev.netportal.audit.AuditLog;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.ipam.Carving;
+import dev.netportal.ipam.Family;
+import dev.netportal.network.internal.NetworkRepository;
+import dev.netportal.partition.PartitionService;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Private networks (N1-N4): carved first-fit from the partition's pools, each with a fresh VRF. */
+@Service
+public class NetworkService {
+
+    private final NetworkRepository networks;
+    private final PartitionService partitions;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+
+    NetworkService(NetworkRepository networks, PartitionService partitions, AuditLog audit, TransactionalOperator tx) {
+        this.networks = networks;
+        this.partitions = partitions;
+        this.audit = audit;
+        this.tx = tx;
+    }
+
+    /** Creates a private network for a project; members and owners only (N1, N4). */
+    public Mono<Network> create(Actor actor, ProjectId project, NewNetwork request) {
+        return Access.require(actor, ProjectRole.MEMBER, project, "create networks")
+                .then(Mono.defer(() -> {
+                    if (request.name() == null || request.name().isBlank() || request.name().length() > 100) {
+                        return Mono.error(DomainException.invalid("network-name", "A network needs a name of 1 to 100 characters."));
+                    }
+                    return partitions.settings(request.partition());
+                }))
+                .flatMap(settings -> {
+                    int length = request.prefixLength().orElse(settings.childLengthV4());
+                    if (length < settings.minChildLengthV4() || length > Family.IPV4.longestNetwork()) {
+                        return Mono.error(DomainException.invalid("N1-prefix-length", "Partition " + settings.id()
+                                + " gives private networks /" + settings.minChildLengthV4() + " to /"
+                                + Family.IPV4.longestNetwork() + "; /" + length + " was asked for."));
+                    }
+                    UUID id = UUID.randomUUID();
+                    Mono<Network> work = networks.lockPartition(settings.id())
+                            .then(count(project, "networks"))
+                            .then(networks.insertNetwork(id, project, settings.id(), request.name().strip(),
+                                    request.description() == null ? "" : request.description()))
+                            .then(carve(id, settings.id(), 4, length))
+                            .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, settings.childLengthV6()) : Mono.empty())
+                            .then(networks.find(id))
+                            .flatMap(created -> audit.record(actor, new AuditLog.Change("network.create", "network",
+                                    id.toString(), project.value(), settings.id(), null,
+                                    Map.of("name", created.name(), "prefixes", created.prefixes(), "vrf", created.vrf())))
+                                    .thenReturn(created));
+                    return tx.transactional(work);
+                });
+    }
+
+    /** One network; another project's network is "not found" (viewers and up see their projects' networks). */
+    public Mono<Network> get(Actor actor, UUID id) {
+        return networks.find(id)
+                .filter(network -> network.project() != null && actor.has(ProjectRole.VIEWER, network.project()))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
+    }
+
+    /** The project's networks, oldest first. */
+    public Mono<List<Network>> list(Actor actor, ProjectId project) {
+        return Access.require(actor, ProjectRole.VIEWER, project, "see networks")
+                .then(networks.ofProject(project).collectList());
+    }
+
+    private Mono<Void> count(ProjectId project, String counter) {
+        return networks.countAgainstQuota(project, counter).flatMap(counted -> counted ? Mono.<Void>empty()
+                : networks.quota(project, counter)
+                        .switchIfEmpty(Mono.error(() -> DomainException.notFound("Project " + project)))
+                        .flatMap(quota -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-" + counter,
+                                "Project " + project + " has used its quota of " + quota + " " + counter + "."))));
+    }
+
+    private Mono<Void> carve(UUID network, String partition, int family, int length) {
+        return networks.firstFreeBlock(partition, family, length)
+                .switchIfEmpty(Mono.error(() -> new DomainException(DomainException.Kind.CONFLICT, "N1-pool-exhausted",
+                        "Partition " + partition + " has no free /" + length + " left in its IPv" + family + " pool.")))
+                .flatMap(free -> {
+                    Carving.Split split = Carving.carve(free.block(), length);
+                    return networks.replaceFreeBlock(partition, free, split.stillFree())
+                            .then(networks.insertChildPrefix(network, partition, split.taken()));
+                });
+    }
+}

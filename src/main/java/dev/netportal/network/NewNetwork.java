@@ -1,0 +1,7 @@
+package dev.netportal.network;
+
+import java.util.Optional;
+
+/** A member's request for a private network (N1); without a length the partition's default applies. */
+public record NewNetwork(String name, String partition, Optional<Integer> prefixLength, String description) {
+}

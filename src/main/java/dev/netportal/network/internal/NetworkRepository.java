@@ -1,0 +1,239 @@
+package dev.netportal.network.internal;
+
+import dev.netportal.identity.ProjectId;
+import dev.netportal.ipam.Address;
+import dev.netportal.ipam.Prefix;
+import dev.netportal.ipam.Range;
+import dev.netportal.network.IpAddress;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkType;
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for networks, their prefixes, the free lists and IP addresses (docs/decisions/002-ipam-allocation.md). */
+@Repository
+public class NetworkRepository {
+
+    /** A free block of a pool. */
+    public record FreeBlock(Prefix block, UUID pool) {
+    }
+
+    private static final String NETWORK_VIEW = """
+            SELECT n.id, n.name, n.project_id, n.partition_id, n.type::text AS type, n.nat_type::text AS nat_type,
+                   n.vrf, n.description, n.created_at,
+                   array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
+                         ORDER BY family(np.prefix), np.prefix) AS prefixes,
+                   (SELECT count(*) FROM ip WHERE ip.network_id = n.id AND family(ip.address) = 4) AS allocated
+            FROM network n
+            """;
+
+    private final DatabaseClient db;
+
+    NetworkRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Network> find(UUID id) {
+        return db.sql(NETWORK_VIEW + " WHERE n.id = :id").bind("id", id).map(NetworkRepository::network).first();
+    }
+
+    public Flux<Network> ofProject(ProjectId project) {
+        return db.sql(NETWORK_VIEW + " WHERE n.project_id = :project ORDER BY n.created_at, n.id")
+                .bind("project", project.value()).map(NetworkRepository::network).all();
+    }
+
+    /** Serialises child-prefix allocation in a partition (the lock is held until the transaction ends). */
+    public Mono<Void> lockPartition(String partition) {
+        return db.sql("SELECT id FROM partition WHERE id = :id FOR UPDATE").bind("id", partition).fetch().first().then();
+    }
+
+    /** Serialises IP allocation in a network (the lock is held until the transaction ends). */
+    public Mono<Void> lockNetwork(UUID network) {
+        return db.sql("SELECT id FROM network WHERE id = :id FOR UPDATE").bind("id", network).fetch().first().then();
+    }
+
+    /** Raises a project's usage counter if its quota allows; answers whether it did. */
+    public Mono<Boolean> countAgainstQuota(ProjectId project, String counter) {
+        String sql = switch (counter) {
+            case "networks" -> "UPDATE project SET used_networks = used_networks + 1 WHERE id = :id AND (quota_networks IS NULL OR used_networks < quota_networks)";
+            case "ips" -> "UPDATE project SET used_ips = used_ips + 1 WHERE id = :id AND (quota_ips IS NULL OR used_ips < quota_ips)";
+            default -> throw new IllegalArgumentException(counter);
+        };
+        return db.sql(sql).bind("id", project.value()).fetch().rowsUpdated().map(rows -> rows > 0);
+    }
+
+    public Mono<Void> uncount(ProjectId project, String counter) {
+        String sql = switch (counter) {
+            case "networks" -> "UPDATE project SET used_networks = used_networks - 1 WHERE id = :id";
+            case "ips" -> "UPDATE project SET used_ips = used_ips - 1 WHERE id = :id";
+            default -> throw new IllegalArgumentException(counter);
+        };
+        return db.sql(sql).bind("id", project.value()).then();
+    }
+
+    /** The quota of a counter, or empty when the project does not exist; null value means unlimited. */
+    public Mono<Integer> quota(ProjectId project, String counter) {
+        return db.sql("SELECT quota_" + ("networks".equals(counter) ? "networks" : "ips") + " AS q FROM project WHERE id = :id")
+                .bind("id", project.value())
+                .map((row, meta) -> row.get("q", Integer.class) == null ? -1 : row.get("q", Integer.class))
+                .first();
+    }
+
+    /**
+     * The lowest free block of the partition's pools of that family that can hold a prefix of {@code length}: one
+     * index probe per block length, the lowest address wins (first fit).
+     */
+    public Mono<FreeBlock> firstFreeBlock(String partition, int family, int length) {
+        return db.sql("""
+                        SELECT b.block::text AS block, b.pool_id
+                        FROM generate_series(0, :length) AS m(len)
+                        CROSS JOIN LATERAL (
+                            SELECT f.block, f.pool_id FROM prefix_free_block f
+                            WHERE f.partition_id = :partition AND family(f.block) = :family AND masklen(f.block) = m.len
+                            ORDER BY f.block LIMIT 1) b
+                        ORDER BY b.block LIMIT 1""")
+                .bind("partition", partition).bind("family", family).bind("length", length)
+                .map((row, meta) -> new FreeBlock(Prefix.parse(row.get("block", String.class)), row.get("pool_id", UUID.class)))
+                .first();
+    }
+
+    public Mono<Void> replaceFreeBlock(String partition, FreeBlock taken, List<Prefix> stillFree) {
+        return db.sql("DELETE FROM prefix_free_block WHERE partition_id = :partition AND block = CAST(:block AS cidr)")
+                .bind("partition", partition).bind("block", taken.block().toString()).then()
+                .thenMany(Flux.fromIterable(stillFree).concatMap(block -> db.sql("""
+                                INSERT INTO prefix_free_block (partition_id, pool_id, block)
+                                VALUES (:partition, :pool, CAST(:block AS cidr))""")
+                        .bind("partition", partition).bind("pool", taken.pool()).bind("block", block.toString()).then()))
+                .then();
+    }
+
+    public Mono<Void> insertNetwork(UUID id, ProjectId project, String partition, String name, String description) {
+        return db.sql("""
+                        INSERT INTO network (id, partition_id, project_id, type, name, description, vrf)
+                        VALUES (:id, :partition, :project, 'CHILD', :name, :description, nextval('vrf_id'))""")
+                .bind("id", id).bind("partition", partition).bind("project", project.value())
+                .bind("name", name).bind("description", description)
+                .then();
+    }
+
+    /** A child prefix of a network, with its allocatable range as the first free run. */
+    public Mono<Void> insertChildPrefix(UUID network, String partition, Prefix prefix) {
+        return db.sql("""
+                        INSERT INTO network_prefix (network_id, partition_id, layer, prefix)
+                        VALUES (:network, :partition, 'CHILD', CAST(:prefix AS cidr))""")
+                .bind("network", network).bind("partition", partition).bind("prefix", prefix.toString())
+                .then()
+                .then(Mono.justOrEmpty(prefix.allocatable()).flatMap(range -> insertRun(network, prefix, range)));
+    }
+
+    /** The free run with the lowest first address. */
+    public Mono<Range> lowestRun(UUID network, Prefix prefix) {
+        return db.sql("""
+                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
+                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) ORDER BY first LIMIT 1""")
+                .bind("network", network).bind("prefix", prefix.toString())
+                .map(NetworkRepository::range).first();
+    }
+
+    /** The free run that would contain the address: the one with the greatest first address not above it. */
+    public Mono<Range> runAtOrBelow(UUID network, Prefix prefix, Address address) {
+        return db.sql("""
+                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
+                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND first <= CAST(:address AS inet)
+                        ORDER BY first DESC LIMIT 1""")
+                .bind("network", network).bind("prefix", prefix.toString()).bind("address", address.toString())
+                .map(NetworkRepository::range).first();
+    }
+
+    /** The free run that ends at, or starts at, the given address. */
+    public Mono<Range> runEndingAt(UUID network, Prefix prefix, Address last) {
+        return db.sql("""
+                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
+                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND last = CAST(:address AS inet)""")
+                .bind("network", network).bind("prefix", prefix.toString()).bind("address", last.toString())
+                .map(NetworkRepository::range).first();
+    }
+
+    public Mono<Range> runStartingAt(UUID network, Prefix prefix, Address first) {
+        return db.sql("""
+                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
+                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND first = CAST(:address AS inet)""")
+                .bind("network", network).bind("prefix", prefix.toString()).bind("address", first.toString())
+                .map(NetworkRepository::range).first();
+    }
+
+    public Mono<Void> deleteRun(UUID network, Prefix prefix, Range run) {
+        return db.sql("DELETE FROM ip_free_range WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND first = CAST(:first AS inet)")
+                .bind("network", network).bind("prefix", prefix.toString()).bind("first", run.first().toString())
+                .then();
+    }
+
+    public Mono<Void> insertRun(UUID network, Prefix prefix, Range run) {
+        return db.sql("""
+                        INSERT INTO ip_free_range (network_id, prefix, first, last)
+                        VALUES (:network, CAST(:prefix AS cidr), CAST(:first AS inet), CAST(:last AS inet))""")
+                .bind("network", network).bind("prefix", prefix.toString())
+                .bind("first", run.first().toString()).bind("last", run.last().toString())
+                .then();
+    }
+
+    public Mono<IpAddress> insertIp(UUID network, Prefix prefix, Address address, ProjectId project, String kind,
+            String name, String description) {
+        return db.sql("""
+                        INSERT INTO ip (network_id, prefix, address, project_id, kind, name, description)
+                        VALUES (:network, CAST(:prefix AS cidr), CAST(:address AS inet), :project, CAST(:kind AS ip_kind),
+                                :name, :description)
+                        RETURNING host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at""")
+                .bind("network", network).bind("prefix", prefix.toString()).bind("address", address.toString())
+                .bind("project", project.value()).bind("kind", kind)
+                .bind("name", Parameter.fromOrEmpty(name, String.class)).bind("description", description)
+                .map(NetworkRepository::ip).first();
+    }
+
+    /** Deletes a static IP; answers it, or empty when there is no such static IP. */
+    public Mono<IpAddress> deleteStaticIp(UUID network, Address address) {
+        return db.sql("""
+                        DELETE FROM ip WHERE network_id = :network AND address = CAST(:address AS inet) AND kind = 'STATIC'
+                        RETURNING host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at""")
+                .bind("network", network).bind("address", address.toString())
+                .map(NetworkRepository::ip).first();
+    }
+
+    public Flux<IpAddress> ips(UUID network) {
+        return db.sql("""
+                        SELECT host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at
+                        FROM ip WHERE network_id = :network ORDER BY address""")
+                .bind("network", network).map(NetworkRepository::ip).all();
+    }
+
+    private static Network network(Readable row) {
+        List<String> prefixes = Arrays.asList(row.get("prefixes", String[].class));
+        String v4 = prefixes.stream().filter(p -> !p.contains(":")).findFirst().orElse(null);
+        long total = v4 == null ? 0 : Prefix.parse(v4).allocatable().map(r -> r.size().longValue()).orElse(0L);
+        String project = row.get("project_id", String.class);
+        return new Network(row.get("id", UUID.class), row.get("name", String.class),
+                project == null ? null : new ProjectId(project), row.get("partition_id", String.class),
+                NetworkType.valueOf(row.get("type", String.class)), row.get("nat_type", String.class), v4, prefixes,
+                row.get("vrf", Integer.class), row.get("description", String.class),
+                row.get("allocated", Long.class), total, row.get("created_at", OffsetDateTime.class));
+    }
+
+    private static Range range(Readable row) {
+        return new Range(Address.parse(row.get("first", String.class)), Address.parse(row.get("last", String.class)));
+    }
+
+    private static IpAddress ip(Readable row) {
+        return new IpAddress(row.get("ip", String.class), row.get("network_id", UUID.class),
+                new ProjectId(row.get("project_id", String.class)), row.get("kind", String.class),
+                row.get("name", String.class), row.get("description", String.class),
+                row.get("created_at", OffsetDateTime.class));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.netportal.partition.internal;
+
+import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.PartitionService.PartitionSettings;
+import dev.netportal.partition.PartitionSpec;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for partitions, their pools, external networks and inventory. */
+@Repository
+public class PartitionRepository {
+
+    private final DatabaseClient db;
+
+    PartitionRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Boolean> exists(String id) {
+        return db.sql("SELECT 1 FROM partition WHERE id = :id").bind("id", id).map((row, meta) -> true).first()
+                .defaultIfEmpty(false);
+    }
+
+    public Mono<Void> insert(PartitionSpec spec) {
+        return db.sql("""
+                        INSERT INTO partition (id, name, description, child_length_v4, min_child_length_v4, proxy_host, proxy_port)
+                        VALUES (:id, :name, :description, :childLength, :minChildLength, :proxyHost, :proxyPort)""")
+                .bind("id", spec.id())
+                .bind("name", spec.name())
+                .bind("description", spec.description())
+                .bind("childLength", spec.childLengthV4())
+                .bind("minChildLength", spec.minChildLengthV4())
+                .bind("proxyHost", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::host).orElse(null), String.class))
+                .bind("proxyPort", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
+                .then();
+    }
+
+    /** A pool (super network) and its whole prefix as one free block. */
+    public Mono<Void> insertPool(String partition, UUID id, Prefix pool) {
+        return db.sql("INSERT INTO network (id, partition_id, type, name) VALUES (:id, :partition, 'SUPER', :name)")
+                .bind("id", id).bind("partition", partition).bind("name", "pool " + pool)
+                .then()
+                .then(insertPrefix(id, partition, "POOL", pool))
+                .then(db.sql("INSERT INTO prefix_free_block (partition_id, pool_id, block) VALUES (:partition, :pool, CAST(:block AS cidr))")
+                        .bind("partition", partition).bind("pool", id).bind("block", pool.toString())
+                        .then());
+    }
+
+    public Mono<Void> insertExternal(String partition, UUID id, PartitionSpec.ExternalNetworkSpec external) {
+        return db.sql("""
+                        INSERT INTO network (id, partition_id, type, nat_type, name, vrf)
+                        VALUES (:id, :partition, 'EXTERNAL', CAST(:nat AS nat_type), :name, nextval('vrf_id'))""")
+                .bind("id", id).bind("partition", partition).bind("nat", external.natType()).bind("name", external.name())
+                .then()
+                .thenMany(Flux.fromIterable(external.prefixes()).concatMap(p -> insertPrefix(id, partition, "POOL", p)))
+                .thenMany(Flux.fromIterable(external.destinations()).concatMap(d ->
+                        db.sql("INSERT INTO external_destination (network_id, prefix) VALUES (:id, CAST(:prefix AS cidr))")
+                                .bind("id", id).bind("prefix", d.toString()).then()))
+                .then();
+    }
+
+    public Mono<Void> insertInventory(String partition, String size, int count) {
+        return db.sql("INSERT INTO partition_inventory (partition_id, size, count) VALUES (:partition, :size, :count)")
+                .bind("partition", partition).bind("size", size).bind("count", count)
+                .then();
+    }
+
+    public Mono<PartitionSettings> settings(String id) {
+        return db.sql("""
+                        SELECT p.id, p.child_length_v4, p.min_child_length_v4, p.child_length_v6,
+                               EXISTS (SELECT 1 FROM network n JOIN network_prefix np ON np.network_id = n.id
+                                       WHERE n.partition_id = p.id AND n.type = 'SUPER' AND family(np.prefix) = 6) AS v6
+                        FROM partition p WHERE p.id = :id""")
+                .bind("id", id)
+                .map((row, meta) -> new PartitionSettings(row.get("id", String.class),
+                        row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
+                        row.get("child_length_v6", Short.class), Boolean.TRUE.equals(row.get("v6", Boolean.class))))
+                .first();
+    }
+
+    private Mono<Void> insertPrefix(UUID network, String partition, String layer, Prefix prefix) {
+        return db.sql("""
+                        INSERT INTO network_prefix (network_id, partition_id, layer, prefix)
+                        VALUES (:network, :partition, :layer, CAST(:prefix AS cidr))""")
+                .bind("network", network).bind("partition", partition).bind("layer", layer).bind("prefix", prefix.toString())
+                .then();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.netportal.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.partition.PartitionSpec;
+import dev.netportal.project.ProjectService;
+import dev.netportal.testing.TestPortal;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Private networks on the real PostgreSQL: first fit, fresh VRFs, length rules, exhaustion, roles, quotas. */
+class NetworkServiceTest {
+
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    private final TestPortal portal = TestPortal.shared();
+    private final NetworkService networks = portal.portal().core().getBean(NetworkService.class);
+    private final PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
+    private final ProjectService projects = portal.portal().core().getBean(ProjectService.class);
+
+    /** A partition of its own with a small pool, and a project of its own with a member. */
+    private record Fixture(String partition, ProjectId project, Actor member) {
+    }
+
+    private Fixture fixture(String pool) {
+        return fixture(pool, Prefix.parse(pool).length());
+    }
+
+    private Fixture fixture(String pool, int shortestLength) {
+        int n = NEXT.incrementAndGet();
+        String partition = "net-test-" + n;
+        ProjectId project = new ProjectId("net-project-" + n);
+        projects.createIfAbsent(Actor.system(), project, "Project " + n, "").block();
+        partitions.create(Actor.system(), new PartitionSpec(partition, "Test " + n, "", Prefix.parse(pool),
+                Optional.empty(), 24, shortestLength, Map.of(), List.of(), Optional.empty())).block();
+        return new Fixture(partition, project, new Actor("m" + n, "Member " + n, false, Map.of(project, ProjectRole.MEMBER)));
+    }
+
+    private Network create(Fixture f, Integer length) {
+        return networks.create(f.member(), f.project(), new NewNetwork("net", f.partition(), Optional.ofNullable(length), "")).block();
+    }
+
+    @Test
+    void carvesTheLowestFreePrefixOfTheAskedLengthWithAFreshVrf() {
+        Fixture f = fixture("10.50.0.0/22");
+
+        Network first = create(f, null);
+        Network second = create(f, 23);
+        Network third = create(f, 24);
+
+        assertThat(first.prefix()).isEqualTo("10.50.0.0/24");
+        assertThat(second.prefix()).as("a /23 skips the half-used first /23").isEqualTo("10.50.2.0/23");
+        assertThat(third.prefix()).as("the hole left before the /23 is filled first").isEqualTo("10.50.1.0/24");
+        assertThat(List.of(first.vrf(), second.vrf(), third.vrf())).doesNotHaveDuplicates().doesNotContainNull();
+        assertThat(first.type()).isEqualTo(NetworkType.CHILD);
+        assertThat(first.total()).isEqualTo(253);
+        assertThat(first.allocated()).isZero();
+    }
+
+    @Test
+    void anExhaustedPoolIsAConflictNamingPartitionAndLength() {
+        Fixture f = fixture("10.51.0.0/23");
+        create(f, 23);
+
+        assertThatThrownBy(() -> create(f, 24)).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+            assertThat(e.code()).isEqualTo("N1-pool-exhausted");
+            assertThat(e.getMessage()).contains(f.partition()).contains("/24");
+        });
+    }
+
+    @Test
+    void refusesLengthsOutsideThePartitionsRange() {
+        Fixture f = fixture("10.52.0.0/20", 22);
+
+        for (int length : new int[] {21, 31, 32}) {
+            assertThatThrownBy(() -> create(f, length)).as("/" + length)
+                    .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("N1-prefix-length"));
+        }
+    }
+
+    @Test
+    void viewersMayNotCreateAndStrangersDoNotSeeTheProject() {
+        Fixture f = fixture("10.53.0.0/22");
+        Actor viewer = new Actor("v", "V", false, Map.of(f.project(), ProjectRole.VIEWER));
+        Actor stranger = new Actor("s", "S", false, Map.of(new ProjectId("elsewhere"), ProjectRole.OWNER));
+        NewNetwork request = new NewNetwork("net", f.partition(), Optional.empty(), "");
+
+        assertThatThrownBy(() -> networks.create(viewer, f.project(), request).block())
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> networks.create(stranger, f.project(), request).block())
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
+        Network created = create(f, null);
+        assertThat(networks.get(viewer, created.id()).block().id()).isEqualTo(created.id());
+        assertThatThrownBy(() -> networks.get(stranger, created.id()).block())
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void theNetworkQuotaIsNeverExceeded() throws Exception {
+        Fixture f = fixture("10.54.0.0/22");
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE project SET quota_networks = 1 WHERE id = '" + f.project() + "'");
+        }
+        create(f, null);
+
+        assertThatThrownBy(() -> create(f, null)).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+            assertThat(e.code()).isEqualTo("N4-quota-networks");
+            assertThat(e.getMessage()).contains(f.project().value()).contains("1 networks");
+        });
+        assertThat(networks.list(f.member(), f.project()).block()).hasSize(1);
+    }
+
+    @Test
+    void theDatabaseRefusesOverlappingChildPrefixes() throws Exception {
+        Fixture f = fixture("10.55.0.0/22");
+        create(f, null);
+        Network second = create(f, null);
+
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("UPDATE network_prefix SET prefix = '10.55.0.128/25' WHERE network_id = '"
+                    + second.id() + "'"))
+                    .hasMessageContaining("conflicting key value violates exclusion constraint");
+        }
+    }
+}
