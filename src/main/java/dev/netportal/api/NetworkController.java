@@ -1,0 +1,121 @@
+package dev.netportal.api;
+
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.network.IpAddress;
+import dev.netportal.network.IpService;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NewNetwork;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Private networks of a project and their IP addresses. */
+@RestController
+@RequestMapping("/api/v1")
+class NetworkController {
+
+    private final NetworkService networks;
+    private final IpService ips;
+
+    NetworkController(NetworkService networks, IpService ips) {
+        this.networks = networks;
+        this.ips = ips;
+    }
+
+    @GetMapping("/projects/{project}/networks")
+    @Operation(summary = "The project's networks, oldest first (viewer)")
+    Mono<Page<NetworkView>> list(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return networks.list(actor, projectId(project))
+                .map(all -> Page.of(all.stream().map(NetworkView::of).toList(), page, size));
+    }
+
+    @PostMapping("/projects/{project}/networks")
+    @Operation(summary = "Create a private network: the lowest free prefix of the length, a fresh VRF (member)")
+    Mono<ResponseEntity<NetworkView>> create(Actor actor, @PathVariable String project, @RequestBody CreateNetwork body) {
+        return networks.create(actor, projectId(project),
+                        new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()), body.description()))
+                .map(created -> ResponseEntity.created(URI.create("/api/v1/networks/" + created.id())).body(NetworkView.of(created)));
+    }
+
+    @GetMapping("/networks/{id}")
+    @Operation(summary = "One network with its usage (viewer)")
+    Mono<NetworkView> get(Actor actor, @PathVariable UUID id) {
+        return networks.get(actor, id).map(NetworkView::of);
+    }
+
+    @GetMapping("/networks/{id}/ips")
+    @Operation(summary = "The network's IP addresses, lowest first (viewer)")
+    Mono<Page<IpView>> ips(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return ips.list(actor, id).map(all -> Page.of(all.stream().map(IpView::of).toList(), page, size));
+    }
+
+    @PostMapping("/networks/{id}/ips")
+    @Operation(summary = "Reserve a static IP: the lowest free one, or the one given (member)")
+    Mono<ResponseEntity<IpView>> allocate(Actor actor, @PathVariable UUID id,
+            @RequestBody(required = false) AllocateIp body) {
+        AllocateIp request = body == null ? new AllocateIp(null, null, null) : body;
+        return ips.allocate(actor, id, Optional.ofNullable(request.ip()), request.name(), request.description())
+                .map(ip -> ResponseEntity.created(URI.create("/api/v1/networks/" + id + "/ips/" + ip.ip())).body(IpView.of(ip)));
+    }
+
+    @DeleteMapping("/networks/{id}/ips/{ip}")
+    @Operation(summary = "Release a static IP (member)")
+    Mono<ResponseEntity<Void>> release(Actor actor, @PathVariable UUID id, @PathVariable String ip) {
+        return ips.release(actor, id, ip).thenReturn(ResponseEntity.noContent().build());
+    }
+
+    private static ProjectId projectId(String project) {
+        if (!ProjectId.isValid(project)) {
+            throw DomainException.notFound("Project " + project);
+        }
+        return new ProjectId(project);
+    }
+
+    record CreateNetwork(String name, String partition, Integer prefixLength, String description) {
+    }
+
+    record AllocateIp(String ip, String name, String description) {
+    }
+
+    record Usage(long allocated, long total) {
+    }
+
+    record IpView(String ip, UUID network, String project, String kind, String name, String description,
+                  OffsetDateTime createdAt) {
+
+        static IpView of(IpAddress ip) {
+            return new IpView(ip.ip(), ip.network(), ip.project().value(), ip.kind(), ip.name(), ip.description(),
+                    ip.createdAt());
+        }
+    }
+
+    record NetworkView(UUID id, String name, String project, String partition, String type, String natType,
+                       String prefix, List<String> prefixes, Integer vrf, String description,
+                       Map<String, String> labels, Usage usage, OffsetDateTime createdAt) {
+
+        static NetworkView of(Network n) {
+            return new NetworkView(n.id(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
+                    n.type().name(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), Map.of(),
+                    new Usage(n.allocated(), n.total()), n.createdAt());
+        }
+    }
+}

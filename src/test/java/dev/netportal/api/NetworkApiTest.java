@@ -1,0 +1,114 @@
+package dev.netportal.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netportal.testing.Api;
+import dev.netportal.testing.PkceLogin;
+import dev.netportal.testing.TestPortal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** The network and IP endpoints with real tokens of the demo users: statuses, bodies and problem types by role. */
+class NetworkApiTest {
+
+    private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+
+    private final TestPortal portal = TestPortal.shared();
+
+    private String token(String user) {
+        return TOKENS.computeIfAbsent(user, u -> PkceLogin.accessToken(portal.issuer(), u, u));
+    }
+
+    private Api.Answer post(String user, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(portal.apiUrl() + path)).timeout(Api.TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (user != null) {
+            request.header("Authorization", "Bearer " + token(user));
+        }
+        return Api.send(request.build());
+    }
+
+    private Api.Answer get(String user, String path) {
+        return Api.get(portal.apiUrl() + path, user == null ? null : token(user));
+    }
+
+    private static void assertProblem(Api.Answer answer, int status, String type) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().get("type").asString()).endsWith("/errors/" + type);
+        assertThat(answer.json().get("detail").asString()).isNotBlank();
+    }
+
+    private String createNetwork(String user) {
+        Api.Answer created = post(user, "/api/v1/projects/tenant-a/networks", "{\"name\":\"web\",\"partition\":\"fra-1\"}");
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    @Test
+    void aMemberCreatesANetworkAndReservesAutomaticAndSpecificIps() {
+        Api.Answer created = post("carol", "/api/v1/projects/tenant-a/networks",
+                "{\"name\":\"backend\",\"partition\":\"fra-1\",\"prefixLength\":24}");
+
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(created.raw().headers().firstValue("Location")).contains("/api/v1/networks/" + id);
+        assertThat(created.json().get("type").asString()).isEqualTo("CHILD");
+        assertThat(created.json().get("project").asString()).isEqualTo("tenant-a");
+        assertThat(created.json().get("prefix").asString()).startsWith("10.0.").endsWith("/24");
+        assertThat(created.json().get("vrf").asInt()).isPositive();
+        assertThat(created.json().get("usage").get("total").asLong()).isEqualTo(253);
+        String base = created.json().get("prefix").asString().replace(".0/24", ".");
+
+        Api.Answer auto = post("carol", "/api/v1/networks/" + id + "/ips", "{}");
+        Api.Answer specific = post("bob", "/api/v1/networks/" + id + "/ips", "{\"ip\":\"" + base + "200\",\"name\":\"lb\"}");
+
+        assertThat(auto.status()).isEqualTo(201);
+        assertThat(auto.json().get("ip").asString()).isEqualTo(base + "2");
+        assertThat(auto.json().get("kind").asString()).isEqualTo("STATIC");
+        assertThat(specific.status()).isEqualTo(201);
+        assertThat(specific.json().get("ip").asString()).isEqualTo(base + "200");
+        assertThat(get("vera", "/api/v1/networks/" + id).json().get("usage").get("allocated").asLong()).isEqualTo(2);
+        Api.Answer list = get("vera", "/api/v1/networks/" + id + "/ips?size=1");
+        assertThat(list.json().get("total").asLong()).isEqualTo(2);
+        assertThat(list.json().get("items").size()).isEqualTo(1);
+
+        assertProblem(post("carol", "/api/v1/networks/" + id + "/ips", "{\"ip\":\"" + base + "200\"}"), 409, "I1-ip-taken");
+        assertProblem(post("carol", "/api/v1/networks/" + id + "/ips", "{\"ip\":\"" + base + "1\"}"), 400, "I1-reserved");
+        assertProblem(post("carol", "/api/v1/networks/" + id + "/ips", "{\"ip\":\"192.168.1.1\"}"), 400, "I1-outside");
+
+        Api.Answer released = Api.send(HttpRequest.newBuilder(URI.create(portal.apiUrl() + "/api/v1/networks/" + id + "/ips/" + base + "2"))
+                .timeout(Api.TIMEOUT).header("Authorization", "Bearer " + token("carol")).DELETE().build());
+        assertThat(released.status()).isEqualTo(204);
+    }
+
+    @Test
+    void rolesDecideWhoMaySeeAndWhoMayChange() {
+        String id = createNetwork("bob");
+
+        assertThat(get("vera", "/api/v1/networks/" + id).status()).as("viewer reads").isEqualTo(200);
+        assertThat(get("vera", "/api/v1/projects/tenant-a/networks").status()).isEqualTo(200);
+        assertProblem(post("vera", "/api/v1/networks/" + id + "/ips", "{}"), 403, "forbidden");
+        assertProblem(post("vera", "/api/v1/projects/tenant-a/networks", "{\"name\":\"x\",\"partition\":\"fra-1\"}"), 403, "forbidden");
+        assertProblem(get("dave", "/api/v1/networks/" + id), 404, "not-found");
+        assertProblem(get("dave", "/api/v1/projects/tenant-a/networks"), 404, "not-found");
+        assertProblem(post("dave", "/api/v1/networks/" + id + "/ips", "{}"), 404, "not-found");
+        assertProblem(get(null, "/api/v1/networks/" + id), 401, "unauthorized");
+    }
+
+    @Test
+    void badInputIsAClearProblemNeverA500() {
+        assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{not json"), 400, "malformed-request");
+        assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{\"name\":\"x\",\"partition\":\"fra-1\",\"prefixLength\":8}"),
+                400, "N1-prefix-length");
+        assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{\"name\":\"x\",\"partition\":\"mars-1\"}"), 404, "not-found");
+        assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{\"partition\":\"fra-1\"}"), 400, "network-name");
+        assertProblem(get("bob", "/api/v1/networks/not-a-uuid"), 400, "malformed-request");
+        assertProblem(get("bob", "/api/v1/networks/00000000-0000-0000-0000-000000000000"), 404, "not-found");
+        assertProblem(get("bob", "/api/v1/projects/tenant-a/networks?size=501"), 400, "paging");
+    }
+}
