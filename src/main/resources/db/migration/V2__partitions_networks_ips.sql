@@ -70,6 +70,8 @@ CREATE TABLE network_prefix (
     partition_id text  NOT NULL,
     layer        text  NOT NULL CHECK (layer IN ('POOL', 'CHILD')),
     prefix       cidr  NOT NULL,
+    -- IPs allocated in this prefix, kept with every allocation and release so that usage is read in O(1)
+    allocated    integer NOT NULL DEFAULT 0 CHECK (allocated >= 0),
     PRIMARY KEY (network_id, prefix),
     FOREIGN KEY (network_id, partition_id) REFERENCES network (id, partition_id) ON DELETE CASCADE,
     EXCLUDE USING gist (partition_id WITH =, layer WITH =, prefix inet_ops WITH &&)

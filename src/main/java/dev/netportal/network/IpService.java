@@ -65,7 +65,7 @@ public class IpService {
                     Address address = Address.parse(ip);
                     Prefix prefix = prefixFor(network, address.family());
                     Mono<Void> work = networks.lockNetwork(networkId)
-                            .then(networks.deleteStaticIp(networkId, address))
+                            .then(networks.deleteStaticIp(networkId, prefix, address))
                             .switchIfEmpty(Mono.error(() -> DomainException.notFound(
                                     "Static IP " + address + " in network " + network.name())))
                             .then(giveBack(networkId, prefix, address))

@@ -87,6 +87,7 @@ class ConcurrentAllocationTest {
         assertThat(outcomes.stream().filter(o -> o.refusal() != null).map(Outcome::refusal))
                 .hasSize(120).containsOnly("N4-quota-ips");
         assertThat(query("SELECT used_ips FROM project WHERE id = 'concurrent-ips'")).containsExactly("200");
+        assertThat(query("SELECT allocated FROM network_prefix WHERE network_id = '" + network.id() + "'")).containsExactly("200");
         assertFreeRunsComplementTakenAddresses(network.id(), Prefix.parse(network.prefix()));
     }
 

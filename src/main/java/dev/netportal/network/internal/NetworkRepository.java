@@ -31,7 +31,8 @@ public class NetworkRepository {
                    n.vrf, n.description, n.created_at,
                    array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
                          ORDER BY family(np.prefix), np.prefix) AS prefixes,
-                   (SELECT count(*) FROM ip WHERE ip.network_id = n.id AND family(ip.address) = 4) AS allocated
+                   coalesce((SELECT np.allocated FROM network_prefix np
+                             WHERE np.network_id = n.id AND family(np.prefix) = 4), 0) AS allocated
             FROM network n
             """;
 
@@ -187,7 +188,7 @@ public class NetworkRepository {
 
     public Mono<IpAddress> insertIp(UUID network, Prefix prefix, Address address, ProjectId project, String kind,
             String name, String description) {
-        return db.sql("""
+        return countAllocated(network, prefix, 1).then(db.sql("""
                         INSERT INTO ip (network_id, prefix, address, project_id, kind, name, description)
                         VALUES (:network, CAST(:prefix AS cidr), CAST(:address AS inet), :project, CAST(:kind AS ip_kind),
                                 :name, :description)
@@ -195,16 +196,22 @@ public class NetworkRepository {
                 .bind("network", network).bind("prefix", prefix.toString()).bind("address", address.toString())
                 .bind("project", project.value()).bind("kind", kind)
                 .bind("name", Parameter.fromOrEmpty(name, String.class)).bind("description", description)
-                .map(NetworkRepository::ip).first();
+                .map(NetworkRepository::ip).first());
+    }
+
+    private Mono<Void> countAllocated(UUID network, Prefix prefix, int delta) {
+        return db.sql("UPDATE network_prefix SET allocated = allocated + :delta WHERE network_id = :network AND prefix = CAST(:prefix AS cidr)")
+                .bind("delta", delta).bind("network", network).bind("prefix", prefix.toString()).then();
     }
 
     /** Deletes a static IP; answers it, or empty when there is no such static IP. */
-    public Mono<IpAddress> deleteStaticIp(UUID network, Address address) {
+    public Mono<IpAddress> deleteStaticIp(UUID network, Prefix prefix, Address address) {
         return db.sql("""
                         DELETE FROM ip WHERE network_id = :network AND address = CAST(:address AS inet) AND kind = 'STATIC'
                         RETURNING host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at""")
                 .bind("network", network).bind("address", address.toString())
-                .map(NetworkRepository::ip).first();
+                .map(NetworkRepository::ip).first()
+                .flatMap(deleted -> countAllocated(network, prefix, -1).thenReturn(deleted));
     }
 
     public Flux<IpAddress> ips(UUID network) {
@@ -223,7 +230,7 @@ public class NetworkRepository {
                 project == null ? null : new ProjectId(project), row.get("partition_id", String.class),
                 NetworkType.valueOf(row.get("type", String.class)), row.get("nat_type", String.class), v4, prefixes,
                 row.get("vrf", Integer.class), row.get("description", String.class),
-                row.get("allocated", Long.class), total, row.get("created_at", OffsetDateTime.class));
+                row.get("allocated", Integer.class), total, row.get("created_at", OffsetDateTime.class));
     }
 
     private static Range range(Readable row) {
