@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -90,6 +91,14 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
                         .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
                         .toList());
                 yield p;
+            }
+            case DataIntegrityViolationException violation -> {
+                // the schema's guarantees (unique keys, exclusion constraints) caught what the services did not
+                log.warn("Constraint violation on {} {} (request {}): {}", exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath(), exchange.getRequest().getId(), violation.getMostSpecificCause().getMessage());
+                yield of(HttpStatus.CONFLICT, "conflict", "Conflict",
+                        "The request conflicts with the current state (another change came first); nothing was changed. "
+                                + "Reload and try again.");
             }
             case ServerWebInputException input -> of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
                     "The request could not be read: " + input.getReason() + ".");
