@@ -61,6 +61,12 @@ class NetworkController {
         return networks.get(actor, id).map(NetworkView::of);
     }
 
+    @DeleteMapping("/networks/{id}")
+    @Operation(summary = "Delete a network nothing uses any more; its prefix and VRF are freed (member)")
+    Mono<ResponseEntity<Void>> delete(Actor actor, @PathVariable UUID id) {
+        return networks.delete(actor, id).thenReturn(ResponseEntity.noContent().build());
+    }
+
     @GetMapping("/networks/{id}/ips")
     @Operation(summary = "The network's IP addresses, lowest first (viewer)")
     Mono<Page<IpView>> ips(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,

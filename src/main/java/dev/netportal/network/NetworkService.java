@@ -7,6 +7,7 @@ import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.ipam.Carving;
 import dev.netportal.ipam.Family;
+import dev.netportal.ipam.Prefix;
 import dev.netportal.network.internal.NetworkRepository;
 import dev.netportal.partition.PartitionService;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Private networks (N1-N4): carved first-fit from the partition's pools, each with a fresh VRF. */
@@ -75,6 +77,49 @@ public class NetworkService {
     public Mono<List<Network>> list(Actor actor, ProjectId project) {
         return Access.require(actor, ProjectRole.VIEWER, project, "see networks")
                 .then(networks.ofProject(project).collectList());
+    }
+
+    /**
+     * Deletes a private network that nothing uses any more (N3): its prefixes go back to the pool, merged with
+     * free neighbours, and its VRF id is freed.
+     */
+    public Mono<Void> delete(Actor actor, UUID id) {
+        return get(actor, id).flatMap(network -> Access.require(actor, ProjectRole.MEMBER, network.project(), "delete networks")
+                .then(Mono.defer(() -> {
+                    if (network.type() != NetworkType.CHILD) {
+                        return Mono.error(new DomainException(DomainException.Kind.RULE, "N3-shared-network",
+                                "Network " + network.name() + " is shared; shared networks are not deleted this way."));
+                    }
+                    Mono<Void> work = networks.lockPartition(network.partition())
+                            .then(networks.lockNetwork(id))
+                            .then(networks.hasIps(id))
+                            .flatMap(used -> used
+                                    ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-network-in-use",
+                                            "Network " + network.name() + " still has IPs allocated; release them first."))
+                                    : networks.deleteNetwork(id))
+                            .then(Flux.fromIterable(network.prefixes()).map(Prefix::parse)
+                                    .concatMap(prefix -> giveBack(network.partition(), prefix)).then())
+                            .then(networks.uncount(network.project(), "networks"))
+                            .then(audit.record(actor, new AuditLog.Change("network.delete", "network", id.toString(),
+                                    network.project().value(), network.partition(),
+                                    Map.of("name", network.name(), "prefixes", network.prefixes()), null)));
+                    return tx.transactional(work);
+                })));
+    }
+
+    /** Returns a child prefix to its pool, merging it with its buddy as long as the buddy is free. */
+    private Mono<Void> giveBack(String partition, Prefix prefix) {
+        return networks.poolHolding(partition, prefix).flatMap(pool -> merge(partition, pool, prefix));
+    }
+
+    private Mono<Void> merge(String partition, NetworkRepository.FreeBlock pool, Prefix block) {
+        if (block.length() <= pool.block().length()) {
+            return networks.insertFreeBlock(partition, pool.pool(), block);
+        }
+        Prefix buddy = block.buddy().orElseThrow();
+        return networks.isFree(partition, buddy).flatMap(free -> free
+                ? networks.deleteFreeBlock(partition, buddy).then(merge(partition, pool, block.parent().orElseThrow()))
+                : networks.insertFreeBlock(partition, pool.pool(), block));
     }
 
     private Mono<Void> count(ProjectId project, String counter) {

@@ -101,6 +101,23 @@ class NetworkApiTest {
     }
 
     @Test
+    void aNetworkIsDeletedOnlyWhenNoIpIsLeft() {
+        String id = createNetwork("bob");
+        String ip = post("bob", "/api/v1/networks/" + id + "/ips", "{}").json().get("ip").asString();
+
+        assertProblem(delete("bob", "/api/v1/networks/" + id), 409, "N3-network-in-use");
+        assertProblem(delete("vera", "/api/v1/networks/" + id), 403, "forbidden");
+        assertThat(delete("bob", "/api/v1/networks/" + id + "/ips/" + ip).status()).isEqualTo(204);
+        assertThat(delete("bob", "/api/v1/networks/" + id).status()).isEqualTo(204);
+        assertProblem(get("bob", "/api/v1/networks/" + id), 404, "not-found");
+    }
+
+    private Api.Answer delete(String user, String path) {
+        return Api.send(HttpRequest.newBuilder(URI.create(portal.apiUrl() + path)).timeout(Api.TIMEOUT)
+                .header("Authorization", "Bearer " + token(user)).DELETE().build());
+    }
+
+    @Test
     void badInputIsAClearProblemNeverA500() {
         assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{not json"), 400, "malformed-request");
         assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{\"name\":\"x\",\"partition\":\"fra-1\",\"prefixLength\":8}"),

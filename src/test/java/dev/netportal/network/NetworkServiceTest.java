@@ -136,4 +136,47 @@ class NetworkServiceTest {
                     .hasMessageContaining("conflicting key value violates exclusion constraint");
         }
     }
+
+    @Test
+    void deletedNetworksGiveTheirPrefixBackMergedWithFreeNeighbours() throws Exception {
+        Fixture f = fixture("10.56.0.0/22");
+        List<Network> all = List.of(create(f, 24), create(f, 24), create(f, 24), create(f, 24));
+
+        for (Network network : List.of(all.get(1), all.get(3), all.get(0), all.get(2))) {
+            networks.delete(f.member(), network.id()).block();
+        }
+
+        assertThat(freeBlocks(f.partition())).containsExactly("10.56.0.0/22");
+        assertThat(networks.list(f.member(), f.project()).block()).isEmpty();
+        assertThat(create(f, 22).prefix()).as("the whole pool is one block again").isEqualTo("10.56.0.0/22");
+    }
+
+    @Test
+    void aNetworkWithIpsIsNotDeleted() {
+        Fixture f = fixture("10.57.0.0/22");
+        Network network = create(f, 24);
+        portal.portal().core().getBean(IpService.class).allocate(f.member(), network.id(), Optional.empty(), null, "").block();
+        Actor viewer = new Actor("v", "V", false, Map.of(f.project(), ProjectRole.VIEWER));
+
+        assertThatThrownBy(() -> networks.delete(f.member(), network.id()).block())
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.code()).isEqualTo("N3-network-in-use");
+                    assertThat(e.getMessage()).contains("net");
+                });
+        assertThatThrownBy(() -> networks.delete(viewer, network.id()).block())
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+        assertThat(networks.get(f.member(), network.id()).block().allocated()).isEqualTo(1);
+    }
+
+    private List<String> freeBlocks(String partition) throws Exception {
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement();
+                java.sql.ResultSet rows = s.executeQuery("SELECT block::text FROM prefix_free_block WHERE partition_id = '"
+                        + partition + "' ORDER BY block")) {
+            List<String> blocks = new java.util.ArrayList<>();
+            while (rows.next()) {
+                blocks.add(rows.getString(1));
+            }
+            return blocks;
+        }
+    }
 }

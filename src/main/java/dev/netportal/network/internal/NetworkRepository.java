@@ -116,6 +116,44 @@ public class NetworkRepository {
                 .then();
     }
 
+    /** Whether any IP is allocated in the network. */
+    public Mono<Boolean> hasIps(UUID network) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM ip WHERE network_id = :network) AS used").bind("network", network)
+                .map((row, meta) -> Boolean.TRUE.equals(row.get("used", Boolean.class))).first();
+    }
+
+    /** Deletes a network with its prefixes and free runs; its VRF id is gone with it. */
+    public Mono<Void> deleteNetwork(UUID network) {
+        return db.sql("DELETE FROM network WHERE id = :id").bind("id", network).then();
+    }
+
+    /** The pool (and its prefix) of the partition that holds a child prefix. */
+    public Mono<FreeBlock> poolHolding(String partition, Prefix child) {
+        return db.sql("""
+                        SELECT np.prefix::text AS prefix, n.id FROM network n JOIN network_prefix np ON np.network_id = n.id
+                        WHERE n.partition_id = :partition AND n.type = 'SUPER' AND np.prefix >>= CAST(:child AS cidr)""")
+                .bind("partition", partition).bind("child", child.toString())
+                .map((row, meta) -> new FreeBlock(Prefix.parse(row.get("prefix", String.class)), row.get("id", UUID.class)))
+                .first();
+    }
+
+    /** Whether a block is free in the partition. */
+    public Mono<Boolean> isFree(String partition, Prefix block) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM prefix_free_block WHERE partition_id = :partition AND block = CAST(:block AS cidr)) AS free")
+                .bind("partition", partition).bind("block", block.toString())
+                .map((row, meta) -> Boolean.TRUE.equals(row.get("free", Boolean.class))).first();
+    }
+
+    public Mono<Void> deleteFreeBlock(String partition, Prefix block) {
+        return db.sql("DELETE FROM prefix_free_block WHERE partition_id = :partition AND block = CAST(:block AS cidr)")
+                .bind("partition", partition).bind("block", block.toString()).then();
+    }
+
+    public Mono<Void> insertFreeBlock(String partition, UUID pool, Prefix block) {
+        return db.sql("INSERT INTO prefix_free_block (partition_id, pool_id, block) VALUES (:partition, :pool, CAST(:block AS cidr))")
+                .bind("partition", partition).bind("pool", pool).bind("block", block.toString()).then();
+    }
+
     public Mono<Void> insertNetwork(UUID id, ProjectId project, String partition, String name, String description) {
         return db.sql("""
                         INSERT INTO network (id, partition_id, project_id, type, name, description, vrf)
