@@ -46,7 +46,7 @@ public class IpService {
                     Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
                     address.ifPresent(a -> checkAllocatable(network, prefix, a));
                     Mono<IpAddress> work = networks.lockNetwork(networkId)
-                            .then(countIp(network))
+                            .then(networkService.count(network.project(), "ips"))
                             .then(address.map(a -> take(network, prefix, a)).orElseGet(() -> takeLowest(network, prefix)))
                             .flatMap(taken -> networks.insertIp(networkId, prefix, taken, network.project(), "STATIC",
                                     name, description == null ? "" : description))
@@ -97,13 +97,6 @@ public class IpService {
             throw DomainException.invalid("I1-reserved", address + " is " + what + " of network " + network.name()
                     + " and is never handed out.");
         }
-    }
-
-    private Mono<Void> countIp(Network network) {
-        return networks.countAgainstQuota(network.project(), "ips").flatMap(counted -> counted ? Mono.<Void>empty()
-                : networks.quota(network.project(), "ips").flatMap(quota -> Mono.error(new DomainException(
-                        DomainException.Kind.CONFLICT, "N4-quota-ips",
-                        "Project " + network.project() + " has used its quota of " + quota + " IPs."))));
     }
 
     private Mono<Address> takeLowest(Network network, Prefix prefix) {

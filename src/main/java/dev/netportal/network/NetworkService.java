@@ -122,7 +122,8 @@ public class NetworkService {
                 : networks.insertFreeBlock(partition, pool.pool(), block));
     }
 
-    private Mono<Void> count(ProjectId project, String counter) {
+    /** Raises the project's usage counter ("networks", "ips"), or refuses with N4 when its quota is used up. */
+    Mono<Void> count(ProjectId project, String counter) {
         return networks.countAgainstQuota(project, counter).flatMap(counted -> counted ? Mono.<Void>empty()
                 : networks.quota(project, counter)
                         .switchIfEmpty(Mono.error(() -> DomainException.notFound("Project " + project)))

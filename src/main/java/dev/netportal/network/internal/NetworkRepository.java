@@ -192,20 +192,20 @@ public class NetworkRepository {
                 .map(NetworkRepository::range).first();
     }
 
-    /** The free run that ends at, or starts at, the given address. */
+    /** The free run that ends at the given address. */
     public Mono<Range> runEndingAt(UUID network, Prefix prefix, Address last) {
-        return db.sql("""
-                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
-                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND last = CAST(:address AS inet)""")
-                .bind("network", network).bind("prefix", prefix.toString()).bind("address", last.toString())
-                .map(NetworkRepository::range).first();
+        return runWhere("last", network, prefix, last);
     }
 
+    /** The free run that starts at the given address. */
     public Mono<Range> runStartingAt(UUID network, Prefix prefix, Address first) {
-        return db.sql("""
-                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
-                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND first = CAST(:address AS inet)""")
-                .bind("network", network).bind("prefix", prefix.toString()).bind("address", first.toString())
+        return runWhere("first", network, prefix, first);
+    }
+
+    private Mono<Range> runWhere(String end, UUID network, Prefix prefix, Address address) {
+        return db.sql("SELECT host(first) AS first, host(last) AS last FROM ip_free_range "
+                        + "WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND " + end + " = CAST(:address AS inet)")
+                .bind("network", network).bind("prefix", prefix.toString()).bind("address", address.toString())
                 .map(NetworkRepository::range).first();
     }
 
