@@ -60,6 +60,11 @@ public class PartitionService {
         return partitions.exists(spec.id()).flatMap(exists -> exists ? Mono.just(false) : create(actor, spec).thenReturn(true));
     }
 
+    /** The ids of all partitions, in order; every signed-in user may see them. */
+    public Mono<java.util.List<String>> ids() {
+        return partitions.ids().collectList();
+    }
+
     /** The settings new private networks of a partition get; not found if it does not exist. */
     public Mono<PartitionSettings> settings(String partitionId) {
         return partitions.settings(partitionId)

@@ -18,6 +18,7 @@ import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.netportal.identity.Actor;
 import dev.netportal.project.ProjectMembership;
+import dev.netportal.ui.network.NetworksView;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 
@@ -45,6 +46,7 @@ public class MainLayout extends AppLayout {
 
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.DASHBOARD.create()));
+        nav.addItem(new SideNavItem("Networks", NetworksView.class, VaadinIcon.CLUSTER.create()));
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
     }

@@ -69,6 +69,10 @@ public class PartitionRepository {
                 .then();
     }
 
+    public Flux<String> ids() {
+        return db.sql("SELECT id FROM partition ORDER BY id").map((row, meta) -> row.get("id", String.class)).all();
+    }
+
     public Mono<PartitionSettings> settings(String id) {
         return db.sql("""
                         SELECT p.id, p.child_length_v4, p.min_child_length_v4, p.child_length_v6,

@@ -1,0 +1,133 @@
+package dev.netportal.ui.network;
+
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.badge.BadgeVariant;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.project.ProjectMembership;
+import dev.netportal.ui.UserSession;
+import jakarta.annotation.security.PermitAll;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** The selected project's networks: prefix, VRF, type and usage at a glance, and "New network" for members. */
+@Route("networks")
+@PageTitle("Networks · Netportal")
+@PermitAll
+public class NetworksView extends VerticalLayout {
+
+    private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
+    private final UserSession session;
+    private final NetworkService networks;
+    private final Grid<Network> grid = new Grid<>(Network.class, false);
+    private final TextField filter = new TextField();
+    private List<Network> all = List.of();
+
+    NetworksView(UserSession session, NetworkService networks, PartitionService partitions) {
+        this.session = session;
+        this.networks = networks;
+        setSizeFull();
+
+        ProjectMembership project = session.selectedProject().orElse(null);
+        if (project == null) {
+            add(new H2("Networks"), new Paragraph("You hold no role in a project, so there are no networks to show."));
+            return;
+        }
+        Button create = new Button("New network", VaadinIcon.PLUS.create(), click ->
+                new NewNetworkDialog(session.actor(), project, networks, partitions, this::refresh).open());
+        create.setId("new-network");
+        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        create.setVisible(project.role().includes(ProjectRole.MEMBER));
+
+        filter.setPlaceholder("Filter by name or prefix");
+        filter.setPrefixComponent(VaadinIcon.SEARCH.create());
+        filter.setValueChangeMode(ValueChangeMode.EAGER);
+        filter.setClearButtonVisible(true);
+        filter.addValueChangeListener(change -> showFiltered());
+
+        HorizontalLayout header = new HorizontalLayout(new H2("Networks of " + project.name()), filter, create);
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.BASELINE);
+        header.expand(header.getComponentAt(0));
+
+        configureGrid();
+        add(header, grid);
+        refresh();
+    }
+
+    private void configureGrid() {
+        grid.setId("networks");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.addColumn(Network::name).setHeader("Name").setSortable(true).setFlexGrow(2);
+        grid.addColumn(Network::partition).setHeader("Partition").setSortable(true);
+        grid.addComponentColumn(n -> mono(n.prefix())).setHeader("Prefix").setComparator(Network::prefix).setFlexGrow(2);
+        grid.addColumn(Network::vrf).setHeader("VRF").setSortable(true);
+        grid.addComponentColumn(NetworksView::typeBadge).setHeader("Type");
+        grid.addComponentColumn(NetworksView::usage).setHeader("Usage").setFlexGrow(2)
+                .setComparator(n -> n.total() == 0 ? 0 : (double) n.allocated() / n.total());
+        grid.addColumn(n -> CREATED.format(n.createdAt())).setHeader("Created").setSortable(true).setAutoWidth(true);
+        grid.setEmptyStateText("No networks yet.");
+    }
+
+    void refresh() {
+        session.selectedProject().ifPresent(project -> {
+            all = networks.list(session.actor(), project.id()).block();
+            showFiltered();
+        });
+    }
+
+    private void showFiltered() {
+        String text = filter.getValue() == null ? "" : filter.getValue().strip().toLowerCase(Locale.ROOT);
+        grid.setItems(all.stream().filter(n -> text.isEmpty() || n.name().toLowerCase(Locale.ROOT).contains(text)
+                || (n.prefix() != null && n.prefix().contains(text))).toList());
+    }
+
+    private static Span mono(String text) {
+        Span span = new Span(text);
+        span.addClassName("np-mono");
+        return span;
+    }
+
+    private static Badge typeBadge(Network network) {
+        return switch (network.type()) {
+            case CHILD -> new Badge("private");
+            case CHILD_SHARED -> {
+                Badge shared = new Badge("shared");
+                shared.addThemeVariants(BadgeVariant.SUCCESS);
+                yield shared;
+            }
+            default -> new Badge(network.type().name().toLowerCase(Locale.ROOT));
+        };
+    }
+
+    private static Div usage(Network network) {
+        ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
+        bar.addClassName("np-usage-bar");
+        Span label = new Span(network.allocated() + " / " + network.total() + " IPs");
+        label.addClassName("np-usage-label");
+        Div usage = new Div(bar, label);
+        usage.addClassName("np-usage");
+        return usage;
+    }
+}
