@@ -44,6 +44,27 @@ public final class Browser implements AutoCloseable {
         return page;
     }
 
+    /**
+     * Signs a demo user in through the provider's real login page, in a fresh browser context, and answers the
+     * page once the UI shows the user. On failure it saves a screenshot and says where the browser ended.
+     */
+    public Page signIn(TestPortal portal, String user) {
+        Page page = newPage();
+        page.navigate(portal.uiUrl() + "/");
+        page.waitForURL(portal.issuer() + "/login");
+        page.locator("#username").fill(user);
+        page.locator("#password").fill(user);
+        page.locator("button[type=submit]").click();
+        try {
+            page.waitForURL(url -> url.startsWith(portal.uiUrl() + "/"));
+            page.locator("#user-name").waitFor();
+        } catch (RuntimeException e) {
+            screenshot(page, "sign-in-failed-" + user);
+            throw new AssertionError("sign-in of " + user + " did not return to the UI; the browser is at " + page.url(), e);
+        }
+        return page;
+    }
+
     public static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }

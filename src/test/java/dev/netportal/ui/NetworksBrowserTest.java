@@ -64,14 +64,6 @@ class NetworksBrowserTest {
     }
 
     private Page signIn(String user) {
-        Page page = browser.newPage();
-        page.navigate(portal.uiUrl() + "/");
-        page.waitForURL(portal.issuer() + "/login");
-        page.locator("#username").fill(user);
-        page.locator("#password").fill(user);
-        page.locator("button[type=submit]").click();
-        page.waitForURL(url -> url.startsWith(portal.uiUrl() + "/"));
-        page.locator("#user-name").waitFor();
-        return page;
+        return browser.signIn(portal, user);
     }
 }

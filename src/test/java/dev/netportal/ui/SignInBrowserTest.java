@@ -73,19 +73,6 @@ class SignInBrowserTest {
     }
 
     private Page signIn(String user) {
-        Page page = browser.newPage();
-        page.navigate(portal.uiUrl() + "/");
-        page.waitForURL(portal.issuer() + "/login");
-        page.locator("#username").fill(user);
-        page.locator("#password").fill(user);
-        page.locator("button[type=submit]").click();
-        try {
-            page.waitForURL(url -> url.startsWith(portal.uiUrl() + "/"));
-            page.locator("#user-name").waitFor();
-        } catch (RuntimeException e) {
-            Browser.screenshot(page, "sign-in-failed-" + user);
-            throw new AssertionError("sign-in of " + user + " did not return to the UI; the browser is at " + page.url(), e);
-        }
-        return page;
+        return browser.signIn(portal, user);
     }
 }
