@@ -60,6 +60,16 @@ public class PartitionService {
         return partitions.exists(spec.id()).flatMap(exists -> exists ? Mono.just(false) : create(actor, spec).thenReturn(true));
     }
 
+    /** All partitions, by id; every signed-in user may see them. */
+    public Mono<java.util.List<Partition>> list() {
+        return partitions.ids().concatMap(partitions::find).collectList();
+    }
+
+    /** One partition; not found if it does not exist. */
+    public Mono<Partition> get(String id) {
+        return partitions.find(id).switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)));
+    }
+
     /** The ids of all partitions, in order; every signed-in user may see them. */
     public Mono<java.util.List<String>> ids() {
         return partitions.ids().collectList();

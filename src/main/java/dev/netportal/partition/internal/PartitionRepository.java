@@ -3,6 +3,11 @@ package dev.netportal.partition.internal;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.PartitionService.PartitionSettings;
 import dev.netportal.partition.PartitionSpec;
+import dev.netportal.partition.Partition;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -67,6 +72,47 @@ public class PartitionRepository {
         return db.sql("INSERT INTO partition_inventory (partition_id, size, count) VALUES (:partition, :size, :count)")
                 .bind("partition", partition).bind("size", size).bind("count", count)
                 .then();
+    }
+
+    /** One partition with its pools, external networks and inventory. */
+    public Mono<Partition> find(String id) {
+        Mono<List<String>> pools = db.sql("""
+                        SELECT np.prefix::text AS prefix FROM network n JOIN network_prefix np ON np.network_id = n.id
+                        WHERE n.partition_id = :id AND n.type = 'SUPER' ORDER BY family(np.prefix), np.prefix""")
+                .bind("id", id).map((row, meta) -> row.get("prefix", String.class)).all().collectList();
+        Mono<List<Partition.ExternalNetwork>> externals = db.sql("""
+                        SELECT n.id, n.name, n.nat_type::text AS nat,
+                               array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id ORDER BY np.prefix) AS prefixes,
+                               array(SELECT d.prefix::text FROM external_destination d WHERE d.network_id = n.id ORDER BY d.prefix) AS destinations
+                        FROM network n WHERE n.partition_id = :id AND n.type = 'EXTERNAL' ORDER BY n.name""")
+                .bind("id", id)
+                .map((row, meta) -> new Partition.ExternalNetwork(row.get("id", UUID.class), row.get("name", String.class),
+                        List.of(row.get("prefixes", String[].class)), List.of(row.get("destinations", String[].class)),
+                        row.get("nat", String.class)))
+                .all().collectList();
+        Mono<Map<String, Integer>> inventory = db.sql("SELECT size, count FROM partition_inventory WHERE partition_id = :id ORDER BY size")
+                .bind("id", id)
+                .map((row, meta) -> Map.entry(row.get("size", String.class), row.get("count", Integer.class)))
+                .all().collectList()
+                .map(entries -> {
+                    Map<String, Integer> sizes = new LinkedHashMap<>();
+                    entries.forEach(e -> sizes.put(e.getKey(), e.getValue()));
+                    return sizes;
+                });
+        return db.sql("SELECT * FROM partition WHERE id = :id").bind("id", id)
+                .map((row, meta) -> new PartitionRow(row.get("name", String.class), row.get("description", String.class),
+                        row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
+                        row.get("child_length_v6", Short.class), Optional.ofNullable(row.get("proxy_host", String.class))
+                                .map(host -> new PartitionSpec.Proxy(host, row.get("proxy_port", Integer.class)))))
+                .first()
+                // one query after the other: they may share a transaction's connection
+                .flatMap(p -> pools.flatMap(poolList -> externals.flatMap(externalList -> inventory.map(sizes ->
+                        new Partition(id, p.name(), p.description(), poolList, p.childLengthV4(), p.minChildLengthV4(),
+                                p.childLengthV6(), externalList, p.proxy(), sizes)))));
+    }
+
+    private record PartitionRow(String name, String description, int childLengthV4, int minChildLengthV4,
+                                int childLengthV6, Optional<PartitionSpec.Proxy> proxy) {
     }
 
     public Flux<String> ids() {

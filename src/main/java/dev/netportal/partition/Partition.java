@@ -1,0 +1,19 @@
+package dev.netportal.partition;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A partition as everyone may see it: pools, child lengths, external networks, proxy and free machines by size.
+ */
+public record Partition(String id, String name, String description, List<String> superNetworks, int childLengthV4,
+                        int minChildLengthV4, int childLengthV6, List<ExternalNetwork> externalNetworks,
+                        Optional<PartitionSpec.Proxy> proxy, Map<String, Integer> freeInventory) {
+
+    /** An external network of the partition. */
+    public record ExternalNetwork(UUID id, String name, List<String> prefixes, List<String> destinationPrefixes,
+                                  String natType) {
+    }
+}
