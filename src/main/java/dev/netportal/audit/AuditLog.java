@@ -1,6 +1,12 @@
 package dev.netportal.audit;
 
+import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -43,6 +49,46 @@ public class AuditLog {
                 .bind("before", nullable(change.before() == null ? null : json.writeValueAsString(change.before())))
                 .bind("after", nullable(change.after() == null ? null : json.writeValueAsString(change.after())))
                 .then();
+    }
+
+    /** One recorded change. */
+    public record Event(long id, OffsetDateTime at, String actorSubject, String actorName, String action,
+                        String objectType, String objectId, String project, String partition, Object before,
+                        Object after) {
+    }
+
+    /**
+     * Events newest first, at most {@code limit}, older than the event {@code before} if given. Admins see all
+     * (or one project's); others see their projects' events, and a project they hold no role in is "not found".
+     */
+    public Mono<List<Event>> events(Actor actor, Optional<ProjectId> project, Optional<Long> before, int limit) {
+        if (project.isPresent() && !actor.has(ProjectRole.VIEWER, project.get())) {
+            return Mono.error(DomainException.notFound("Project " + project.get()));
+        }
+        String[] projects = project.map(p -> new String[] {p.value()})
+                .orElseGet(() -> actor.roles().keySet().stream().map(ProjectId::value).toArray(String[]::new));
+        boolean everything = actor.admin() && project.isEmpty();
+        return db.sql("""
+                        SELECT id, at, actor_subject, actor_name, action, object_type, object_id, project_id, partition_id,
+                               before::text AS before, after::text AS after
+                        FROM audit_event
+                        WHERE (:everything OR project_id = ANY(:projects)) AND id < :before
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("everything", everything)
+                .bind("projects", projects)
+                .bind("before", before.orElse(Long.MAX_VALUE))
+                .bind("limit", limit)
+                .map((row, meta) -> new Event(row.get("id", Long.class), row.get("at", OffsetDateTime.class),
+                        row.get("actor_subject", String.class), row.get("actor_name", String.class),
+                        row.get("action", String.class), row.get("object_type", String.class),
+                        row.get("object_id", String.class), row.get("project_id", String.class),
+                        row.get("partition_id", String.class), parse(row.get("before", String.class)),
+                        parse(row.get("after", String.class))))
+                .all().collectList();
+    }
+
+    private Object parse(String jsonText) {
+        return jsonText == null ? null : json.readValue(jsonText, Object.class);
     }
 
     private static org.springframework.r2dbc.core.Parameter nullable(String value) {

@@ -1,0 +1,47 @@
+package dev.netportal.api;
+
+import dev.netportal.audit.AuditLog;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The audit log (A1): tenants see their projects' events, admins all. */
+@RestController
+@RequestMapping("/api/v1/audit-events")
+class AuditController {
+
+    private final AuditLog audit;
+
+    AuditController(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /** A page of events, newest first; {@code next} is the {@code after} value for the following page. */
+    record Events(List<AuditLog.Event> items, int size, Long next) {
+    }
+
+    @GetMapping
+    @Operation(summary = "Audit events, newest first (viewer of the project, or admin)")
+    Mono<Events> events(Actor actor, @RequestParam(required = false) String project,
+            @Parameter(description = "continue after this event id (the previous page's next)")
+            @RequestParam(required = false) Long after, @RequestParam(required = false) Integer size) {
+        int limit = size == null ? 50 : size;
+        if (limit < 1 || limit > 500) {
+            return Mono.error(DomainException.invalid("paging", "size must be 1 to 500; got " + limit + "."));
+        }
+        if (project != null && !ProjectId.isValid(project)) {
+            return Mono.error(DomainException.notFound("Project " + project));
+        }
+        return audit.events(actor, Optional.ofNullable(project).map(ProjectId::new), Optional.ofNullable(after), limit)
+                .map(items -> new Events(items, limit, items.size() == limit ? items.getLast().id() : null));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.netportal.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netportal.testing.Api;
+import dev.netportal.testing.PkceLogin;
+import dev.netportal.testing.TestPortal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Every change leaves an audit event that the project's viewers and the admins can read, and nobody else. */
+class AuditApiTest {
+
+    private final TestPortal portal = TestPortal.shared();
+
+    @Test
+    void aNetworkCreationIsAuditedAndVisibleToTheRightPeople() {
+        String bob = PkceLogin.accessToken(portal.issuer(), "bob", "bob");
+        Api.Answer created = Api.send(HttpRequest.newBuilder(URI.create(portal.apiUrl() + "/api/v1/projects/tenant-a/networks"))
+                .timeout(Api.TIMEOUT).header("Authorization", "Bearer " + bob).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"audited\",\"partition\":\"nbg-1\"}")).build());
+        String id = created.json().get("id").asString();
+
+        Api.Answer forVera = Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a",
+                PkceLogin.accessToken(portal.issuer(), "vera", "vera"));
+        assertThat(forVera.status()).isEqualTo(200);
+        JsonNode event = forVera.json().get("items").valueStream()
+                .filter(e -> e.get("objectId").asString().equals(id)).findFirst().orElseThrow();
+        assertThat(event.get("action").asString()).isEqualTo("network.create");
+        assertThat(event.get("actorSubject").asString()).isEqualTo("bob");
+        assertThat(event.get("actorName").asString()).isEqualTo("Bob Tenant-A");
+        assertThat(event.get("after").get("name").asString()).isEqualTo("audited");
+        assertThat(event.get("after").get("prefixes").get(0).asString()).startsWith("10.1.");
+
+        String dave = PkceLogin.accessToken(portal.issuer(), "dave", "dave");
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a", dave).status()).isEqualTo(404);
+        List<String> davesProjects = Api.get(portal.apiUrl() + "/api/v1/audit-events", dave).json().get("items")
+                .valueStream().map(e -> e.get("project").isNull() ? "" : e.get("project").asString()).distinct().toList();
+        assertThat(davesProjects).doesNotContain("tenant-a");
+
+        Api.Answer forAdmin = Api.get(portal.apiUrl() + "/api/v1/audit-events?size=500",
+                PkceLogin.accessToken(portal.issuer(), "admin", "admin"));
+        assertThat(forAdmin.json().get("items").valueStream().map(e -> e.get("objectId").asString())).contains(id, "fra-1");
+    }
+
+    @Test
+    void pagesFollowEachOtherWithoutGapsOrRepeats() {
+        String admin = PkceLogin.accessToken(portal.issuer(), "admin", "admin");
+        JsonNode first = Api.get(portal.apiUrl() + "/api/v1/audit-events?size=2", admin).json();
+        JsonNode second = Api.get(portal.apiUrl() + "/api/v1/audit-events?size=2&after=" + first.get("next").asLong(), admin).json();
+
+        long lastOfFirst = first.get("items").get(1).get("id").asLong();
+        assertThat(second.get("items").get(0).get("id").asLong()).isLessThan(lastOfFirst);
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/audit-events?size=0", admin).status()).isEqualTo(400);
+    }
+}
