@@ -17,10 +17,21 @@ public final class Browser implements AutoCloseable {
 
     public static final Path SCREENSHOTS = Paths.get("target", "screenshots");
 
+    private static Browser shared;
+
     private final Playwright playwright;
     private final com.microsoft.playwright.Browser chromium;
 
-    public Browser() {
+    /** The browser shared by the tests of this JVM; each test still gets fresh contexts from {@link #newPage()}. */
+    public static synchronized Browser shared() {
+        if (shared == null) {
+            shared = new Browser();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    private Browser() {
         Path executable = Paths.get(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("Browser tests need Chromium at " + executable

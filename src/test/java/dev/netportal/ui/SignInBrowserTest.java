@@ -5,25 +5,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Page;
 import dev.netportal.testing.Browser;
 import dev.netportal.testing.TestPortal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Signing in through the real login page of the development provider, in a real browser. */
 class SignInBrowserTest {
 
-    private static Browser browser;
+    private final Browser browser = Browser.shared();
     private final TestPortal portal = TestPortal.shared();
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        browser.close();
-    }
 
     @Test
     void aliceSeesHerNameAndHerProject() {
