@@ -7,6 +7,7 @@ import dev.netportal.network.IpAddress;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
+import dev.netportal.network.NetworkChange;
 import dev.netportal.network.NewNetwork;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -51,7 +53,8 @@ class NetworkController {
     @Operation(summary = "Create a private network: the lowest free prefix of the length, a fresh VRF (member)")
     Mono<ResponseEntity<NetworkView>> create(Actor actor, @PathVariable String project, @RequestBody CreateNetwork body) {
         return networks.create(actor, projectId(project),
-                        new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()), body.description()))
+                        new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()), body.description(),
+                                body.labels()))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/networks/" + created.id())).body(NetworkView.of(created)));
     }
 
@@ -59,6 +62,22 @@ class NetworkController {
     @Operation(summary = "One network with its usage (viewer)")
     Mono<NetworkView> get(Actor actor, @PathVariable UUID id) {
         return networks.get(actor, id).map(NetworkView::of);
+    }
+
+    @PatchMapping("/networks/{id}")
+    @Operation(summary = "Change name, description or labels; partition, prefix, VRF and type never change (member)")
+    Mono<NetworkView> update(Actor actor, @PathVariable UUID id, @RequestBody ChangeNetwork body) {
+        if ("CHILD".equals(body.type())) {
+            return Mono.error(new DomainException(DomainException.Kind.RULE, "S4-unshare-forbidden",
+                    "A network never goes back from shared to private (S4); the type cannot be set."));
+        }
+        if (body.partition() != null || body.prefix() != null || body.vrf() != null || body.type() != null) {
+            return Mono.error(new DomainException(DomainException.Kind.RULE, "N2-immutable",
+                    "Partition, prefix, VRF and type of network " + id + " never change (N2); only name, description "
+                            + "and labels do. Sharing goes through a share request."));
+        }
+        return networks.update(actor, id, new NetworkChange(Optional.ofNullable(body.name()),
+                Optional.ofNullable(body.description()), Optional.ofNullable(body.labels()))).map(NetworkView::of);
     }
 
     @DeleteMapping("/networks/{id}")
@@ -96,7 +115,12 @@ class NetworkController {
         return new ProjectId(project);
     }
 
-    record CreateNetwork(String name, String partition, Integer prefixLength, String description) {
+    record CreateNetwork(String name, String partition, Integer prefixLength, String description, Map<String, String> labels) {
+    }
+
+    /** Name, description and labels may change; the other fields are here to answer a clear refusal (N2, S4). */
+    record ChangeNetwork(String name, String description, Map<String, String> labels, String partition, String prefix,
+                         Integer vrf, String type) {
     }
 
     record AllocateIp(String ip, String name, String description) {
@@ -120,7 +144,7 @@ class NetworkController {
 
         static NetworkView of(Network n) {
             return new NetworkView(n.id(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
-                    n.type().name(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), Map.of(),
+                    n.type().name(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), n.labels(),
                     new Usage(n.allocated(), n.total()), n.createdAt());
         }
     }

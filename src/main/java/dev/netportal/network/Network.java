@@ -3,6 +3,7 @@ package dev.netportal.network;
 import dev.netportal.identity.ProjectId;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -14,6 +15,6 @@ import java.util.UUID;
  * @param total     allocatable IPs of the IPv4 prefix
  */
 public record Network(UUID id, String name, ProjectId project, String partition, NetworkType type, String natType,
-                      String prefix, List<String> prefixes, Integer vrf, String description, long allocated,
-                      long total, OffsetDateTime createdAt) {
+                      String prefix, List<String> prefixes, Integer vrf, String description, Map<String, String> labels,
+                      long allocated, long total, OffsetDateTime createdAt) {
 }

@@ -41,6 +41,7 @@ public class NetworkService {
                     if (request.name() == null || request.name().isBlank() || request.name().length() > 100) {
                         return Mono.error(DomainException.invalid("network-name", "A network needs a name of 1 to 100 characters."));
                     }
+                    Labels.check(request.labels());
                     return partitions.settings(request.partition());
                 }))
                 .flatMap(settings -> {
@@ -54,7 +55,7 @@ public class NetworkService {
                     Mono<Network> work = networks.lockPartition(settings.id())
                             .then(count(project, "networks"))
                             .then(networks.insertNetwork(id, project, settings.id(), request.name().strip(),
-                                    request.description() == null ? "" : request.description()))
+                                    request.description() == null ? "" : request.description(), Labels.check(request.labels())))
                             .then(carve(id, settings.id(), 4, length))
                             .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, settings.childLengthV6()) : Mono.empty())
                             .then(networks.find(id))
@@ -77,6 +78,28 @@ public class NetworkService {
     public Mono<List<Network>> list(Actor actor, ProjectId project) {
         return Access.require(actor, ProjectRole.VIEWER, project, "see networks")
                 .then(networks.ofProject(project).collectList());
+    }
+
+    /** Changes name, description or labels (N2); members and owners only. */
+    public Mono<Network> update(Actor actor, UUID id, NetworkChange change) {
+        return get(actor, id).flatMap(before -> Access.require(actor, ProjectRole.MEMBER, before.project(), "change networks")
+                .then(Mono.defer(() -> {
+                    String name = change.name().map(String::strip).orElse(before.name());
+                    if (name.isEmpty() || name.length() > 100) {
+                        return Mono.error(DomainException.invalid("network-name", "A network needs a name of 1 to 100 characters."));
+                    }
+                    String description = change.description().orElse(before.description());
+                    Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());
+                    Mono<Network> work = networks.lockNetwork(id)
+                            .then(networks.updateNetwork(id, name, description, labels))
+                            .then(networks.find(id))
+                            .flatMap(after -> audit.record(actor, new AuditLog.Change("network.update", "network", id.toString(),
+                                    after.project().value(), after.partition(),
+                                    Map.of("name", before.name(), "description", before.description(), "labels", before.labels()),
+                                    Map.of("name", after.name(), "description", after.description(), "labels", after.labels())))
+                                    .thenReturn(after));
+                    return tx.transactional(work);
+                })));
     }
 
     /**

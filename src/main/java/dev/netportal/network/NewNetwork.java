@@ -1,7 +1,13 @@
 package dev.netportal.network;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** A member's request for a private network (N1); without a length the partition's default applies. */
-public record NewNetwork(String name, String partition, Optional<Integer> prefixLength, String description) {
+public record NewNetwork(String name, String partition, Optional<Integer> prefixLength, String description,
+                         Map<String, String> labels) {
+
+    public NewNetwork(String name, String partition, Optional<Integer> prefixLength, String description) {
+        this(name, partition, prefixLength, description, Map.of());
+    }
 }

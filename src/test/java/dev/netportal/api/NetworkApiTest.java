@@ -118,6 +118,34 @@ class NetworkApiTest {
     }
 
     @Test
+    void nameDescriptionAndLabelsChangeButPartitionPrefixVrfAndTypeNever() {
+        Api.Answer created = post("bob", "/api/v1/projects/tenant-a/networks",
+                "{\"name\":\"db\",\"partition\":\"fra-1\",\"labels\":{\"team\":\"data\"}}");
+        assertThat(created.json().get("labels").get("team").asString()).isEqualTo("data");
+        String id = created.json().get("id").asString();
+        String prefix = created.json().get("prefix").asString();
+
+        Api.Answer changed = patch("carol", "/api/v1/networks/" + id,
+                "{\"name\":\"database\",\"labels\":{\"team\":\"storage\",\"tier\":\"gold\"}}");
+
+        assertThat(changed.status()).as(changed.raw().body()).isEqualTo(200);
+        assertThat(changed.json().get("name").asString()).isEqualTo("database");
+        assertThat(changed.json().get("labels").get("tier").asString()).isEqualTo("gold");
+        assertThat(changed.json().get("prefix").asString()).isEqualTo(prefix);
+        assertProblem(patch("carol", "/api/v1/networks/" + id, "{\"prefix\":\"10.0.200.0/24\"}"), 422, "N2-immutable");
+        assertProblem(patch("carol", "/api/v1/networks/" + id, "{\"type\":\"CHILD\"}"), 422, "S4-unshare-forbidden");
+        assertProblem(patch("carol", "/api/v1/networks/" + id, "{\"labels\":{\"Bad Key\":\"x\"}}"), 400, "network-labels");
+        assertProblem(patch("vera", "/api/v1/networks/" + id, "{\"name\":\"mine\"}"), 403, "forbidden");
+        assertThat(get("vera", "/api/v1/networks/" + id).json().get("name").asString()).isEqualTo("database");
+    }
+
+    private Api.Answer patch(String user, String path, String json) {
+        return Api.send(HttpRequest.newBuilder(URI.create(portal.apiUrl() + path)).timeout(Api.TIMEOUT)
+                .header("Authorization", "Bearer " + token(user)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    @Test
     void badInputIsAClearProblemNeverA500() {
         assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{not json"), 400, "malformed-request");
         assertProblem(post("bob", "/api/v1/projects/tenant-a/networks", "{\"name\":\"x\",\"partition\":\"fra-1\",\"prefixLength\":8}"),

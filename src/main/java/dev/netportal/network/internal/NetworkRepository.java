@@ -10,6 +10,8 @@ import dev.netportal.network.NetworkType;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -17,6 +19,7 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /** SQL for networks, their prefixes, the free lists and IP addresses (docs/decisions/002-ipam-allocation.md). */
 @Repository
@@ -31,15 +34,19 @@ public class NetworkRepository {
                    n.vrf, n.description, n.created_at,
                    array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
                          ORDER BY family(np.prefix), np.prefix) AS prefixes,
+                   array(SELECT key FROM jsonb_each_text(n.labels) ORDER BY key) AS label_keys,
+                   array(SELECT value FROM jsonb_each_text(n.labels) ORDER BY key) AS label_values,
                    coalesce((SELECT np.allocated FROM network_prefix np
                              WHERE np.network_id = n.id AND family(np.prefix) = 4), 0) AS allocated
             FROM network n
             """;
 
     private final DatabaseClient db;
+    private final JsonMapper json;
 
-    NetworkRepository(DatabaseClient db) {
+    NetworkRepository(DatabaseClient db, JsonMapper json) {
         this.db = db;
+        this.json = json;
     }
 
     public Mono<Network> find(UUID id) {
@@ -154,12 +161,21 @@ public class NetworkRepository {
                 .bind("partition", partition).bind("pool", pool).bind("block", block.toString()).then();
     }
 
-    public Mono<Void> insertNetwork(UUID id, ProjectId project, String partition, String name, String description) {
+    public Mono<Void> insertNetwork(UUID id, ProjectId project, String partition, String name, String description,
+            Map<String, String> labels) {
         return db.sql("""
-                        INSERT INTO network (id, partition_id, project_id, type, name, description, vrf)
-                        VALUES (:id, :partition, :project, 'CHILD', :name, :description, nextval('vrf_id'))""")
+                        INSERT INTO network (id, partition_id, project_id, type, name, description, labels, vrf)
+                        VALUES (:id, :partition, :project, 'CHILD', :name, :description, CAST(:labels AS jsonb), nextval('vrf_id'))""")
                 .bind("id", id).bind("partition", partition).bind("project", project.value())
-                .bind("name", name).bind("description", description)
+                .bind("name", name).bind("description", description).bind("labels", json.writeValueAsString(labels))
+                .then();
+    }
+
+    /** Changes what may change (N2); partition, prefixes, VRF and type are not touched here. */
+    public Mono<Void> updateNetwork(UUID id, String name, String description, Map<String, String> labels) {
+        return db.sql("UPDATE network SET name = :name, description = :description, labels = CAST(:labels AS jsonb) WHERE id = :id")
+                .bind("id", id).bind("name", name).bind("description", description)
+                .bind("labels", json.writeValueAsString(labels))
                 .then();
     }
 
@@ -264,10 +280,16 @@ public class NetworkRepository {
         String v4 = prefixes.stream().filter(p -> !p.contains(":")).findFirst().orElse(null);
         long total = v4 == null ? 0 : Prefix.parse(v4).allocatable().map(r -> r.size().longValue()).orElse(0L);
         String project = row.get("project_id", String.class);
+        String[] keys = row.get("label_keys", String[].class);
+        String[] values = row.get("label_values", String[].class);
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            labels.put(keys[i], values[i]);
+        }
         return new Network(row.get("id", UUID.class), row.get("name", String.class),
                 project == null ? null : new ProjectId(project), row.get("partition_id", String.class),
                 NetworkType.valueOf(row.get("type", String.class)), row.get("nat_type", String.class), v4, prefixes,
-                row.get("vrf", Integer.class), row.get("description", String.class),
+                row.get("vrf", Integer.class), row.get("description", String.class), labels,
                 row.get("allocated", Integer.class), total, row.get("created_at", OffsetDateTime.class));
     }
 
