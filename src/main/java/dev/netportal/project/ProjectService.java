@@ -1,5 +1,6 @@
 package dev.netportal.project;
 
+import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** Projects: the tenant teams that own networks, machines and firewalls. */
@@ -15,9 +17,13 @@ import reactor.core.publisher.Mono;
 public class ProjectService {
 
     private final ProjectRepository projects;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
 
-    ProjectService(ProjectRepository projects) {
+    ProjectService(ProjectRepository projects, AuditLog audit, TransactionalOperator tx) {
         this.projects = projects;
+        this.audit = audit;
+        this.tx = tx;
     }
 
     /**
@@ -37,6 +43,49 @@ public class ProjectService {
             return Mono.error(DomainException.forbidden("Only platform admins create projects."));
         }
         return projects.insertIfAbsent(id, name, description);
+    }
+
+    /** Creates a project with quotas; admins only. An existing id is a conflict. */
+    public Mono<Project> create(Actor actor, ProjectId id, String name, String description, Project.Quotas quotas) {
+        if (!actor.admin()) {
+            return Mono.error(DomainException.forbidden("Only platform admins create projects."));
+        }
+        if (name == null || name.isBlank() || name.length() > 100) {
+            return Mono.error(DomainException.invalid("project-name", "A project needs a name of 1 to 100 characters."));
+        }
+        return tx.transactional(projects.insertIfAbsent(id, name.strip(), description == null ? "" : description)
+                .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(new DomainException(
+                        DomainException.Kind.CONFLICT, "project-exists", "Project " + id + " exists already.")))
+                .then(audit.record(actor, new AuditLog.Change("project.create", "project", id.value(), id.value(), null,
+                        null, Map.of("name", name.strip())))))
+                .then(update(actor, id, name, description, quotas));
+    }
+
+    /** The projects the caller may see: admins all, others those they hold a role in. */
+    public Mono<List<Project>> visible(Actor actor) {
+        return projects.all(actor.roles().keySet(), actor.admin()).collectList();
+    }
+
+    /** Changes name, description and quotas of a project; admins only (N4). */
+    public Mono<Project> update(Actor actor, ProjectId id, String name, String description, Project.Quotas quotas) {
+        if (!actor.admin()) {
+            return Mono.error(actor.roleIn(id).isPresent()
+                    ? DomainException.forbidden("Only platform admins change projects and quotas.")
+                    : DomainException.notFound("Project " + id));
+        }
+        if (name == null || name.isBlank() || name.length() > 100) {
+            return Mono.error(DomainException.invalid("project-name", "A project needs a name of 1 to 100 characters."));
+        }
+        for (Integer quota : new Integer[] {quotas.networks(), quotas.machines(), quotas.firewalls(), quotas.ips()}) {
+            if (quota != null && quota < 0) {
+                return Mono.error(DomainException.invalid("N4-quota", "Quotas are 0 or more, or empty for unlimited; got " + quota + "."));
+            }
+        }
+        return tx.transactional(projects.update(id, name.strip(), description == null ? "" : description, quotas)
+                .flatMap(found -> found ? Mono.<Void>empty() : Mono.error(DomainException.notFound("Project " + id)))
+                .then(audit.record(actor, new AuditLog.Change("project.update", "project", id.value(), id.value(), null,
+                        null, Map.of("name", name.strip(), "quotas", String.valueOf(quotas))))))
+                .then(projects.all(List.of(id), false).next());
     }
 
     /** Names of the given projects that exist. */

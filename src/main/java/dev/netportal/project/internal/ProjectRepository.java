@@ -1,10 +1,13 @@
 package dev.netportal.project.internal;
 
 import dev.netportal.identity.ProjectId;
+import dev.netportal.project.Project;
 import java.util.Collection;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** SQL for the {@code project} table. */
@@ -27,6 +30,33 @@ public class ProjectRepository {
                 .map((row, meta) -> Map.entry(new ProjectId(row.get("id", String.class)), row.get("name", String.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    public Flux<Project> all(Collection<ProjectId> only, boolean everything) {
+        String[] ids = only.stream().map(ProjectId::value).toArray(String[]::new);
+        return db.sql("SELECT * FROM project WHERE :everything OR id = ANY(:ids) ORDER BY id")
+                .bind("everything", everything).bind("ids", ids)
+                .map((row, meta) -> new Project(new ProjectId(row.get("id", String.class)), row.get("name", String.class),
+                        row.get("description", String.class),
+                        new Project.Quotas(row.get("quota_networks", Integer.class), row.get("quota_machines", Integer.class),
+                                row.get("quota_firewalls", Integer.class), row.get("quota_ips", Integer.class)),
+                        new Project.Quotas(row.get("used_networks", Integer.class), row.get("used_machines", Integer.class),
+                                row.get("used_firewalls", Integer.class), row.get("used_ips", Integer.class))))
+                .all();
+    }
+
+    /** Sets name, description and quotas; answers whether the project exists. */
+    public Mono<Boolean> update(ProjectId id, String name, String description, Project.Quotas quotas) {
+        return db.sql("""
+                        UPDATE project SET name = :name, description = :description, quota_networks = :networks,
+                               quota_machines = :machines, quota_firewalls = :firewalls, quota_ips = :ips
+                        WHERE id = :id""")
+                .bind("id", id.value()).bind("name", name).bind("description", description)
+                .bind("networks", Parameter.fromOrEmpty(quotas.networks(), Integer.class))
+                .bind("machines", Parameter.fromOrEmpty(quotas.machines(), Integer.class))
+                .bind("firewalls", Parameter.fromOrEmpty(quotas.firewalls(), Integer.class))
+                .bind("ips", Parameter.fromOrEmpty(quotas.ips(), Integer.class))
+                .fetch().rowsUpdated().map(rows -> rows > 0);
     }
 
     public Mono<Boolean> insertIfAbsent(ProjectId id, String name, String description) {
