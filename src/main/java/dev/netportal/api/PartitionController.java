@@ -1,12 +1,22 @@
 package dev.netportal.api;
 
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.ipam.Family;
+import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionSpec;
 import dev.netportal.partition.PartitionService;
 import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,6 +43,48 @@ class PartitionController {
     @Operation(summary = "One partition (any)")
     Mono<PartitionView> get(@PathVariable String id) {
         return partitions.get(id).map(PartitionView::of);
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a partition with its pools, external networks, inventory and proxy (admin)")
+    Mono<ResponseEntity<PartitionView>> create(Actor actor, @RequestBody NewPartition body) {
+        return Mono.fromCallable(body::toSpec)
+                .flatMap(spec -> partitions.create(actor, spec).then(partitions.get(spec.id())))
+                .map(created -> ResponseEntity.created(URI.create("/api/v1/partitions/" + created.id())).body(PartitionView.of(created)));
+    }
+
+    record NewExternal(String name, List<String> prefixes, List<String> destinationPrefixes, String natType) {
+    }
+
+    record NewPartition(String id, String name, String description, List<String> superNetworks,
+                        Map<String, Integer> childPrefixLength, Integer minChildPrefixLength,
+                        List<NewExternal> externalNetworks, ProxyView proxy, Map<String, Integer> inventory) {
+
+        PartitionSpec toSpec() {
+            if (id == null || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || name == null || name.isBlank()) {
+                throw DomainException.invalid("P1-partition", "A partition needs an id (lower-case slug) and a name.");
+            }
+            List<Prefix> pools = superNetworks == null ? List.of() : superNetworks.stream().map(Prefix::parse).toList();
+            Prefix v4 = pools.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
+                    DomainException.invalid("P1-partition", "Partition " + id + " needs an IPv4 super network."));
+            Optional<Prefix> v6 = pools.stream().filter(p -> p.family() == Family.IPV6).findFirst();
+            int childLength = childPrefixLength == null ? 22 : childPrefixLength.getOrDefault("ipv4", 22);
+            List<PartitionSpec.ExternalNetworkSpec> externals = externalNetworks == null ? List.of()
+                    : externalNetworks.stream().map(e -> {
+                        if (!"NONE".equals(e.natType()) && !"IPV4_MASQUERADE".equals(e.natType())) {
+                            throw DomainException.invalid("P1-nat-type", "NAT type of external network " + e.name()
+                                    + " must be NONE or IPV4_MASQUERADE, not " + e.natType() + ".");
+                        }
+                        return new PartitionSpec.ExternalNetworkSpec(e.name(),
+                                e.prefixes() == null ? List.of() : e.prefixes().stream().map(Prefix::parse).toList(),
+                                e.destinationPrefixes() == null ? List.of() : e.destinationPrefixes().stream().map(Prefix::parse).toList(),
+                                e.natType());
+                    }).toList();
+            return new PartitionSpec(id, name.strip(), description == null ? "" : description, v4, v6, childLength,
+                    minChildPrefixLength == null ? v4.length() : minChildPrefixLength,
+                    inventory == null ? Map.of() : inventory, externals,
+                    Optional.ofNullable(proxy).map(p -> new PartitionSpec.Proxy(p.host(), p.port())));
+        }
     }
 
     record ProxyView(String host, int port) {

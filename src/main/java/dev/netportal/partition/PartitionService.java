@@ -8,6 +8,7 @@ import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.internal.PartitionRepository;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -52,7 +53,9 @@ public class PartitionService {
                         .concatMap(size -> partitions.insertInventory(spec.id(), size.getKey(), size.getValue())))
                 .then(audit.record(actor, new AuditLog.Change("partition.create", "partition", spec.id(), null,
                         spec.id(), null, Map.of("name", spec.name(), "superNetworkV4", spec.superNetworkV4().toString()))));
-        return tx.transactional(work);
+        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> new DomainException(
+                DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + spec.id()
+                        + " cannot be created: its id is taken, or its pools and external prefixes overlap each other (P2)."));
     }
 
     /** Creates the partition unless one with its id exists; admins only. Answers whether it was created. */

@@ -44,4 +44,38 @@ class PartitionApiTest {
         assertThat(missing.json().get("type").asString()).endsWith("/errors/not-found");
         assertThat(Api.get(portal.apiUrl() + "/api/v1/partitions", null).status()).isEqualTo(401);
     }
+
+    private Api.Answer create(String user, String json) {
+        return Api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(portal.apiUrl() + "/api/v1/partitions"))
+                .timeout(Api.TIMEOUT)
+                .header("Authorization", "Bearer " + PkceLogin.accessToken(portal.issuer(), user, user))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    @Test
+    void adminsCreatePartitionsAndTheDatabaseRefusesOverlappingPools() {
+        Api.Answer created = create("admin", """
+                {"id":"ham-1","name":"Hamburg 1","superNetworks":["10.2.0.0/16"],"childPrefixLength":{"ipv4":24},
+                 "minChildPrefixLength":20,"externalNetworks":[{"name":"internet","prefixes":["185.1.3.0/24"],
+                 "destinationPrefixes":["0.0.0.0/0"],"natType":"IPV4_MASQUERADE"}],
+                 "proxy":{"host":"proxy.ham-1.example","port":31280},"inventory":{"c1-large":4}}""");
+
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(created.json().get("childPrefixLength").get("ipv4").asInt()).isEqualTo(24);
+        assertThat(created.json().get("freeInventory").get("c1-large").asInt()).isEqualTo(4);
+
+        Api.Answer overlapping = create("admin", """
+                {"id":"ham-2","name":"Hamburg 2","superNetworks":["10.3.0.0/16"],"externalNetworks":[{"name":"clash",
+                 "prefixes":["10.3.5.0/24"],"destinationPrefixes":["0.0.0.0/0"],"natType":"NONE"}]}""");
+        assertThat(overlapping.status()).isEqualTo(409);
+        assertThat(overlapping.json().get("type").asString()).endsWith("/errors/P2-prefix-overlap");
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/partitions/ham-2",
+                PkceLogin.accessToken(portal.issuer(), "admin", "admin")).status()).as("nothing half-created").isEqualTo(404);
+
+        assertThat(create("admin", "{\"id\":\"ham-3\",\"name\":\"H\",\"superNetworks\":[\"10.4.0.1/16\"]}").json()
+                .get("type").asString()).endsWith("/errors/prefix-host-bits");
+        assertThat(create("bob", "{\"id\":\"ham-4\",\"name\":\"H\",\"superNetworks\":[\"10.5.0.0/16\"]}").status())
+                .isEqualTo(403);
+    }
 }
