@@ -2,6 +2,7 @@ package dev.netportal.network;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Names;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -38,9 +39,7 @@ public class NetworkService {
     public Mono<Network> create(Actor actor, ProjectId project, NewNetwork request) {
         return Access.require(actor, ProjectRole.MEMBER, project, "create networks")
                 .then(Mono.defer(() -> {
-                    if (request.name() == null || request.name().isBlank() || request.name().length() > 100) {
-                        return Mono.error(DomainException.invalid("network-name", "A network needs a name of 1 to 100 characters."));
-                    }
+                    Names.check("network", request.name());
                     Labels.check(request.labels());
                     return partitions.settings(request.partition());
                 }))
@@ -54,7 +53,7 @@ public class NetworkService {
                     UUID id = UUID.randomUUID();
                     Mono<Network> work = networks.lockPartition(settings.id())
                             .then(count(project, "networks"))
-                            .then(networks.insertNetwork(id, project, settings.id(), request.name().strip(),
+                            .then(networks.insertNetwork(id, project, settings.id(), Names.check("network", request.name()),
                                     request.description() == null ? "" : request.description(), Labels.check(request.labels())))
                             .then(carve(id, settings.id(), 4, length))
                             .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, settings.childLengthV6()) : Mono.empty())
@@ -84,10 +83,7 @@ public class NetworkService {
     public Mono<Network> update(Actor actor, UUID id, NetworkChange change) {
         return get(actor, id).flatMap(before -> Access.require(actor, ProjectRole.MEMBER, before.project(), "change networks")
                 .then(Mono.defer(() -> {
-                    String name = change.name().map(String::strip).orElse(before.name());
-                    if (name.isEmpty() || name.length() > 100) {
-                        return Mono.error(DomainException.invalid("network-name", "A network needs a name of 1 to 100 characters."));
-                    }
+                    String name = Names.check("network", change.name().orElse(before.name()));
                     String description = change.description().orElse(before.description());
                     Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());
                     Mono<Network> work = networks.lockNetwork(id)

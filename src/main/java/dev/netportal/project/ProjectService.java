@@ -2,6 +2,7 @@ package dev.netportal.project;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Names;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.internal.ProjectRepository;
@@ -50,15 +51,13 @@ public class ProjectService {
         if (!actor.admin()) {
             return Mono.error(DomainException.forbidden("Only platform admins create projects."));
         }
-        if (name == null || name.isBlank() || name.length() > 100) {
-            return Mono.error(DomainException.invalid("project-name", "A project needs a name of 1 to 100 characters."));
-        }
-        return tx.transactional(projects.insertIfAbsent(id, name.strip(), description == null ? "" : description)
+        String trimmed = Names.check("project", name);
+        return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
                 .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(new DomainException(
                         DomainException.Kind.CONFLICT, "project-exists", "Project " + id + " exists already.")))
                 .then(audit.record(actor, new AuditLog.Change("project.create", "project", id.value(), id.value(), null,
-                        null, Map.of("name", name.strip())))))
-                .then(update(actor, id, name, description, quotas));
+                        null, Map.of("name", trimmed)))))
+                .then(update(actor, id, trimmed, description, quotas));
     }
 
     /** The projects the caller may see: admins all, others those they hold a role in. */
@@ -73,18 +72,16 @@ public class ProjectService {
                     ? DomainException.forbidden("Only platform admins change projects and quotas.")
                     : DomainException.notFound("Project " + id));
         }
-        if (name == null || name.isBlank() || name.length() > 100) {
-            return Mono.error(DomainException.invalid("project-name", "A project needs a name of 1 to 100 characters."));
-        }
+        String trimmed = Names.check("project", name);
         for (Integer quota : new Integer[] {quotas.networks(), quotas.machines(), quotas.firewalls(), quotas.ips()}) {
             if (quota != null && quota < 0) {
                 return Mono.error(DomainException.invalid("N4-quota", "Quotas are 0 or more, or empty for unlimited; got " + quota + "."));
             }
         }
-        return tx.transactional(projects.update(id, name.strip(), description == null ? "" : description, quotas)
+        return tx.transactional(projects.update(id, trimmed, description == null ? "" : description, quotas)
                 .flatMap(found -> found ? Mono.<Void>empty() : Mono.error(DomainException.notFound("Project " + id)))
                 .then(audit.record(actor, new AuditLog.Change("project.update", "project", id.value(), id.value(), null,
-                        null, Map.of("name", name.strip(), "quotas", String.valueOf(quotas))))))
+                        null, Map.of("name", trimmed, "quotas", String.valueOf(quotas))))))
                 .then(projects.all(List.of(id), false).next());
     }
 
