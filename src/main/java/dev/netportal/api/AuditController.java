@@ -31,9 +31,15 @@ class AuditController {
 
     @GetMapping
     @Operation(summary = "Audit events, newest first (viewer of the project, or admin)")
-    Mono<Events> events(Actor actor, @RequestParam(required = false) String project,
+    Mono<Events> events(Actor caller, @RequestParam(required = false) String project,
             @Parameter(description = "continue after this event id (the previous page's next)")
-            @RequestParam(required = false) Long after, @RequestParam(required = false) Integer size) {
+            @RequestParam(required = false) Long after, @RequestParam(required = false) Integer size,
+            @Parameter(description = "only this object's events (a network's include its IPs')")
+            @RequestParam(required = false) String object,
+            @Parameter(description = "only actions starting with this, e.g. network. or ip.allocate")
+            @RequestParam(required = false) String action,
+            @Parameter(description = "only this actor's events: subject, or a part of the name")
+            @RequestParam(required = false) String actor) {
         int limit = size == null ? 50 : size;
         if (limit < 1 || limit > 500) {
             return Mono.error(DomainException.invalid("paging", "size must be 1 to 500; got " + limit + "."));
@@ -41,7 +47,11 @@ class AuditController {
         if (project != null && !ProjectId.isValid(project)) {
             return Mono.error(DomainException.notFound("Project " + project));
         }
-        return audit.events(actor, Optional.ofNullable(project).map(ProjectId::new), Optional.ofNullable(after), limit)
+        AuditLog.Query query = new AuditLog.Query(Optional.ofNullable(project).map(ProjectId::new),
+                Optional.ofNullable(object).filter(text -> !text.isBlank()),
+                Optional.ofNullable(action).filter(text -> !text.isBlank()),
+                Optional.ofNullable(actor).filter(text -> !text.isBlank()), Optional.ofNullable(after), limit);
+        return audit.events(caller, query)
                 .map(items -> new Events(items, limit, items.size() == limit ? items.getLast().id() : null));
     }
 }

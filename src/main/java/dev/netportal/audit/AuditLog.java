@@ -58,10 +58,32 @@ public class AuditLog {
     }
 
     /**
-     * Events newest first, at most {@code limit}, older than the event {@code before} if given. Admins see all
-     * (or one project's); others see their projects' events, and a project they hold no role in is "not found".
+     * Which events to read: at most {@code limit}, older than event {@code before}, and optionally only one
+     * project's, one object's (a network's events include those of its IPs, whose ids start with the network's),
+     * actions starting with a text ("ip." for all IP changes), or one actor's (subject, or a part of the name).
      */
-    public Mono<List<Event>> events(Actor actor, Optional<ProjectId> project, Optional<Long> before, int limit) {
+    public record Query(Optional<ProjectId> project, Optional<String> object, Optional<String> action,
+                        Optional<String> actor, Optional<Long> before, int limit) {
+
+        public static Query latest(int limit) {
+            return new Query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), limit);
+        }
+
+        public Query ofProject(ProjectId value) {
+            return new Query(Optional.of(value), object, action, actor, before, limit);
+        }
+
+        public Query ofObject(String value) {
+            return new Query(project, Optional.of(value), action, actor, before, limit);
+        }
+    }
+
+    /**
+     * Events newest first. Admins see all (or one project's); others see their projects' events, and a project
+     * they hold no role in is "not found".
+     */
+    public Mono<List<Event>> events(Actor actor, Query query) {
+        Optional<ProjectId> project = query.project();
         if (project.isPresent() && !actor.has(ProjectRole.VIEWER, project.get())) {
             return Mono.error(DomainException.notFound("Project " + project.get()));
         }
@@ -73,11 +95,20 @@ public class AuditLog {
                                before::text AS before, after::text AS after
                         FROM audit_event
                         WHERE (:everything OR project_id = ANY(:projects)) AND id < :before
+                          AND (:object = '' OR object_id = :object OR object_id LIKE :objectChildren)
+                          AND (:action = '' OR action LIKE :actionPrefix)
+                          AND (:actor = '' OR actor_subject = :actor OR actor_name ILIKE :actorLike)
                         ORDER BY id DESC LIMIT :limit""")
                 .bind("everything", everything)
                 .bind("projects", projects)
-                .bind("before", before.orElse(Long.MAX_VALUE))
-                .bind("limit", limit)
+                .bind("before", query.before().orElse(Long.MAX_VALUE))
+                .bind("object", query.object().orElse(""))
+                .bind("objectChildren", likePrefix(query.object().orElse("")) + "/%")
+                .bind("action", query.action().orElse(""))
+                .bind("actionPrefix", likePrefix(query.action().orElse("")) + "%")
+                .bind("actor", query.actor().map(String::strip).orElse(""))
+                .bind("actorLike", "%" + likePrefix(query.actor().map(String::strip).orElse("")) + "%")
+                .bind("limit", query.limit())
                 .map((row, meta) -> new Event(row.get("id", Long.class), row.get("at", OffsetDateTime.class),
                         row.get("actor_subject", String.class), row.get("actor_name", String.class),
                         row.get("action", String.class), row.get("object_type", String.class),
@@ -85,6 +116,10 @@ public class AuditLog {
                         row.get("partition_id", String.class), parse(row.get("before", String.class)),
                         parse(row.get("after", String.class))))
                 .all().collectList();
+    }
+
+    private static String likePrefix(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private Object parse(String jsonText) {

@@ -42,9 +42,8 @@ public class IpService {
         return networkService.get(actor, networkId).flatMap(network -> Access
                 .require(actor, ProjectRole.MEMBER, network.project(), "reserve IPs")
                 .then(Mono.defer(() -> {
-                    Optional<Address> address = requested.filter(text -> !text.isBlank()).map(Address::parse);
+                    Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
                     Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
-                    address.ifPresent(a -> checkAllocatable(network, prefix, a));
                     Mono<IpAddress> work = networks.lockNetwork(networkId)
                             .then(networkService.count(network.project(), "ips"))
                             .then(address.map(a -> take(network, prefix, a)).orElseGet(() -> takeLowest(network, prefix)))
@@ -85,6 +84,16 @@ public class IpService {
         return network.prefixes().stream().map(Prefix::parse).filter(p -> p.family() == family).findFirst()
                 .orElseThrow(() -> DomainException.invalid("I1-family",
                         "Network " + network.name() + " has no " + family + " prefix."));
+    }
+
+    /**
+     * Checks a requested address against the network's prefix and reserved addresses (I1), without asking the
+     * database whether it is taken; answers the parsed address or throws the refusal that allocation would give.
+     */
+    public static Address checkRequested(Network network, String text) {
+        Address address = Address.parse(text);
+        checkAllocatable(network, prefixFor(network, address.family()), address);
+        return address;
     }
 
     private static void checkAllocatable(Network network, Prefix prefix, Address address) {

@@ -19,6 +19,8 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
@@ -79,7 +81,8 @@ public class NetworksView extends VerticalLayout {
     private void configureGrid() {
         grid.setId("networks");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
-        grid.addColumn(Network::name).setHeader("Name").setSortable(true).setFlexGrow(2);
+        grid.addComponentColumn(n -> new RouterLink(n.name(), NetworkDetailView.class, new RouteParameters("id", n.id().toString())))
+                .setHeader("Name").setComparator(Network::name).setFlexGrow(2);
         grid.addColumn(Network::partition).setHeader("Partition").setSortable(true);
         grid.addComponentColumn(n -> mono(n.prefix())).setHeader("Prefix").setComparator(Network::prefix).setFlexGrow(2);
         grid.addColumn(Network::vrf).setHeader("VRF").setSortable(true);
@@ -109,7 +112,7 @@ public class NetworksView extends VerticalLayout {
         return span;
     }
 
-    private static Badge typeBadge(Network network) {
+    static Badge typeBadge(Network network) {
         return switch (network.type()) {
             case CHILD -> new Badge("private");
             case CHILD_SHARED -> {

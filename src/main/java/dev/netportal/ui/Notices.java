@@ -1,0 +1,19 @@
+package dev.netportal.ui;
+
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+
+/** The portal's toasts: successes briefly at the bottom, refusals and errors longer and in the middle. */
+public final class Notices {
+
+    private Notices() {
+    }
+
+    public static void success(String text) {
+        Notification.show(text, 5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+    }
+
+    public static void error(String text) {
+        Notification.show(text, 8000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.netportal.ui.audit;
+
+import dev.netportal.audit.AuditLog;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Audit events in words for the grids: "allocate ip 10.0.0.2", with what changed. */
+public final class AuditText {
+
+    public static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private AuditText() {
+    }
+
+    /** The changed values: the new state, or for a deletion the state that went away. */
+    public static String details(AuditLog.Event event) {
+        Object shown = event.after() != null ? event.after() : event.before();
+        if (shown instanceof Map<?, ?> map) {
+            String text = map.entrySet().stream()
+                    .map(entry -> entry.getKey() + ": " + entry.getValue())
+                    .collect(Collectors.joining(", "));
+            return event.after() == null ? "removed " + text : text;
+        }
+        return shown == null ? "" : shown.toString();
+    }
+
+    public static String when(AuditLog.Event event) {
+        return WHEN.format(event.at());
+    }
+}

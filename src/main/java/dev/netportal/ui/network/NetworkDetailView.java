@@ -1,0 +1,235 @@
+package dev.netportal.ui.network;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import dev.netportal.audit.AuditLog;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.network.IpAddress;
+import dev.netportal.network.IpService;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.ui.Notices;
+import dev.netportal.ui.UserSession;
+import dev.netportal.ui.audit.AuditText;
+import jakarta.annotation.security.PermitAll;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * One network: its facts and usage, its IP addresses (reserve and release for members) and its audit trail.
+ * Another project's network, or one that does not exist, shows as "not found".
+ */
+@Route("networks/:id")
+@PageTitle("Network · Netportal")
+@PermitAll
+public class NetworkDetailView extends VerticalLayout implements BeforeEnterObserver {
+
+    private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+    private static final int TRAIL = 100;
+
+    private final UserSession session;
+    private final NetworkService networks;
+    private final IpService ips;
+    private final AuditLog audit;
+
+    private final Grid<IpAddress> ipGrid = new Grid<>(IpAddress.class, false);
+    private final Grid<AuditLog.Event> trail = new Grid<>(AuditLog.Event.class, false);
+    private final Div usage = new Div();
+    private Network network;
+    private List<IpAddress> current = List.of();
+
+    NetworkDetailView(UserSession session, NetworkService networks, IpService ips, AuditLog audit) {
+        this.session = session;
+        this.networks = networks;
+        this.ips = ips;
+        this.audit = audit;
+        setPadding(true);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        removeAll();
+        String id = event.getRouteParameters().get("id").orElse("");
+        try {
+            network = networks.get(session.actor(), UUID.fromString(id)).block();
+        } catch (IllegalArgumentException | DomainException notVisible) {
+            showNotFound(id);
+            return;
+        }
+        build();
+    }
+
+    private void showNotFound(String id) {
+        Paragraph text = new Paragraph("Network " + id + " was not found, or it belongs to a project you hold no role in.");
+        text.setId("not-found");
+        add(new H2("Network not found"), text, new RouterLink("Back to networks", NetworksView.class));
+    }
+
+    private boolean canChange() {
+        return session.actor().has(ProjectRole.MEMBER, network.project());
+    }
+
+    private void build() {
+        H2 title = new H2(network.name());
+        title.setId("network-title");
+        HorizontalLayout header = new HorizontalLayout(title, NetworksView.typeBadge(network));
+        header.setAlignItems(FlexComponent.Alignment.BASELINE);
+        header.setWidthFull();
+        header.expand(title);
+        if (canChange()) {
+            Button delete = new Button("Delete network", VaadinIcon.TRASH.create(), click -> confirmDelete());
+            delete.setId("delete-network");
+            delete.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+            header.add(delete);
+        }
+
+        Div facts = new Div(
+                fact("Project", network.project().value()),
+                fact("Partition", network.partition()),
+                fact("Prefixes", String.join(", ", network.prefixes())),
+                fact("VRF", String.valueOf(network.vrf())),
+                fact("Created", CREATED.format(network.createdAt())),
+                fact("Labels", network.labels().isEmpty() ? "none" : network.labels().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
+        facts.addClassName("np-facts");
+        usage.setId("network-usage");
+        usage.addClassName("np-usage-large");
+
+        Button reserve = new Button("Reserve IP", VaadinIcon.PLUS.create(),
+                click -> new ReserveIpDialog(session.actor(), network, ips, current, this::refresh).open());
+        reserve.setId("reserve-ip");
+        reserve.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        reserve.setVisible(canChange());
+        HorizontalLayout ipHeader = new HorizontalLayout(new H3("IP addresses"), reserve);
+        ipHeader.setWidthFull();
+        ipHeader.setAlignItems(FlexComponent.Alignment.BASELINE);
+        ipHeader.expand(ipHeader.getComponentAt(0));
+
+        configureIpGrid();
+        configureTrail();
+        add(new RouterLink("← Networks", NetworksView.class), header, facts, usage, ipHeader, ipGrid,
+                new H3("Audit trail"), trail);
+        refresh();
+    }
+
+    private static Div fact(String label, String value) {
+        Span name = new Span(label);
+        name.addClassName("np-fact-label");
+        Span text = new Span(value);
+        text.addClassName("np-mono");
+        Div fact = new Div(name, text);
+        fact.addClassName("np-fact");
+        return fact;
+    }
+
+    private void configureIpGrid() {
+        ipGrid.setId("ips");
+        ipGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        ipGrid.setAllRowsVisible(true);
+        ipGrid.addComponentColumn(ip -> mono(ip.ip())).setHeader("Address").setAutoWidth(true);
+        ipGrid.addColumn(IpAddress::name).setHeader("Name").setSortable(true);
+        ipGrid.addColumn(ip -> ip.kind().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
+        ipGrid.addColumn(IpAddress::description).setHeader("Description").setFlexGrow(2);
+        ipGrid.addColumn(ip -> CREATED.format(ip.createdAt())).setHeader("Reserved").setAutoWidth(true);
+        if (canChange()) {
+            ipGrid.addComponentColumn(this::releaseButton).setHeader("").setAutoWidth(true).setFlexGrow(0);
+        }
+        ipGrid.setEmptyStateText("No IP addresses reserved yet.");
+    }
+
+    private Button releaseButton(IpAddress ip) {
+        Button release = new Button("Release", click -> confirmRelease(ip));
+        release.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
+        release.addClassName("np-release");
+        // machine and firewall addresses go with their owner, not by hand
+        release.setEnabled("STATIC".equals(ip.kind()));
+        return release;
+    }
+
+    private void configureTrail() {
+        trail.setId("audit-trail");
+        trail.addThemeVariants(GridVariant.LUMO_COMPACT);
+        trail.setAllRowsVisible(true);
+        trail.addColumn(AuditText::when).setHeader("When").setAutoWidth(true).setFlexGrow(0);
+        trail.addColumn(AuditLog.Event::actorName).setHeader("Who").setAutoWidth(true).setFlexGrow(0);
+        trail.addColumn(AuditLog.Event::action).setHeader("Action").setAutoWidth(true).setFlexGrow(0);
+        trail.addColumn(AuditText::details).setHeader("Details").setFlexGrow(1);
+        trail.setEmptyStateText("No recorded changes.");
+    }
+
+    private void confirmRelease(IpAddress ip) {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader("Release " + ip.ip() + "?");
+        confirm.setText("The address goes back to network " + network.name() + " and may be handed to someone else. "
+                + "Anything still using it loses it.");
+        confirm.setCancelable(true);
+        confirm.setConfirmText("Release");
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(event -> {
+            ips.release(session.actor(), network.id(), ip.ip()).block();
+            Notices.success("Released " + ip.ip() + ".");
+            refresh();
+        });
+        confirm.open();
+    }
+
+    private void confirmDelete() {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader("Delete network " + network.name() + "?");
+        confirm.setText("Its prefix " + network.prefix() + " and VRF " + network.vrf() + " are freed. This cannot be "
+                + "undone. A network with reserved IPs is not deleted: release them first.");
+        confirm.setCancelable(true);
+        confirm.setConfirmText("Delete");
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(event -> {
+            networks.delete(session.actor(), network.id()).block();
+            Notices.success("Deleted network " + network.name() + ".");
+            getUI().ifPresent(ui -> ui.navigate(NetworksView.class));
+        });
+        confirm.open();
+    }
+
+    void refresh() {
+        network = networks.get(session.actor(), network.id()).block();
+        current = ips.list(session.actor(), network.id()).block();
+        ipGrid.setItems(current);
+        usage.removeAll();
+        ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
+        bar.addClassName("np-usage-bar");
+        Span label = new Span(network.allocated() + " of " + network.total() + " usable addresses in "
+                + network.prefix() + " reserved");
+        label.setId("usage-label");
+        label.addClassName("np-usage-label");
+        usage.add(bar, label);
+        trail.setItems(audit.events(session.actor(), AuditLog.Query.latest(TRAIL)
+                .ofProject(network.project()).ofObject(network.id().toString())).block());
+    }
+
+    private static Span mono(String text) {
+        Span span = new Span(text);
+        span.addClassName("np-mono");
+        return span;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.netportal.ui.network;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.ipam.Address;
+import dev.netportal.network.IpAddress;
+import dev.netportal.network.IpService;
+import dev.netportal.network.Network;
+import dev.netportal.ui.Notices;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reserves a static IP: the lowest free address, or a given one checked as you type (inside the prefix, not
+ * reserved, not taken by what the page shows; the database has the last word).
+ */
+class ReserveIpDialog extends Dialog {
+
+    private static final String LOWEST = "Lowest free address";
+    private static final String SPECIFIC = "A specific address";
+
+    private final Network network;
+    private final Set<Address> taken;
+    private final TextField address = new TextField("Address");
+    private final Button reserve = new Button("Reserve");
+
+    ReserveIpDialog(Actor actor, Network network, IpService ips, List<IpAddress> current, Runnable reserved) {
+        this.network = network;
+        this.taken = current.stream().map(ip -> Address.parse(ip.ip())).collect(Collectors.toSet());
+        setHeaderTitle("Reserve an IP in " + network.name());
+
+        RadioButtonGroup<String> mode = new RadioButtonGroup<>("Which address");
+        mode.setId("ip-mode");
+        mode.setItems(LOWEST, SPECIFIC);
+        mode.setValue(LOWEST);
+
+        address.setId("ip-address");
+        address.setPlaceholder(network.prefix().replaceAll("\\.\\d+/\\d+$", ".x"));
+        address.setHelperText("Inside " + network.prefix() + "; not the network, gateway or broadcast address.");
+        address.setValueChangeMode(ValueChangeMode.EAGER);
+        address.setVisible(false);
+        address.addValueChangeListener(change -> validate());
+        mode.addValueChangeListener(change -> {
+            address.setVisible(SPECIFIC.equals(change.getValue()));
+            validate();
+        });
+
+        TextField name = new TextField("Name (optional)");
+        name.setId("ip-name");
+        name.setMaxLength(100);
+        name.setHelperText("What uses it, e.g. lb-vip");
+
+        add(new FormLayout(mode, address, name));
+
+        reserve.setId("reserve");
+        reserve.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        reserve.addClickListener(click -> {
+            Optional<String> wanted = SPECIFIC.equals(mode.getValue()) ? Optional.of(address.getValue()) : Optional.empty();
+            try {
+                IpAddress ip = ips.allocate(actor, network.id(), wanted, name.getValue().strip(), "").block();
+                Notices.success("Reserved " + ip.ip() + " in " + network.name() + ".");
+                close();
+                reserved.run();
+            } catch (DomainException refused) {
+                if (wanted.isPresent()) {
+                    address.setErrorMessage(refused.getMessage());
+                    address.setInvalid(true);
+                } else {
+                    Notices.error(refused.getMessage());
+                }
+            }
+        });
+        getFooter().add(new Button("Cancel", click -> close()), reserve);
+    }
+
+    private void validate() {
+        if (!address.isVisible()) {
+            address.setInvalid(false);
+            reserve.setEnabled(true);
+            return;
+        }
+        String problem = problem(address.getValue());
+        address.setErrorMessage(problem);
+        address.setInvalid(problem != null && !address.getValue().isBlank());
+        reserve.setEnabled(problem == null);
+    }
+
+    private String problem(String text) {
+        if (text == null || text.isBlank()) {
+            return "Enter an address in " + network.prefix() + ".";
+        }
+        try {
+            Address parsed = IpService.checkRequested(network, text);
+            return taken.contains(parsed) ? parsed + " is already reserved in " + network.name() + "." : null;
+        } catch (DomainException refused) {
+            return refused.getMessage();
+        }
+    }
+}
