@@ -3,6 +3,7 @@ package dev.netportal.api;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The REST API: a reactive (WebFlux, Netty) child of the core context, serving {@code /api/v1} as an OAuth2
@@ -11,5 +12,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @ComponentScan
+@EnableScheduling
 public class ApiContext {
 }

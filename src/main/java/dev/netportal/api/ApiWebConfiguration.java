@@ -6,6 +6,10 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import java.util.Arrays;
+import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,18 +23,21 @@ class ApiWebConfiguration implements WebFluxConfigurer {
 
     static {
         // the caller is taken from the token, never from the request body or query
-        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Actor.class);
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Actor.class, IdempotentWrite.class);
     }
 
     private final ActorArgumentResolver actorArgumentResolver;
+    private final Idempotency idempotency;
 
-    ApiWebConfiguration(ActorArgumentResolver actorArgumentResolver) {
+    ApiWebConfiguration(ActorArgumentResolver actorArgumentResolver, Idempotency idempotency) {
         this.actorArgumentResolver = actorArgumentResolver;
+        this.idempotency = idempotency;
     }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
         configurer.addCustomResolver(actorArgumentResolver);
+        configurer.addCustomResolver(idempotency);
     }
 
     /**
@@ -42,6 +49,22 @@ class ApiWebConfiguration implements WebFluxConfigurer {
         ReactorResourceFactory resources = new ReactorResourceFactory();
         resources.setUseGlobalResources(false);
         return resources;
+    }
+
+    /** Every write that takes an {@link IdempotentWrite} documents the optional {@code Idempotency-Key} header. */
+    @Bean
+    OperationCustomizer idempotencyKeyHeader() {
+        return (operation, handler) -> {
+            if (Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(p -> p.getParameterType() == IdempotentWrite.class)) {
+                operation.addParametersItem(new HeaderParameter()
+                        .name(Idempotency.HEADER).required(false)
+                        .description("Any unique value (e.g. a UUID). Sending the same write again with the same key "
+                                + "answers the first answer instead of doing it twice; kept 24 hours.")
+                        .schema(new StringSchema().maxLength(255)));
+            }
+            return operation;
+        };
     }
 
     @Bean

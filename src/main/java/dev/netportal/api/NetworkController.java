@@ -35,10 +35,12 @@ class NetworkController {
 
     private final NetworkService networks;
     private final IpService ips;
+    private final Idempotency idempotency;
 
-    NetworkController(NetworkService networks, IpService ips) {
+    NetworkController(NetworkService networks, IpService ips, Idempotency idempotency) {
         this.networks = networks;
         this.ips = ips;
+        this.idempotency = idempotency;
     }
 
     @GetMapping("/projects/{project}/networks")
@@ -51,11 +53,12 @@ class NetworkController {
 
     @PostMapping("/projects/{project}/networks")
     @Operation(summary = "Create a private network: the lowest free prefix of the length, a fresh VRF (member)")
-    Mono<ResponseEntity<NetworkView>> create(Actor actor, @PathVariable String project, @RequestBody CreateNetwork body) {
-        return networks.create(actor, projectId(project),
+    Mono<ResponseEntity<NetworkView>> create(Actor actor, IdempotentWrite write, @PathVariable String project,
+            @RequestBody CreateNetwork body) {
+        return idempotency.once(actor, write, body, NetworkView.class, () -> networks.create(actor, projectId(project),
                         new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()), body.description(),
                                 body.labels()))
-                .map(created -> ResponseEntity.created(URI.create("/api/v1/networks/" + created.id())).body(NetworkView.of(created)));
+                .map(created -> ResponseEntity.created(URI.create("/api/v1/networks/" + created.id())).body(NetworkView.of(created))));
     }
 
     @GetMapping("/networks/{id}")
@@ -66,7 +69,8 @@ class NetworkController {
 
     @PatchMapping("/networks/{id}")
     @Operation(summary = "Change name, description or labels; partition, prefix, VRF and type never change (member)")
-    Mono<NetworkView> update(Actor actor, @PathVariable UUID id, @RequestBody ChangeNetwork body) {
+    Mono<ResponseEntity<NetworkView>> update(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @RequestBody ChangeNetwork body) {
         if ("CHILD".equals(body.type())) {
             return Mono.error(new DomainException(DomainException.Kind.RULE, "S4-unshare-forbidden",
                     "A network never goes back from shared to private (S4); the type cannot be set."));
@@ -76,14 +80,16 @@ class NetworkController {
                     "Partition, prefix, VRF and type of network " + id + " never change (N2); only name, description "
                             + "and labels do. Sharing goes through a share request."));
         }
-        return networks.update(actor, id, new NetworkChange(Optional.ofNullable(body.name()),
-                Optional.ofNullable(body.description()), Optional.ofNullable(body.labels()))).map(NetworkView::of);
+        return idempotency.once(actor, write, body, NetworkView.class, () -> networks.update(actor, id,
+                new NetworkChange(Optional.ofNullable(body.name()), Optional.ofNullable(body.description()),
+                        Optional.ofNullable(body.labels()))).map(updated -> ResponseEntity.ok(NetworkView.of(updated))));
     }
 
     @DeleteMapping("/networks/{id}")
     @Operation(summary = "Delete a network nothing uses any more; its prefix and VRF are freed (member)")
-    Mono<ResponseEntity<Void>> delete(Actor actor, @PathVariable UUID id) {
-        return networks.delete(actor, id).thenReturn(ResponseEntity.noContent().build());
+    Mono<ResponseEntity<Void>> delete(Actor actor, IdempotentWrite write, @PathVariable UUID id) {
+        return idempotency.once(actor, write, null, Void.class,
+                () -> networks.delete(actor, id).thenReturn(ResponseEntity.noContent().build()));
     }
 
     @GetMapping("/networks/{id}/ips")
@@ -95,17 +101,19 @@ class NetworkController {
 
     @PostMapping("/networks/{id}/ips")
     @Operation(summary = "Reserve a static IP: the lowest free one, or the one given (member)")
-    Mono<ResponseEntity<IpView>> allocate(Actor actor, @PathVariable UUID id,
+    Mono<ResponseEntity<IpView>> allocate(Actor actor, IdempotentWrite write, @PathVariable UUID id,
             @RequestBody(required = false) AllocateIp body) {
         AllocateIp request = body == null ? new AllocateIp(null, null, null) : body;
-        return ips.allocate(actor, id, Optional.ofNullable(request.ip()), request.name(), request.description())
-                .map(ip -> ResponseEntity.created(URI.create("/api/v1/networks/" + id + "/ips/" + ip.ip())).body(IpView.of(ip)));
+        return idempotency.once(actor, write, request, IpView.class, () -> ips
+                .allocate(actor, id, Optional.ofNullable(request.ip()), request.name(), request.description())
+                .map(ip -> ResponseEntity.created(URI.create("/api/v1/networks/" + id + "/ips/" + ip.ip())).body(IpView.of(ip))));
     }
 
     @DeleteMapping("/networks/{id}/ips/{ip}")
     @Operation(summary = "Release a static IP (member)")
-    Mono<ResponseEntity<Void>> release(Actor actor, @PathVariable UUID id, @PathVariable String ip) {
-        return ips.release(actor, id, ip).thenReturn(ResponseEntity.noContent().build());
+    Mono<ResponseEntity<Void>> release(Actor actor, IdempotentWrite write, @PathVariable UUID id, @PathVariable String ip) {
+        return idempotency.once(actor, write, null, Void.class,
+                () -> ips.release(actor, id, ip).thenReturn(ResponseEntity.noContent().build()));
     }
 
     private static ProjectId projectId(String project) {

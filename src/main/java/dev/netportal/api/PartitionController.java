@@ -6,6 +6,7 @@ import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionSpec;
+import dev.netportal.partition.PartitionChange;
 import dev.netportal.partition.PartitionService;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -29,7 +31,10 @@ class PartitionController {
 
     private final PartitionService partitions;
 
-    PartitionController(PartitionService partitions) {
+    private final Idempotency idempotency;
+
+    PartitionController(PartitionService partitions, Idempotency idempotency) {
+        this.idempotency = idempotency;
         this.partitions = partitions;
     }
 
@@ -47,10 +52,19 @@ class PartitionController {
 
     @PostMapping
     @Operation(summary = "Create a partition with its pools, external networks, inventory and proxy (admin)")
-    Mono<ResponseEntity<PartitionView>> create(Actor actor, @RequestBody NewPartition body) {
-        return Mono.fromCallable(body::toSpec)
+    Mono<ResponseEntity<PartitionView>> create(Actor actor, IdempotentWrite write, @RequestBody NewPartition body) {
+        return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toSpec)
                 .flatMap(spec -> partitions.create(actor, spec).then(partitions.get(spec.id())))
-                .map(created -> ResponseEntity.created(URI.create("/api/v1/partitions/" + created.id())).body(PartitionView.of(created)));
+                .map(created -> ResponseEntity.created(URI.create("/api/v1/partitions/" + created.id())).body(PartitionView.of(created))));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change a partition: name, child lengths, proxy, inventory; add pools and external networks (admin)")
+    Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
+            @RequestBody ChangePartition body) {
+        return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toChange)
+                .flatMap(change -> partitions.update(actor, id, change))
+                .map(updated -> ResponseEntity.ok(PartitionView.of(updated))));
     }
 
     record NewExternal(String name, List<String> prefixes, List<String> destinationPrefixes, String natType) {
@@ -69,21 +83,49 @@ class PartitionController {
                     DomainException.invalid("P1-partition", "Partition " + id + " needs an IPv4 super network."));
             Optional<Prefix> v6 = pools.stream().filter(p -> p.family() == Family.IPV6).findFirst();
             int childLength = childPrefixLength == null ? 22 : childPrefixLength.getOrDefault("ipv4", 22);
-            List<PartitionSpec.ExternalNetworkSpec> externals = externalNetworks == null ? List.of()
-                    : externalNetworks.stream().map(e -> {
-                        if (!"NONE".equals(e.natType()) && !"IPV4_MASQUERADE".equals(e.natType())) {
-                            throw DomainException.invalid("P1-nat-type", "NAT type of external network " + e.name()
-                                    + " must be NONE or IPV4_MASQUERADE, not " + e.natType() + ".");
-                        }
-                        return new PartitionSpec.ExternalNetworkSpec(e.name(),
-                                e.prefixes() == null ? List.of() : e.prefixes().stream().map(Prefix::parse).toList(),
-                                e.destinationPrefixes() == null ? List.of() : e.destinationPrefixes().stream().map(Prefix::parse).toList(),
-                                e.natType());
-                    }).toList();
+            List<PartitionSpec.ExternalNetworkSpec> externals = externalNetworks == null ? List.of() : externals(externalNetworks);
             return new PartitionSpec(id, name.strip(), description == null ? "" : description, v4, v6, childLength,
                     minChildPrefixLength == null ? v4.length() : minChildPrefixLength,
                     inventory == null ? Map.of() : inventory, externals,
                     Optional.ofNullable(proxy).map(p -> new PartitionSpec.Proxy(p.host(), p.port())));
+        }
+    }
+
+    private static List<PartitionSpec.ExternalNetworkSpec> externals(List<NewExternal> given) {
+        return given.stream().map(e -> {
+            if (e.name() == null || e.name().isBlank()) {
+                throw DomainException.invalid("P1-external", "Every external network needs a name.");
+            }
+            if (!"NONE".equals(e.natType()) && !"IPV4_MASQUERADE".equals(e.natType())) {
+                throw DomainException.invalid("P1-nat-type", "NAT type of external network " + e.name()
+                        + " must be NONE or IPV4_MASQUERADE, not " + e.natType() + ".");
+            }
+            return new PartitionSpec.ExternalNetworkSpec(e.name().strip(),
+                    e.prefixes() == null ? List.of() : e.prefixes().stream().map(Prefix::parse).toList(),
+                    e.destinationPrefixes() == null ? List.of() : e.destinationPrefixes().stream().map(Prefix::parse).toList(),
+                    e.natType());
+        }).toList();
+    }
+
+    /** Absent fields stay; pools and external networks, when given, must list the existing ones too (P1). */
+    record ChangePartition(String name, String description, List<String> superNetworks,
+                           Map<String, Integer> childPrefixLength, Integer minChildPrefixLength,
+                           List<NewExternal> externalNetworks, ProxyView proxy, Boolean removeProxy,
+                           Map<String, Integer> inventory) {
+
+        PartitionChange toChange() {
+            if (proxy != null && Boolean.TRUE.equals(removeProxy)) {
+                throw DomainException.invalid("P1-proxy", "Give a proxy or removeProxy, not both.");
+            }
+            if (proxy != null && (proxy.host() == null || proxy.host().isBlank() || proxy.port() < 1 || proxy.port() > 65535)) {
+                throw DomainException.invalid("P1-proxy", "A proxy needs a host and a port from 1 to 65535.");
+            }
+            return new PartitionChange(Optional.ofNullable(name), Optional.ofNullable(description),
+                    Optional.ofNullable(childPrefixLength).map(lengths -> lengths.get("ipv4")),
+                    Optional.ofNullable(minChildPrefixLength),
+                    Optional.ofNullable(proxy).map(p -> new PartitionSpec.Proxy(p.host().strip(), p.port())),
+                    Boolean.TRUE.equals(removeProxy), inventory == null ? Map.of() : inventory,
+                    Optional.ofNullable(superNetworks), Optional.ofNullable(externalNetworks).map(PartitionController::externals));
         }
     }
 

@@ -24,9 +24,11 @@ import reactor.core.publisher.Mono;
 class ProjectController {
 
     private final ProjectService projects;
+    private final Idempotency idempotency;
 
-    ProjectController(ProjectService projects) {
+    ProjectController(ProjectService projects, Idempotency idempotency) {
         this.projects = projects;
+        this.idempotency = idempotency;
     }
 
     @GetMapping
@@ -38,23 +40,26 @@ class ProjectController {
 
     @PostMapping
     @Operation(summary = "Create a project with quotas (admin)")
-    Mono<ResponseEntity<ProjectView>> create(Actor actor, @RequestBody ProjectBody body) {
+    Mono<ResponseEntity<ProjectView>> create(Actor actor, IdempotentWrite write, @RequestBody ProjectBody body) {
         if (!ProjectId.isValid(body.id())) {
             return Mono.error(DomainException.invalid("project-id",
                     "'" + body.id() + "' is not a project id: lower-case letters, digits and '-', at most 63."));
         }
-        return projects.create(actor, new ProjectId(body.id()), body.name(), body.description(), body.quotasOrUnlimited())
-                .map(created -> ResponseEntity.created(URI.create("/api/v1/projects/" + created.id())).body(ProjectView.of(created)));
+        return idempotency.once(actor, write, body, ProjectView.class, () -> projects
+                .create(actor, new ProjectId(body.id()), body.name(), body.description(), body.quotasOrUnlimited())
+                .map(created -> ResponseEntity.created(URI.create("/api/v1/projects/" + created.id())).body(ProjectView.of(created))));
     }
 
     @PatchMapping("/{id}")
     @Operation(summary = "Change name, description and quotas (admin); a quota left out becomes unlimited")
-    Mono<ProjectView> update(Actor actor, @PathVariable String id, @RequestBody ProjectBody body) {
+    Mono<ResponseEntity<ProjectView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
+            @RequestBody ProjectBody body) {
         if (!ProjectId.isValid(id)) {
             return Mono.error(DomainException.notFound("Project " + id));
         }
-        return projects.update(actor, new ProjectId(id), body.name(), body.description(), body.quotasOrUnlimited())
-                .map(ProjectView::of);
+        return idempotency.once(actor, write, body, ProjectView.class, () -> projects
+                .update(actor, new ProjectId(id), body.name(), body.description(), body.quotasOrUnlimited())
+                .map(updated -> ResponseEntity.ok(ProjectView.of(updated))));
     }
 
     record ProjectBody(String id, String name, String description, Project.Quotas quotas) {

@@ -6,8 +6,11 @@ import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.internal.PartitionRepository;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -58,13 +61,106 @@ public class PartitionService {
                         + " cannot be created: its id is taken, or its pools and external prefixes overlap each other (P2)."));
     }
 
+    /**
+     * Changes a partition (P1): name, description, child lengths for new networks, proxy and inventory; adds
+     * pools and external networks. Existing networks keep their prefixes. Admins only.
+     */
+    public Mono<Partition> update(Actor actor, String id, PartitionChange change) {
+        if (!actor.admin()) {
+            return Mono.error(DomainException.forbidden("Only platform admins change partitions."));
+        }
+        Mono<Partition> work = partitions.lock(id)
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)))
+                .then(get(id))
+                .flatMap(before -> {
+                    Plan plan = plan(before, change);
+                    return partitions.update(id, plan.name(), plan.description(), plan.childLength(), plan.minChildLength(),
+                                    plan.proxy())
+                            .thenMany(Flux.fromIterable(change.inventory().entrySet())
+                                    .concatMap(size -> partitions.setInventory(id, size.getKey(), size.getValue())))
+                            .thenMany(Flux.fromIterable(plan.newPools())
+                                    .concatMap(pool -> partitions.insertPool(id, UUID.randomUUID(), pool)))
+                            .thenMany(Flux.fromIterable(plan.newExternals())
+                                    .concatMap(external -> partitions.insertExternal(id, UUID.randomUUID(), external)))
+                            .then(get(id))
+                            .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
+                                    null, id, summary(before), summary(after))).thenReturn(after));
+                });
+        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> new DomainException(
+                DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + id
+                        + " was not changed: a new pool or external prefix overlaps one it already has (P2)."));
+    }
+
+    private record Plan(String name, String description, int childLength, int minChildLength,
+                        Optional<PartitionSpec.Proxy> proxy, List<Prefix> newPools,
+                        List<PartitionSpec.ExternalNetworkSpec> newExternals) {
+    }
+
+    private static Plan plan(Partition before, PartitionChange change) {
+        String name = change.name().map(String::strip).orElse(before.name());
+        if (name.isEmpty() || name.length() > 100) {
+            throw DomainException.invalid("P1-partition", "Partition " + before.id() + " needs a name of 1 to 100 characters.");
+        }
+        List<Prefix> pools = before.superNetworks().stream().map(Prefix::parse).toList();
+        List<Prefix> newPools = change.superNetworks().map(given -> {
+            List<Prefix> wanted = given.stream().map(Prefix::parse).toList();
+            pools.stream().filter(pool -> !wanted.contains(pool)).findFirst().ifPresent(missing -> {
+                throw new DomainException(DomainException.Kind.RULE, "P1-pool-removal", "Pool " + missing + " of partition "
+                        + before.id() + " cannot be removed: networks are carved from it. Pools are only added.");
+            });
+            return wanted.stream().filter(pool -> !pools.contains(pool)).distinct().toList();
+        }).orElse(List.of());
+        int poolLength = Stream.concat(pools.stream(), newPools.stream())
+                .filter(p -> p.family() == Family.IPV4).mapToInt(Prefix::length).min().orElse(0);
+        int minLength = change.minChildLengthV4().orElse(before.minChildLengthV4());
+        int childLength = change.childLengthV4().orElse(before.childLengthV4());
+        if (minLength < poolLength || childLength < minLength || childLength > Family.IPV4.longestNetwork()) {
+            throw DomainException.invalid("P1-child-length", "Partition " + before.id()
+                    + ": child lengths must satisfy pool length (/" + poolLength + ") <= shortest (/" + minLength
+                    + ") <= default (/" + childLength + ") <= /" + Family.IPV4.longestNetwork() + ".");
+        }
+        List<PartitionSpec.ExternalNetworkSpec> newExternals = change.externalNetworks().map(given -> {
+            for (Partition.ExternalNetwork existing : before.externalNetworks()) {
+                PartitionSpec.ExternalNetworkSpec same = given.stream().filter(e -> e.name().equals(existing.name()))
+                        .findFirst().orElseThrow(() -> new DomainException(DomainException.Kind.RULE, "P1-external-removal",
+                                "External network " + existing.name() + " of partition " + before.id()
+                                        + " cannot be removed: firewalls use it. External networks are only added."));
+                if (!same.prefixes().stream().map(Prefix::toString).toList().equals(existing.prefixes())
+                        || !same.destinations().stream().map(Prefix::toString).toList().equals(existing.destinationPrefixes())
+                        || !same.natType().equals(existing.natType())) {
+                    throw new DomainException(DomainException.Kind.RULE, "P1-external-change", "External network "
+                            + existing.name() + " of partition " + before.id() + " cannot be changed once created; add "
+                            + "a new external network instead.");
+                }
+            }
+            return given.stream().filter(e -> before.externalNetworks().stream().noneMatch(x -> x.name().equals(e.name())))
+                    .toList();
+        }).orElse(List.of());
+        change.inventory().forEach((size, count) -> {
+            if (count == null || count < 0 || !size.matches("[a-z0-9][a-z0-9.-]{0,62}")) {
+                throw DomainException.invalid("P1-inventory", "Inventory of partition " + before.id()
+                        + ": size '" + size + "' needs a count of 0 or more (0 removes the size).");
+            }
+        });
+        return new Plan(name, change.description().orElse(before.description()), childLength, minLength,
+                change.removeProxy() ? Optional.empty() : change.proxy().or(before::proxy), newPools, newExternals);
+    }
+
+    private static Map<String, Object> summary(Partition p) {
+        return Map.of("name", p.name(), "superNetworks", p.superNetworks(), "childLengthV4", p.childLengthV4(),
+                "minChildLengthV4", p.minChildLengthV4(),
+                "proxy", p.proxy().map(x -> x.host() + ":" + x.port()).orElse("none"),
+                "externalNetworks", p.externalNetworks().stream().map(Partition.ExternalNetwork::name).toList(),
+                "inventory", p.freeInventory());
+    }
+
     /** Creates the partition unless one with its id exists; admins only. Answers whether it was created. */
     public Mono<Boolean> createIfAbsent(Actor actor, PartitionSpec spec) {
         return partitions.exists(spec.id()).flatMap(exists -> exists ? Mono.just(false) : create(actor, spec).thenReturn(true));
     }
 
     /** All partitions, by id; every signed-in user may see them. */
-    public Mono<java.util.List<Partition>> list() {
+    public Mono<List<Partition>> list() {
         return partitions.ids().concatMap(partitions::find).collectList();
     }
 
@@ -74,7 +170,7 @@ public class PartitionService {
     }
 
     /** The ids of all partitions, in order; every signed-in user may see them. */
-    public Mono<java.util.List<String>> ids() {
+    public Mono<List<String>> ids() {
         return partitions.ids().collectList();
     }
 

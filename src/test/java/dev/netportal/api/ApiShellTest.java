@@ -31,6 +31,10 @@ class ApiShellTest {
         assertThat(document.json().get("info").get("title").asString()).isEqualTo("Netportal API");
         assertThat(document.json().get("paths").has("/api/v1/me")).isTrue();
         assertThat(document.json().get("components").get("securitySchemes").has("bearer")).isTrue();
+        assertThat(document.json().get("paths").get("/api/v1/networks/{id}/ips").get("post").get("parameters")
+                .valueStream().map(p -> p.get("name").asString()).toList())
+                .as("writes document their idempotency key, and the caller is not a parameter")
+                .contains("id", "Idempotency-Key").doesNotContain("actor", "write");
         assertThat(Api.get(portal.apiUrl() + "/swagger-ui/index.html", null).status()).isEqualTo(200);
     }
 

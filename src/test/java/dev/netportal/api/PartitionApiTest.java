@@ -78,4 +78,67 @@ class PartitionApiTest {
         assertThat(create("bob", "{\"id\":\"ham-4\",\"name\":\"H\",\"superNetworks\":[\"10.5.0.0/16\"]}").status())
                 .isEqualTo(403);
     }
+
+    private Api.Answer patch(String user, String id, String json) {
+        return Api.send("PATCH", portal.apiUrl() + "/api/v1/partitions/" + id, PkceLogin.accessToken(portal.issuer(), user, user), json);
+    }
+
+    @Test
+    void adminsChangePartitionsAndAddPoolsButNeverRemoveThem() {
+        assertThat(create("admin", """
+                {"id":"muc-1","name":"Munich 1","superNetworks":["10.20.0.0/16"],"childPrefixLength":{"ipv4":24},
+                 "externalNetworks":[{"name":"internet","prefixes":["185.1.20.0/24"],"destinationPrefixes":["0.0.0.0/0"],
+                 "natType":"IPV4_MASQUERADE"}],"proxy":{"host":"proxy.muc-1.example","port":3128},
+                 "inventory":{"c1-large":4,"s2-xlarge":2}}""").status()).isEqualTo(201);
+
+        Api.Answer changed = patch("admin", "muc-1", """
+                {"name":"Munich One","childPrefixLength":{"ipv4":23},"minChildPrefixLength":20,"removeProxy":true,
+                 "inventory":{"c1-large":6,"s2-xlarge":0,"g1-gpu":2},"superNetworks":["10.20.0.0/16","10.21.0.0/16"],
+                 "externalNetworks":[{"name":"internet","prefixes":["185.1.20.0/24"],"destinationPrefixes":["0.0.0.0/0"],
+                 "natType":"IPV4_MASQUERADE"},{"name":"backbone","prefixes":["100.64.20.0/24"],
+                 "destinationPrefixes":["100.64.0.0/10"],"natType":"NONE"}]}""");
+
+        assertThat(changed.status()).as(changed.raw().body()).isEqualTo(200);
+        JsonNode p = changed.json();
+        assertThat(p.get("name").asString()).isEqualTo("Munich One");
+        assertThat(p.get("childPrefixLength").get("ipv4").asInt()).isEqualTo(23);
+        assertThat(p.get("minChildPrefixLength").asInt()).isEqualTo(20);
+        assertThat(p.get("proxy").isNull()).isTrue();
+        assertThat(p.get("freeInventory").properties().stream().map(java.util.Map.Entry::getKey).toList())
+                .containsExactly("c1-large", "g1-gpu");
+        assertThat(p.get("freeInventory").get("c1-large").asInt()).isEqualTo(6);
+        assertThat(p.get("superNetworks").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("10.20.0.0/16", "10.21.0.0/16");
+        assertThat(p.get("externalNetworks").valueStream().map(e -> e.get("name").asString()).toList())
+                .containsExactly("backbone", "internet");
+
+        Api.Answer removal = patch("admin", "muc-1", "{\"superNetworks\":[\"10.21.0.0/16\"]}");
+        assertThat(removal.status()).isEqualTo(422);
+        assertThat(removal.json().get("type").asString()).endsWith("/errors/P1-pool-removal");
+        assertThat(removal.json().get("detail").asString()).contains("10.20.0.0/16");
+
+        Api.Answer externalChange = patch("admin", "muc-1", """
+                {"externalNetworks":[{"name":"internet","prefixes":["185.1.21.0/24"],"destinationPrefixes":["0.0.0.0/0"],
+                 "natType":"IPV4_MASQUERADE"},{"name":"backbone","prefixes":["100.64.20.0/24"],
+                 "destinationPrefixes":["100.64.0.0/10"],"natType":"NONE"}]}""");
+        assertThat(externalChange.status()).isEqualTo(422);
+        assertThat(externalChange.json().get("type").asString()).endsWith("/errors/P1-external-change");
+
+        Api.Answer overlap = patch("admin", "muc-1",
+                "{\"name\":\"Renamed\",\"superNetworks\":[\"10.20.0.0/16\",\"10.21.0.0/16\",\"10.21.128.0/17\"]}");
+        assertThat(overlap.status()).isEqualTo(409);
+        assertThat(overlap.json().get("type").asString()).endsWith("/errors/P2-prefix-overlap");
+        Api.Answer after = Api.get(portal.apiUrl() + "/api/v1/partitions/muc-1", PkceLogin.accessToken(portal.issuer(), "vera", "vera"));
+        assertThat(after.json().get("name").asString()).as("nothing half-changed").isEqualTo("Munich One");
+
+        Api.Answer tooShort = patch("admin", "muc-1", "{\"minChildPrefixLength\":8}");
+        assertThat(tooShort.status()).isEqualTo(400);
+        assertThat(tooShort.json().get("type").asString()).endsWith("/errors/P1-child-length");
+        assertThat(patch("bob", "muc-1", "{\"name\":\"Mine\"}").status()).isEqualTo(403);
+        assertThat(patch("admin", "mars-9", "{\"name\":\"Mars\"}").status()).isEqualTo(404);
+
+        Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks",
+                PkceLogin.accessToken(portal.issuer(), "bob", "bob"), "{\"name\":\"in-muc\",\"partition\":\"muc-1\"}");
+        assertThat(created.json().get("prefix").asString()).as("new networks take the new default length").endsWith("/23");
+    }
 }

@@ -68,6 +68,41 @@ public class PartitionRepository {
                 .then();
     }
 
+    /** Locks the partition's row until the transaction ends; empty if there is no such partition. */
+    public Mono<String> lock(String id) {
+        return db.sql("SELECT id FROM partition WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((row, meta) -> row.get("id", String.class)).first();
+    }
+
+    public Mono<Void> update(String id, String name, String description, int childLength, int minChildLength,
+            Optional<PartitionSpec.Proxy> proxy) {
+        return db.sql("""
+                        UPDATE partition SET name = :name, description = :description, child_length_v4 = :childLength,
+                               min_child_length_v4 = :minChildLength, proxy_host = :proxyHost, proxy_port = :proxyPort
+                        WHERE id = :id""")
+                .bind("id", id)
+                .bind("name", name)
+                .bind("description", description)
+                .bind("childLength", childLength)
+                .bind("minChildLength", minChildLength)
+                .bind("proxyHost", Parameter.fromOrEmpty(proxy.map(PartitionSpec.Proxy::host).orElse(null), String.class))
+                .bind("proxyPort", Parameter.fromOrEmpty(proxy.map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
+                .then();
+    }
+
+    /** Sets the count of machines of a size; 0 removes the size. */
+    public Mono<Void> setInventory(String partition, String size, int count) {
+        if (count == 0) {
+            return db.sql("DELETE FROM partition_inventory WHERE partition_id = :partition AND size = :size")
+                    .bind("partition", partition).bind("size", size).then();
+        }
+        return db.sql("""
+                        INSERT INTO partition_inventory (partition_id, size, count) VALUES (:partition, :size, :count)
+                        ON CONFLICT (partition_id, size) DO UPDATE SET count = EXCLUDED.count""")
+                .bind("partition", partition).bind("size", size).bind("count", count)
+                .then();
+    }
+
     public Mono<Void> insertInventory(String partition, String size, int count) {
         return db.sql("INSERT INTO partition_inventory (partition_id, size, count) VALUES (:partition, :size, :count)")
                 .bind("partition", partition).bind("size", size).bind("count", count)
