@@ -1,0 +1,132 @@
+package dev.netportal.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netportal.testing.Api;
+import dev.netportal.testing.PkceLogin;
+import dev.netportal.testing.TestPortal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every endpoint against every kind of caller (domain.md, roles): a platform admin, the owner, a member and a
+ * viewer of {@code tenant-a}, the owner of another project, and no token at all. Each cell gets its own objects,
+ * so a delete in one cell cannot decide another; refusals must also carry a problem body.
+ */
+class AuthorizationMatrixTest {
+
+    /** The callers: demo user, or null for no token. */
+    private static final Map<String, String> CALLERS = new LinkedHashMap<>();
+
+    static {
+        CALLERS.put("admin", "admin");
+        CALLERS.put("owner", "bob");
+        CALLERS.put("member", "carol");
+        CALLERS.put("viewer", "vera");
+        CALLERS.put("other project", "dave");
+        CALLERS.put("anonymous", null);
+    }
+
+    private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final TestPortal portal = TestPortal.shared();
+
+    /** One request: method, path and body, prepared afresh for each cell (objects it needs are created first). */
+    private record Request(String method, String path, String body) {
+    }
+
+    /** An endpoint, how to prepare a request for one cell, and the expected status for each caller, in CALLERS order. */
+    private record Row(String endpoint, Function<Integer, Request> prepare, int... expected) {
+    }
+
+    private String token(String user) {
+        return TOKENS.computeIfAbsent(user, u -> PkceLogin.accessToken(portal.issuer(), u, u));
+    }
+
+    private String network() {
+        Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", token("bob"),
+                "{\"name\":\"authz-" + SEQUENCE.incrementAndGet() + "\",\"partition\":\"nbg-1\",\"prefixLength\":28}");
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private String ip(String network) {
+        Api.Answer reserved = Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + network + "/ips", token("bob"), "{}");
+        assertThat(reserved.status()).as(reserved.raw().body()).isEqualTo(201);
+        return reserved.json().get("ip").asString();
+    }
+
+    private List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        //                                                                   admin owner member viewer other anonymous
+        rows.add(new Row("GET /me", n -> new Request("GET", "/api/v1/me", null), 200, 200, 200, 200, 200, 401));
+        rows.add(new Row("GET /partitions", n -> new Request("GET", "/api/v1/partitions", null),
+                200, 200, 200, 200, 200, 401));
+        rows.add(new Row("GET /partitions/{id}", n -> new Request("GET", "/api/v1/partitions/fra-1", null),
+                200, 200, 200, 200, 200, 401));
+        rows.add(new Row("POST /partitions", n -> new Request("POST", "/api/v1/partitions",
+                "{\"id\":\"authz-" + n + "\",\"name\":\"Authz\",\"superNetworks\":[\"172." + (16 + n) + ".0.0/16\"]}"),
+                201, 403, 403, 403, 403, 401));
+        rows.add(new Row("PATCH /partitions/{id}", n -> new Request("PATCH", "/api/v1/partitions/nbg-1",
+                "{\"description\":\"Nuremberg\"}"), 200, 403, 403, 403, 403, 401));
+        rows.add(new Row("GET /projects", n -> new Request("GET", "/api/v1/projects", null), 200, 200, 200, 200, 200, 401));
+        rows.add(new Row("POST /projects", n -> new Request("POST", "/api/v1/projects",
+                "{\"id\":\"authz-" + n + "\",\"name\":\"Authz\"}"), 201, 403, 403, 403, 403, 401));
+        rows.add(new Row("PATCH /projects/{id}", n -> new Request("PATCH", "/api/v1/projects/tenant-a",
+                "{\"name\":\"Tenant A\"}"), 200, 403, 403, 403, 404, 401));
+        rows.add(new Row("GET /projects/{id}/networks", n -> new Request("GET", "/api/v1/projects/tenant-a/networks", null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("POST /projects/{id}/networks", n -> new Request("POST", "/api/v1/projects/tenant-a/networks",
+                "{\"name\":\"authz-new-" + SEQUENCE.incrementAndGet() + "\",\"partition\":\"nbg-1\",\"prefixLength\":28}"),
+                201, 201, 201, 403, 404, 401));
+        rows.add(new Row("GET /networks/{id}", n -> new Request("GET", "/api/v1/networks/" + network(), null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("PATCH /networks/{id}", n -> new Request("PATCH", "/api/v1/networks/" + network(),
+                "{\"description\":\"changed\"}"), 200, 200, 200, 403, 404, 401));
+        rows.add(new Row("DELETE /networks/{id}", n -> new Request("DELETE", "/api/v1/networks/" + network(), null),
+                204, 204, 204, 403, 404, 401));
+        rows.add(new Row("GET /networks/{id}/ips", n -> new Request("GET", "/api/v1/networks/" + network() + "/ips", null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("POST /networks/{id}/ips", n -> new Request("POST", "/api/v1/networks/" + network() + "/ips", "{}"),
+                201, 201, 201, 403, 404, 401));
+        rows.add(new Row("DELETE /networks/{id}/ips/{ip}", n -> {
+            String network = network();
+            return new Request("DELETE", "/api/v1/networks/" + network + "/ips/" + ip(network), null);
+        }, 204, 204, 204, 403, 404, 401));
+        rows.add(new Row("GET /audit-events?project=", n -> new Request("GET", "/api/v1/audit-events?project=tenant-a", null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("GET /audit-events", n -> new Request("GET", "/api/v1/audit-events", null),
+                200, 200, 200, 200, 200, 401));
+        return rows;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointAnswersEveryCallerAsTheRolesSay() {
+        List<String> callers = List.copyOf(CALLERS.keySet());
+        return rows().stream().flatMap(row -> java.util.stream.IntStream.range(0, callers.size()).mapToObj(column -> {
+            String caller = callers.get(column);
+            int expected = row.expected()[column];
+            return DynamicTest.dynamicTest(row.endpoint() + " as " + caller + " -> " + expected, () -> {
+                Request request = row.prepare().apply(column);
+                String user = CALLERS.get(caller);
+                Api.Answer answer = Api.send(request.method(), portal.apiUrl() + request.path(),
+                        user == null ? null : token(user), request.body());
+
+                assertThat(answer.status()).as(answer.raw().body()).isEqualTo(expected);
+                if (expected >= 400) {
+                    assertThat(answer.contentType()).startsWith("application/problem+json");
+                    assertThat(answer.json().get("status").asInt()).isEqualTo(expected);
+                }
+            });
+        }));
+    }
+}
