@@ -79,6 +79,12 @@ public class NetworkService {
                 .then(networks.ofProject(project).collectList());
     }
 
+    /** The networks of all projects; platform admins only. */
+    public Mono<List<Network>> listAll(Actor actor) {
+        return actor.admin() ? networks.allOfProjects().collectList()
+                : Mono.error(DomainException.forbidden("Only platform admins see the networks of all projects."));
+    }
+
     /** Changes name, description or labels (N2); members and owners only. */
     public Mono<Network> update(Actor actor, UUID id, NetworkChange change) {
         return get(actor, id).flatMap(before -> Access.require(actor, ProjectRole.MEMBER, before.project(), "change networks")

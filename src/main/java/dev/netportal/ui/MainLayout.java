@@ -18,6 +18,10 @@ import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.netportal.identity.Actor;
 import dev.netportal.project.ProjectMembership;
+import dev.netportal.ui.admin.AllNetworksView;
+import dev.netportal.ui.admin.PartitionsAdminView;
+import dev.netportal.ui.admin.ProjectsAdminView;
+import dev.netportal.ui.audit.AuditView;
 import dev.netportal.ui.network.NetworksView;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
@@ -47,7 +51,16 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.DASHBOARD.create()));
         nav.addItem(new SideNavItem("Networks", NetworksView.class, VaadinIcon.CLUSTER.create()));
+        nav.addItem(new SideNavItem("Audit log", AuditView.class, VaadinIcon.LIST.create()));
         addToDrawer(nav);
+        if (actor.admin()) {
+            SideNav admin = new SideNav("Platform admin");
+            admin.setId("admin-nav");
+            admin.addItem(new SideNavItem("Partitions", PartitionsAdminView.class, VaadinIcon.GRID_BIG.create()));
+            admin.addItem(new SideNavItem("Projects", ProjectsAdminView.class, VaadinIcon.FOLDER_O.create()));
+            admin.addItem(new SideNavItem("All networks", AllNetworksView.class, VaadinIcon.SITEMAP.create()));
+            addToDrawer(admin);
+        }
         setPrimarySection(Section.DRAWER);
     }
 

@@ -53,6 +53,12 @@ public class NetworkRepository {
         return db.sql(NETWORK_VIEW + " WHERE n.id = :id").bind("id", id).map(NetworkRepository::network).first();
     }
 
+    /** Every project's networks (not pools or external networks), by partition and age. */
+    public Flux<Network> allOfProjects() {
+        return db.sql(NETWORK_VIEW + " WHERE n.project_id IS NOT NULL ORDER BY n.partition_id, n.created_at, n.id")
+                .map(NetworkRepository::network).all();
+    }
+
     public Flux<Network> ofProject(ProjectId project) {
         return db.sql(NETWORK_VIEW + " WHERE n.project_id = :project ORDER BY n.created_at, n.id")
                 .bind("project", project.value()).map(NetworkRepository::network).all();

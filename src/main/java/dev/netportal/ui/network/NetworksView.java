@@ -112,7 +112,7 @@ public class NetworksView extends VerticalLayout {
         return span;
     }
 
-    static Badge typeBadge(Network network) {
+    public static Badge typeBadge(Network network) {
         return switch (network.type()) {
             case CHILD -> new Badge("private");
             case CHILD_SHARED -> {
@@ -124,7 +124,7 @@ public class NetworksView extends VerticalLayout {
         };
     }
 
-    private static Div usage(Network network) {
+    public static Div usage(Network network) {
         ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
         bar.addClassName("np-usage-bar");
         Span label = new Span(network.allocated() + " / " + network.total() + " IPs");

@@ -1,0 +1,279 @@
+package dev.netportal.ui.admin;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H4;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.netportal.common.DomainException;
+import dev.netportal.ipam.Family;
+import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionChange;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.partition.PartitionSpec;
+import dev.netportal.ui.Notices;
+import dev.netportal.ui.UserSession;
+import jakarta.annotation.security.PermitAll;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Platform admins: the partitions with pools, child lengths, external networks, proxy and inventory; create one,
+ * or change one (pools and external networks are only added, P1).
+ */
+@Route("admin/partitions")
+@PageTitle("Partitions · Admin · Netportal")
+@PermitAll
+public class PartitionsAdminView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final UserSession session;
+    private final PartitionService partitions;
+    private final Grid<Partition> grid = new Grid<>(Partition.class, false);
+
+    PartitionsAdminView(UserSession session, PartitionService partitions) {
+        this.session = session;
+        this.partitions = partitions;
+        setSizeFull();
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        if (!AdminOnly.check(event, session) || !getChildren().toList().isEmpty()) {
+            return;
+        }
+        Button create = new Button("New partition", VaadinIcon.PLUS.create(), click -> create());
+        create.setId("new-partition");
+        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        HorizontalLayout header = new HorizontalLayout(new H2("Partitions"), create);
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.BASELINE);
+        header.expand(header.getComponentAt(0));
+
+        grid.setId("partitions-admin");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.addColumn(Partition::id).setHeader("Id").setSortable(true).setAutoWidth(true);
+        grid.addColumn(Partition::name).setHeader("Name").setSortable(true);
+        grid.addColumn(p -> String.join(", ", p.superNetworks())).setHeader("Pools").setFlexGrow(2);
+        grid.addColumn(p -> "/" + p.childLengthV4() + " (shortest /" + p.minChildLengthV4() + ")").setHeader("Child prefix");
+        grid.addColumn(p -> p.externalNetworks().stream()
+                .map(e -> e.name() + " " + String.join(", ", e.prefixes()) + " → " + String.join(", ", e.destinationPrefixes())
+                        + " (" + e.natType() + ")")
+                .collect(Collectors.joining("; "))).setHeader("External networks").setFlexGrow(3);
+        grid.addColumn(p -> p.proxy().map(x -> x.host() + ":" + x.port()).orElse("none")).setHeader("Proxy").setFlexGrow(2);
+        grid.addColumn(p -> inventoryText(p.freeInventory())).setHeader("Inventory").setFlexGrow(2);
+        grid.addComponentColumn(p -> {
+            Button edit = new Button("Edit", click -> edit(p));
+            edit.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+            edit.setId("edit-partition-" + p.id());
+            return edit;
+        }).setAutoWidth(true).setFlexGrow(0);
+        add(header, grid);
+        refresh();
+    }
+
+    private void refresh() {
+        grid.setItems(partitions.list().block());
+    }
+
+    private void create() {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("New partition");
+        dialog.setWidth("48rem");
+        TextField id = text("Id", "partition-id", "e.g. fra-2; lower-case letters, digits and '-'");
+        TextField name = text("Name", "partition-name", "");
+        TextField pools = text("Super networks", "partition-pools", "An IPv4 pool, optionally an IPv6 pool: 10.2.0.0/16, fd00:2::/48");
+        IntegerField childLength = length("Default child prefix", "partition-child-length", 22);
+        IntegerField minLength = length("Shortest child prefix", "partition-min-length", 16);
+        TextField inventory = text("Inventory", "partition-inventory", "size=count, ...: c1-large=20, s2-xlarge=5");
+        TextField proxyHost = text("Proxy host", "partition-proxy-host", "For machines without a firewall (optional)");
+        IntegerField proxyPort = new IntegerField("Proxy port");
+        proxyPort.setId("partition-proxy-port");
+        ExternalFields external = new ExternalFields();
+        dialog.add(new FormLayout(id, name, pools, childLength, minLength, inventory, proxyHost, proxyPort),
+                new H4("External network"), external.layout());
+        Button save = new Button("Create", click -> {
+            try {
+                List<Prefix> parsed = prefixes(pools.getValue());
+                Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
+                        DomainException.invalid("P1-partition", "A partition needs an IPv4 super network."));
+                PartitionSpec spec = new PartitionSpec(id.getValue().strip(), name.getValue().strip(), "", v4,
+                        parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
+                        orDefault(childLength.getValue(), 22), orDefault(minLength.getValue(), v4.length()),
+                        inventory(inventory.getValue()), external.spec().map(List::of).orElse(List.of()),
+                        proxy(proxyHost.getValue(), proxyPort.getValue()));
+                partitions.create(session.actor(), spec).block();
+                Notices.success("Created partition " + spec.id() + ".");
+                dialog.close();
+                refresh();
+            } catch (DomainException refused) {
+                Notices.error(refused.getMessage());
+            }
+        });
+        save.setId("save-partition");
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), save);
+        dialog.open();
+    }
+
+    private void edit(Partition partition) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Partition " + partition.id());
+        dialog.setWidth("48rem");
+        TextField name = text("Name", "partition-name", "");
+        name.setValue(partition.name());
+        TextField addPool = text("Add super network", "partition-add-pool",
+                "Pools are only added: " + String.join(", ", partition.superNetworks()) + " stay.");
+        IntegerField childLength = length("Default child prefix", "partition-child-length", partition.childLengthV4());
+        IntegerField minLength = length("Shortest child prefix", "partition-min-length", partition.minChildLengthV4());
+        TextField inventory = text("Inventory", "partition-inventory", "size=count; a count of 0 removes a size");
+        inventory.setValue(inventoryText(partition.freeInventory()));
+        TextField proxyHost = text("Proxy host", "partition-proxy-host", "Empty: no proxy");
+        IntegerField proxyPort = new IntegerField("Proxy port");
+        proxyPort.setId("partition-proxy-port");
+        partition.proxy().ifPresent(p -> {
+            proxyHost.setValue(p.host());
+            proxyPort.setValue(p.port());
+        });
+        ExternalFields external = new ExternalFields();
+        dialog.add(new FormLayout(name, addPool, childLength, minLength, inventory, proxyHost, proxyPort),
+                new H4("Add an external network (optional)"), external.layout());
+        Button save = new Button("Save", click -> {
+            try {
+                Optional<PartitionSpec.Proxy> proxy = proxy(proxyHost.getValue(), proxyPort.getValue());
+                Map<String, Integer> sizes = new LinkedHashMap<>();
+                partition.freeInventory().keySet().forEach(size -> sizes.put(size, 0));
+                sizes.putAll(inventory(inventory.getValue()));
+                List<String> pools = new ArrayList<>(partition.superNetworks());
+                prefixes(addPool.getValue()).forEach(p -> pools.add(p.toString()));
+                Optional<List<PartitionSpec.ExternalNetworkSpec>> externals = external.spec().map(added -> Stream.concat(
+                        partition.externalNetworks().stream().map(e -> new PartitionSpec.ExternalNetworkSpec(e.name(),
+                                e.prefixes().stream().map(Prefix::parse).toList(),
+                                e.destinationPrefixes().stream().map(Prefix::parse).toList(), e.natType())),
+                        Stream.of(added)).toList());
+                partitions.update(session.actor(), partition.id(), new PartitionChange(Optional.of(name.getValue()),
+                        Optional.empty(), Optional.ofNullable(childLength.getValue()), Optional.ofNullable(minLength.getValue()),
+                        proxy, proxy.isEmpty(), sizes, Optional.of(pools), externals)).block();
+                Notices.success("Saved partition " + partition.id() + ".");
+                dialog.close();
+                refresh();
+            } catch (DomainException refused) {
+                Notices.error(refused.getMessage());
+            }
+        });
+        save.setId("save-partition");
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), save);
+        dialog.open();
+    }
+
+    /** The fields of one external network; all empty means none. */
+    private static final class ExternalFields {
+
+        private final TextField name = text("Name", "external-name", "e.g. internet");
+        private final TextField prefixes = text("Prefixes for firewall IPs", "external-prefixes", "e.g. 185.1.2.0/24");
+        private final TextField destinations = text("Destinations", "external-destinations", "e.g. 0.0.0.0/0");
+        private final Select<String> nat = new Select<>();
+
+        ExternalFields() {
+            nat.setLabel("NAT towards it");
+            nat.setItems("IPV4_MASQUERADE", "NONE");
+            nat.setValue("IPV4_MASQUERADE");
+            nat.setItemLabelGenerator(v -> v.equals("NONE") ? "None: private addresses are visible"
+                    : "Masquerade: private addresses hide behind the firewall's");
+        }
+
+        Component layout() {
+            return new FormLayout(name, nat, prefixes, destinations);
+        }
+
+        Optional<PartitionSpec.ExternalNetworkSpec> spec() {
+            if (name.isEmpty() && prefixes.isEmpty() && destinations.isEmpty()) {
+                return Optional.empty();
+            }
+            if (name.getValue().isBlank()) {
+                throw DomainException.invalid("P1-external", "The external network needs a name.");
+            }
+            return Optional.of(new PartitionSpec.ExternalNetworkSpec(name.getValue().strip(), prefixes(prefixes.getValue()),
+                    prefixes(destinations.getValue()), nat.getValue()));
+        }
+    }
+
+    private static TextField text(String label, String id, String helper) {
+        TextField field = new TextField(label);
+        field.setId(id);
+        field.setHelperText(helper);
+        return field;
+    }
+
+    private static IntegerField length(String label, String id, int value) {
+        IntegerField field = new IntegerField(label);
+        field.setId(id);
+        field.setPrefixComponent(new Span("/"));
+        field.setValue(value);
+        return field;
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static List<Prefix> prefixes(String text) {
+        return Arrays.stream(text == null ? new String[0] : text.split("[,\\s]+"))
+                .filter(part -> !part.isBlank()).map(Prefix::parse).toList();
+    }
+
+    private static Optional<PartitionSpec.Proxy> proxy(String host, Integer port) {
+        if (host == null || host.isBlank()) {
+            return Optional.empty();
+        }
+        if (port == null || port < 1 || port > 65535) {
+            throw DomainException.invalid("P1-proxy", "The proxy " + host.strip() + " needs a port from 1 to 65535.");
+        }
+        return Optional.of(new PartitionSpec.Proxy(host.strip(), port));
+    }
+
+    static Map<String, Integer> inventory(String text) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String entry : text == null ? new String[0] : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.split("[=:]");
+            try {
+                sizes.put(parts[0].strip(), Integer.parseInt(parts[1].strip()));
+            } catch (RuntimeException malformed) {
+                throw DomainException.invalid("P1-inventory", "Inventory entries are size=count, e.g. c1-large=20; '"
+                        + entry.strip() + "' is not.");
+            }
+        }
+        return sizes;
+    }
+
+    private static String inventoryText(Map<String, Integer> inventory) {
+        return inventory.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}
