@@ -7,6 +7,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.internal.ProjectRepository;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -78,11 +79,28 @@ public class ProjectService {
                 return Mono.error(DomainException.invalid("N4-quota", "Quotas are 0 or more, or empty for unlimited; got " + quota + "."));
             }
         }
-        return tx.transactional(projects.update(id, trimmed, description == null ? "" : description, quotas)
-                .flatMap(found -> found ? Mono.<Void>empty() : Mono.error(DomainException.notFound("Project " + id)))
-                .then(audit.record(actor, new AuditLog.Change("project.update", "project", id.value(), id.value(), null,
-                        null, Map.of("name", trimmed, "quotas", String.valueOf(quotas))))))
-                .then(projects.all(List.of(id), false).next());
+        Mono<Project> current = projects.all(List.of(id), false).next();
+        return tx.transactional(projects.lock(id)
+                .flatMap(exists -> exists ? current : Mono.error(DomainException.notFound("Project " + id)))
+                .flatMap(before -> projects.update(id, trimmed, description == null ? "" : description, quotas)
+                        .then(current)
+                        .flatMap(after -> audit.record(actor, new AuditLog.Change("project.update", "project", id.value(),
+                                id.value(), null, summary(before), summary(after))).thenReturn(after))));
+    }
+
+    private static Map<String, Object> summary(Project project) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("name", project.name());
+        state.put("description", project.description());
+        state.put("networks quota", limit(project.quotas().networks()));
+        state.put("IPs quota", limit(project.quotas().ips()));
+        state.put("machines quota", limit(project.quotas().machines()));
+        state.put("firewalls quota", limit(project.quotas().firewalls()));
+        return state;
+    }
+
+    private static String limit(Integer quota) {
+        return quota == null ? "no limit" : quota.toString();
     }
 
     /** Names of the given projects that exist. */

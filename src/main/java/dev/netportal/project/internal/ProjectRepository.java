@@ -45,6 +45,12 @@ public class ProjectRepository {
                 .all();
     }
 
+    /** Locks the project's row until the transaction ends; answers whether it exists. */
+    public Mono<Boolean> lock(ProjectId id) {
+        return db.sql("SELECT id FROM project WHERE id = :id FOR UPDATE").bind("id", id.value())
+                .map((row, meta) -> true).first().defaultIfEmpty(false);
+    }
+
     /** Sets name, description and quotas; answers whether the project exists. */
     public Mono<Boolean> update(ProjectId id, String name, String description, Project.Quotas quotas) {
         return db.sql("""
