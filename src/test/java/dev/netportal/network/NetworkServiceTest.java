@@ -168,6 +168,43 @@ class NetworkServiceTest {
         assertThat(networks.get(f.member(), network.id()).block().allocated()).isEqualTo(1);
     }
 
+    @Test
+    void aPartitionWithAnIpv6PoolGivesEveryNetworkAnIpv6SlashSixtyFourToo() throws Exception {
+        int n = NEXT.incrementAndGet();
+        String partition = "net-test-" + n;
+        ProjectId project = new ProjectId("net-project-" + n);
+        projects.createIfAbsent(Actor.system(), project, "Project " + n, "").block();
+        partitions.create(Actor.system(), new PartitionSpec(partition, "Dual " + n, "", Prefix.parse("10.58.0.0/22"),
+                Optional.of(Prefix.parse("fd00:58::/63")), 24, 22, Map.of(), List.of(), Optional.empty())).block();
+        Actor member = new Actor("m" + n, "Member " + n, false, Map.of(project, ProjectRole.MEMBER));
+        Fixture f = new Fixture(partition, project, member);
+
+        Network first = create(f, null);
+        Network second = create(f, null);
+
+        assertThat(first.prefixes()).containsExactly("10.58.0.0/24", "fd00:58::/64");
+        assertThat(second.prefixes()).containsExactly("10.58.1.0/24", "fd00:58:0:1::/64");
+        assertThatThrownBy(() -> create(f, null)).as("the IPv6 pool holds two /64s")
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.code()).isEqualTo("N1-pool-exhausted");
+                    assertThat(e.getMessage()).contains(partition).contains("/64").contains("IPv6");
+                });
+        assertThat(networks.list(member, project).block()).as("nothing half-created").hasSize(2);
+
+        IpService ips = portal.portal().core().getBean(IpService.class);
+        IpAddress v6 = ips.allocate(member, first.id(), Optional.of("fd00:58::10"), "v6-host", "").block();
+        assertThat(v6.ip()).isEqualTo("fd00:58::10");
+        assertThatThrownBy(() -> ips.allocate(member, first.id(), Optional.of("fd00:58::"), null, "").block())
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("I1-reserved"));
+        assertThatThrownBy(() -> ips.allocate(member, first.id(), Optional.of("fd00:58:0:1::5"), null, "").block())
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("I1-outside"));
+        ips.release(member, first.id(), "fd00:58::10").block();
+
+        networks.delete(member, first.id()).block();
+        networks.delete(member, second.id()).block();
+        assertThat(freeBlocks(partition)).containsExactlyInAnyOrder("10.58.0.0/22", "fd00:58::/63");
+    }
+
     private List<String> freeBlocks(String partition) throws Exception {
         try (Connection c = portal.database().connect(); Statement s = c.createStatement();
                 java.sql.ResultSet rows = s.executeQuery("SELECT block::text FROM prefix_free_block WHERE partition_id = '"
