@@ -1,6 +1,7 @@
 package dev.netportal.audit;
 
 import dev.netportal.common.DomainException;
+import dev.netportal.common.RequestIds;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -34,11 +35,11 @@ public class AuditLog {
     }
 
     public Mono<Void> record(Actor actor, Change change) {
-        return db.sql("""
+        return RequestIds.current().flatMap(requestId -> db.sql("""
                         INSERT INTO audit_event (actor_subject, actor_name, action, object_type, object_id, project_id,
-                                                 partition_id, before, after)
+                                                 partition_id, before, after, request_id)
                         VALUES (:subject, :name, :action, :type, :id, :project, :partition,
-                                CAST(:before AS jsonb), CAST(:after AS jsonb))""")
+                                CAST(:before AS jsonb), CAST(:after AS jsonb), :requestId)""")
                 .bind("subject", actor.subject())
                 .bind("name", actor.name())
                 .bind("action", change.action())
@@ -48,13 +49,14 @@ public class AuditLog {
                 .bind("partition", nullable(change.partition()))
                 .bind("before", nullable(change.before() == null ? null : json.writeValueAsString(change.before())))
                 .bind("after", nullable(change.after() == null ? null : json.writeValueAsString(change.after())))
-                .then();
+                .bind("requestId", nullable(requestId.orElse(null)))
+                .then());
     }
 
     /** One recorded change. */
     public record Event(long id, OffsetDateTime at, String actorSubject, String actorName, String action,
                         String objectType, String objectId, String project, String partition, Object before,
-                        Object after) {
+                        Object after, String requestId) {
     }
 
     /**
@@ -92,7 +94,7 @@ public class AuditLog {
         boolean everything = actor.admin() && project.isEmpty();
         return db.sql("""
                         SELECT id, at, actor_subject, actor_name, action, object_type, object_id, project_id, partition_id,
-                               before::text AS before, after::text AS after
+                               before::text AS before, after::text AS after, request_id
                         FROM audit_event
                         WHERE (:everything OR project_id = ANY(:projects)) AND id < :before
                           AND (:object = '' OR object_id = :object OR object_id LIKE :objectChildren)
@@ -114,7 +116,7 @@ public class AuditLog {
                         row.get("action", String.class), row.get("object_type", String.class),
                         row.get("object_id", String.class), row.get("project_id", String.class),
                         row.get("partition_id", String.class), parse(row.get("before", String.class)),
-                        parse(row.get("after", String.class))))
+                        parse(row.get("after", String.class)), row.get("request_id", String.class)))
                 .all().collectList();
     }
 

@@ -34,6 +34,8 @@ class AuditApiTest {
         assertThat(event.get("actorName").asString()).isEqualTo("Bob Tenant-A");
         assertThat(event.get("after").get("name").asString()).isEqualTo("audited");
         assertThat(event.get("after").get("prefixes").get(0).asString()).startsWith("10.1.");
+        assertThat(created.raw().headers().firstValue("X-Request-Id")).isPresent()
+                .hasValue(event.get("requestId").asString());
 
         String dave = PkceLogin.accessToken(portal.issuer(), "dave", "dave");
         assertThat(Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a", dave).status()).isEqualTo(404);
@@ -44,6 +46,29 @@ class AuditApiTest {
         Api.Answer forAdmin = Api.get(portal.apiUrl() + "/api/v1/audit-events?size=500",
                 PkceLogin.accessToken(portal.issuer(), "admin", "admin"));
         assertThat(forAdmin.json().get("items").valueStream().map(e -> e.get("objectId").asString())).contains(id, "fra-1");
+    }
+
+    @Test
+    void eventsFilterByObjectActionAndActor() {
+        String carol = PkceLogin.accessToken(portal.issuer(), "carol", "carol");
+        String network = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", carol,
+                "{\"name\":\"audit-filter\",\"partition\":\"nbg-1\",\"prefixLength\":28}").json().get("id").asString();
+        String ip = Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + network + "/ips", carol, "{}").json().get("ip").asString();
+
+        JsonNode trail = Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a&object=" + network, carol).json();
+        assertThat(trail.get("items").valueStream().map(e -> e.get("action").asString()).toList())
+                .as("a network's trail holds its IPs' events, newest first").containsExactly("ip.allocate", "network.create");
+        assertThat(trail.get("items").get(0).get("objectId").asString()).isEqualTo(network + "/" + ip);
+
+        JsonNode ipsOnly = Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a&action=ip.&actor=carol", carol).json();
+        assertThat(ipsOnly.get("items").valueStream().map(e -> e.get("action").asString()).distinct().toList())
+                .containsExactly("ip.allocate");
+        assertThat(ipsOnly.get("items").valueStream().map(e -> e.get("actorSubject").asString()).distinct().toList())
+                .containsExactly("carol");
+        JsonNode byName = Api.get(portal.apiUrl() + "/api/v1/audit-events?object=" + network + "&actor=Carol%20Tenant", carol).json();
+        assertThat(byName.get("items").size()).isEqualTo(2);
+        JsonNode nobody = Api.get(portal.apiUrl() + "/api/v1/audit-events?object=" + network + "&actor=bob", carol).json();
+        assertThat(nobody.get("items").size()).isZero();
     }
 
     @Test
