@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -44,11 +43,9 @@ public class IpService {
                 .then(Mono.defer(() -> {
                     Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
                     Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
-                    Mono<IpAddress> work = networks.lockNetwork(networkId)
-                            .then(networkService.count(network.project(), "ips"))
-                            .then(address.map(a -> take(network, prefix, a)).orElseGet(() -> takeLowest(network, prefix)))
-                            .flatMap(taken -> networks.insertIp(networkId, prefix, taken, network.project(), "STATIC",
-                                    name, description == null ? "" : description))
+                    Mono<IpAddress> work = networks.allocateIp(networkId, prefix, address.orElse(null), network.project(),
+                                    "STATIC", name, description == null ? "" : description)
+                            .flatMap(allocation -> outcome(network, prefix, address, allocation))
                             .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
                                     networkId + "/" + ip.ip(), network.project().value(), network.partition(), null,
                                     Map.of("ip", ip.ip(), "network", network.name(), "kind", ip.kind()))).thenReturn(ip));
@@ -68,7 +65,6 @@ public class IpService {
                             .switchIfEmpty(Mono.error(() -> DomainException.notFound(
                                     "Static IP " + address + " in network " + network.name())))
                             .then(giveBack(networkId, prefix, address))
-                            .then(networks.uncount(network.project(), "ips"))
                             .then(audit.record(actor, new AuditLog.Change("ip.release", "ip", networkId + "/" + address,
                                     network.project().value(), network.partition(), Map.of("ip", address.toString()), null)));
                     return tx.transactional(work);
@@ -108,26 +104,19 @@ public class IpService {
         }
     }
 
-    private Mono<Address> takeLowest(Network network, Prefix prefix) {
-        return networks.lowestRun(network.id(), prefix)
-                .switchIfEmpty(Mono.error(() -> new DomainException(DomainException.Kind.CONFLICT, "I3-network-full",
-                        "Network " + network.name() + " (" + prefix + ") has no free address left.")))
-                .flatMap(run -> split(network.id(), prefix, run, run.first()));
-    }
-
-    private Mono<Address> take(Network network, Prefix prefix, Address address) {
-        return networks.runAtOrBelow(network.id(), prefix, address)
-                .filter(run -> run.contains(address))
-                .switchIfEmpty(Mono.error(() -> new DomainException(DomainException.Kind.CONFLICT, "I1-ip-taken",
-                        address + " is already allocated in network " + network.name() + ".")))
-                .flatMap(run -> split(network.id(), prefix, run, address));
-    }
-
-    private Mono<Address> split(UUID network, Prefix prefix, Range run, Address taken) {
-        return networks.deleteRun(network, prefix, run)
-                .thenMany(Flux.fromIterable(run.without(taken))
-                        .concatMap(rest -> networks.insertRun(network, prefix, rest)))
-                .then(Mono.just(taken));
+    private static Mono<IpAddress> outcome(Network network, Prefix prefix, Optional<Address> wanted,
+            NetworkRepository.Allocation allocation) {
+        return switch (allocation.outcome()) {
+            case "ok" -> Mono.just(allocation.ip());
+            case "quota" -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-ips",
+                    "Project " + network.project() + " has used its quota of " + allocation.quota() + " ips."));
+            case "full" -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "I3-network-full",
+                    "Network " + network.name() + " (" + prefix + ") has no free address left."));
+            case "taken" -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "I1-ip-taken",
+                    wanted.map(Address::toString).orElse("The address") + " is already allocated in network "
+                            + network.name() + "."));
+            default -> Mono.error(new IllegalStateException("ip_allocate answered " + allocation.outcome()));
+        };
     }
 
     private Mono<Void> giveBack(UUID network, Prefix prefix, Address address) {

@@ -11,6 +11,8 @@ import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
+import dev.netportal.testing.Api;
+import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Allocation cost and throughput through the service layer, next to a plain single-row INSERT transaction on the
@@ -58,6 +62,14 @@ class IpamBenchmark {
             System.out.printf("BENCH clients=%d baseline_insert_tx_per_s=%.0f ip_alloc_one_network_per_s=%.0f (%.0f%%) "
                             + "ip_alloc_own_networks_per_s=%.0f (%.0f%%)%n", clients, baseline, sameNetwork,
                     100 * sameNetwork / baseline, spread, 100 * spread / baseline);
+        }
+
+        String token = PkceLogin.accessToken(portal.issuer(), "admin", "admin");
+        for (int clients : new int[] {1, 8, 32}) {
+            Network one = network(networks, 16);
+            rate(50, clients, i -> httpAllocate(one, token));
+            double http = rate(clients * 100, clients, i -> httpAllocate(one, token));
+            System.out.printf("BENCH clients=%d http_ip_alloc_one_network_per_s=%.0f%n", clients, http);
         }
 
         Network empty = network(networks, 16);
@@ -101,8 +113,16 @@ class IpamBenchmark {
         }
     }
 
+    /** One POST /api/v1/networks/{id}/ips through the API, on the test client's kept-alive connections. */
+    private Mono<Void> httpAllocate(Network network, String token) {
+        return Mono.fromCallable(() -> Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + network.id() + "/ips", token, "{}"))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(answer -> answer.status() == 201 ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("allocation answered " + answer.status() + ": " + answer.raw().body())));
+    }
+
     /** Operations per second of n calls with the given number in flight at once. */
-    private static double rate(int n, int concurrency, java.util.function.IntFunction<reactor.core.publisher.Mono<Void>> call) {
+    private static double rate(int n, int concurrency, java.util.function.IntFunction<Mono<Void>> call) {
         long start = System.nanoTime();
         Flux.range(0, n).flatMap(call::apply, concurrency).then().block();
         return n / ((System.nanoTime() - start) / 1e9);

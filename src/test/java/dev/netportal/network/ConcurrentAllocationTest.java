@@ -64,6 +64,32 @@ class ConcurrentAllocationTest {
     }
 
     @Test
+    void theIpQuotaHoldsAcrossTheProjectsNetworks() throws Exception {
+        ProjectId project = new ProjectId("concurrent-spread");
+        Actor member = new Actor("m", "M", false, Map.of(project, ProjectRole.MEMBER));
+        bean(0, ProjectService.class).createIfAbsent(Actor.system(), project, "Spread", "").block();
+        bean(0, PartitionService.class).create(Actor.system(), new PartitionSpec("concurrent-spread", "S", "",
+                Prefix.parse("10.71.0.0/16"), Optional.empty(), 24, 16, Map.of(), List.of(), Optional.empty())).block();
+        List<Network> networks = Flux.range(0, 4).concatMap(i -> bean(i, NetworkService.class)
+                .create(member, project, new NewNetwork("spread-" + i, "concurrent-spread", Optional.empty(), ""))).collectList().block();
+        execute("UPDATE project SET quota_ips = 150 WHERE id = 'concurrent-spread'");
+
+        List<Outcome> outcomes = Flux.range(0, 240)
+                .flatMap(i -> outcome(bean(i, IpService.class).allocate(member, networks.get(i % 4).id(), Optional.empty(), null, ""),
+                        ip -> ip.network() + "/" + ip.ip()), CLIENTS)
+                .collectList().block();
+
+        assertThat(outcomes.stream().filter(o -> o.value() != null).map(Outcome::value)).hasSize(150).doesNotHaveDuplicates();
+        assertThat(outcomes.stream().filter(o -> o.refusal() != null).map(Outcome::refusal))
+                .hasSize(90).containsOnly("N4-quota-ips");
+        assertThat(query("SELECT sum(allocated) FROM network_prefix np JOIN network n ON n.id = np.network_id "
+                + "WHERE n.project_id = 'concurrent-spread'")).containsExactly("150");
+        for (Network network : networks) {
+            assertFreeRunsComplementTakenAddresses(network.id(), Prefix.parse(network.prefix()));
+        }
+    }
+
+    @Test
     void parallelIpAllocationsNeverDuplicateAndStopExactlyAtTheQuota() throws Exception {
         ProjectId project = new ProjectId("concurrent-ips");
         Actor member = new Actor("m", "M", false, Map.of(project, ProjectRole.MEMBER));
@@ -86,7 +112,7 @@ class ConcurrentAllocationTest {
                 .isEqualTo(IntStream.range(0, 200).mapToObj(i -> Address.parse("10.70.0.2").plus(i).toString()).toList());
         assertThat(outcomes.stream().filter(o -> o.refusal() != null).map(Outcome::refusal))
                 .hasSize(120).containsOnly("N4-quota-ips");
-        assertThat(query("SELECT used_ips FROM project WHERE id = 'concurrent-ips'")).containsExactly("200");
+        assertThat(query("SELECT count(*) FROM ip WHERE project_id = 'concurrent-ips'")).containsExactly("200");
         assertThat(query("SELECT allocated FROM network_prefix WHERE network_id = '" + network.id() + "'")).containsExactly("200");
         assertFreeRunsComplementTakenAddresses(network.id(), Prefix.parse(network.prefix()));
     }

@@ -78,7 +78,6 @@ public class NetworkRepository {
     public Mono<Boolean> countAgainstQuota(ProjectId project, String counter) {
         String sql = switch (counter) {
             case "networks" -> "UPDATE project SET used_networks = used_networks + 1 WHERE id = :id AND (quota_networks IS NULL OR used_networks < quota_networks)";
-            case "ips" -> "UPDATE project SET used_ips = used_ips + 1 WHERE id = :id AND (quota_ips IS NULL OR used_ips < quota_ips)";
             default -> throw new IllegalArgumentException(counter);
         };
         return db.sql(sql).bind("id", project.value()).fetch().rowsUpdated().map(rows -> rows > 0);
@@ -87,7 +86,6 @@ public class NetworkRepository {
     public Mono<Void> uncount(ProjectId project, String counter) {
         String sql = switch (counter) {
             case "networks" -> "UPDATE project SET used_networks = used_networks - 1 WHERE id = :id";
-            case "ips" -> "UPDATE project SET used_ips = used_ips - 1 WHERE id = :id";
             default -> throw new IllegalArgumentException(counter);
         };
         return db.sql(sql).bind("id", project.value()).then();
@@ -195,25 +193,6 @@ public class NetworkRepository {
                 .then(Mono.justOrEmpty(prefix.allocatable()).flatMap(range -> insertRun(network, prefix, range)));
     }
 
-    /** The free run with the lowest first address. */
-    public Mono<Range> lowestRun(UUID network, Prefix prefix) {
-        return db.sql("""
-                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
-                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) ORDER BY first LIMIT 1""")
-                .bind("network", network).bind("prefix", prefix.toString())
-                .map(NetworkRepository::range).first();
-    }
-
-    /** The free run that would contain the address: the one with the greatest first address not above it. */
-    public Mono<Range> runAtOrBelow(UUID network, Prefix prefix, Address address) {
-        return db.sql("""
-                        SELECT host(first) AS first, host(last) AS last FROM ip_free_range
-                        WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND first <= CAST(:address AS inet)
-                        ORDER BY first DESC LIMIT 1""")
-                .bind("network", network).bind("prefix", prefix.toString()).bind("address", address.toString())
-                .map(NetworkRepository::range).first();
-    }
-
     /** The free run that ends at the given address. */
     public Mono<Range> runEndingAt(UUID network, Prefix prefix, Address last) {
         return runWhere("last", network, prefix, last);
@@ -246,17 +225,31 @@ public class NetworkRepository {
                 .then();
     }
 
-    public Mono<IpAddress> insertIp(UUID network, Prefix prefix, Address address, ProjectId project, String kind,
+    /** What {@link #allocateIp} did: {@code ok} with the address, {@code quota} with the quota, {@code full}, {@code taken}. */
+    public record Allocation(String outcome, Integer quota, IpAddress ip) {
+    }
+
+    /**
+     * Takes the lowest free address of the prefix, or the wanted one, in one call to the database (function
+     * {@code ip_allocate}: network lock, quota, free run, IP row and usage counter).
+     */
+    public Mono<Allocation> allocateIp(UUID network, Prefix prefix, Address wanted, ProjectId project, String kind,
             String name, String description) {
-        return countAllocated(network, prefix, 1).then(db.sql("""
-                        INSERT INTO ip (network_id, prefix, address, project_id, kind, name, description)
-                        VALUES (:network, CAST(:prefix AS cidr), CAST(:address AS inet), :project, CAST(:kind AS ip_kind),
-                                :name, :description)
-                        RETURNING host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at""")
-                .bind("network", network).bind("prefix", prefix.toString()).bind("address", address.toString())
+        return db.sql("""
+                        SELECT outcome, quota, host(address) AS ip, created_at
+                        FROM ip_allocate(:network, CAST(:prefix AS cidr), CAST(:wanted AS inet), :project,
+                                         CAST(:kind AS ip_kind), :name, :description)""")
+                .bind("network", network).bind("prefix", prefix.toString())
+                .bind("wanted", Parameter.fromOrEmpty(wanted == null ? null : wanted.toString(), String.class))
                 .bind("project", project.value()).bind("kind", kind)
                 .bind("name", Parameter.fromOrEmpty(name, String.class)).bind("description", description)
-                .map(NetworkRepository::ip).first());
+                .map((row, meta) -> {
+                    String ip = row.get("ip", String.class);
+                    return new Allocation(row.get("outcome", String.class), row.get("quota", Integer.class),
+                            ip == null ? null : new IpAddress(ip, network, project, kind, name, description,
+                                    row.get("created_at", java.time.OffsetDateTime.class)));
+                })
+                .first();
     }
 
     private Mono<Void> countAllocated(UUID network, Prefix prefix, int delta) {

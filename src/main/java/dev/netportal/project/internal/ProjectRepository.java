@@ -34,7 +34,9 @@ public class ProjectRepository {
 
     public Flux<Project> all(Collection<ProjectId> only, boolean everything) {
         String[] ids = only.stream().map(ProjectId::value).toArray(String[]::new);
-        return db.sql("SELECT * FROM project WHERE :everything OR id = ANY(:ids) ORDER BY id")
+        return db.sql("""
+                        SELECT p.*, (SELECT count(*) FROM ip WHERE ip.project_id = p.id)::integer AS used_ips
+                        FROM project p WHERE :everything OR p.id = ANY(:ids) ORDER BY p.id""")
                 .bind("everything", everything).bind("ids", ids)
                 .map((row, meta) -> new Project(new ProjectId(row.get("id", String.class)), row.get("name", String.class),
                         row.get("description", String.class),
