@@ -50,7 +50,7 @@ class IpamBenchmark {
         db.sql("CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, v text NOT NULL)").then().block();
 
         warmUp(networks, ips, db, tx);
-        for (int clients : new int[] {1, 8, 32}) {
+        for (int clients : Boolean.getBoolean("bench.httpOnly") ? new int[0] : new int[] {1, 8, 32}) {
             int n = clients * 100;
             double baseline = rate(n, clients, i -> tx.transactional(
                     db.sql("INSERT INTO bench_baseline (v) VALUES (:v)").bind("v", "row " + i).then()));
@@ -65,6 +65,15 @@ class IpamBenchmark {
         }
 
         String token = PkceLogin.accessToken(portal.issuer(), "admin", "admin");
+        if (Boolean.getBoolean("bench.httpOnly")) {
+            for (int clients : new int[] {1, 8}) {
+                rate(50, clients, i -> httpMe(token));
+                System.out.printf("BENCH clients=%d http_health_per_s=%.0f%n", clients, rate(clients * 200, clients,
+                        i -> Mono.fromCallable(() -> Api.get(portal.apiUrl() + "/actuator/health", null))
+                                .subscribeOn(Schedulers.boundedElastic()).then()));
+                System.out.printf("BENCH clients=%d http_get_me_per_s=%.0f%n", clients, rate(clients * 200, clients, i -> httpMe(token)));
+            }
+        }
         for (int clients : new int[] {1, 8, 32}) {
             Network one = network(networks, 16);
             rate(50, clients, i -> httpAllocate(one, token));
@@ -111,6 +120,14 @@ class IpamBenchmark {
                     + "') WHERE network_id = '" + id + "'");
             s.execute("ANALYZE ip; ANALYZE ip_free_range");
         }
+    }
+
+    /** One GET /api/v1/me: the cost of HTTP, token check and JSON without the database. */
+    private Mono<Void> httpMe(String token) {
+        return Mono.fromCallable(() -> Api.get(portal.apiUrl() + "/api/v1/me", token))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(answer -> answer.status() == 200 ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("GET /me answered " + answer.status())));
     }
 
     /** One POST /api/v1/networks/{id}/ips through the API, on the test client's kept-alive connections. */
