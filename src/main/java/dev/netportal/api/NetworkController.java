@@ -1,6 +1,7 @@
 package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.IpAddress;
@@ -96,7 +97,11 @@ class NetworkController {
     @Operation(summary = "The network's IP addresses, lowest first (viewer)")
     Mono<Page<IpView>> ips(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return ips.list(actor, id).map(all -> Page.of(all.stream().map(IpView::of).toList(), page, size));
+        int number = Page.number(page);
+        int limit = Page.size(size);
+        Page.check(number, limit);
+        return ips.list(actor, id, (long) number * limit, limit)
+                .map(slice -> Page.of(new Slice<>(slice.items().stream().map(IpView::of).toList(), slice.total()), number, limit));
     }
 
     @PostMapping("/networks/{id}/ips")

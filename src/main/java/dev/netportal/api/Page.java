@@ -1,17 +1,37 @@
 package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Slice;
 import java.util.List;
 
 /** A page of a list, as every list endpoint answers: {@code {items, page, size, total}} (size 1-500, default 50). */
 record Page<T>(List<T> items, int page, int size, long total) {
 
-    static <T> Page<T> of(List<T> all, Integer page, Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? 50 : size;
-        if (p < 0 || s < 1 || s > 500) {
-            throw DomainException.invalid("paging", "page must be 0 or more and size 1 to 500; got page " + p + ", size " + s + ".");
+    /** The page of a list the database paged already; {@code page} and {@code size} as asked. */
+    static <T> Page<T> of(Slice<T> slice, int page, int size) {
+        return new Page<>(slice.items(), page, size, slice.total());
+    }
+
+    static int number(Integer page) {
+        return page == null ? 0 : page;
+    }
+
+    static int size(Integer size) {
+        return size == null ? 50 : size;
+    }
+
+    /** Refuses a page below 0 or a size outside 1 to 500. */
+    static void check(int page, int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw DomainException.invalid("paging", "page must be 0 or more and size 1 to 500; got page " + page
+                    + ", size " + size + ".");
         }
+    }
+
+    static <T> Page<T> of(List<T> all, Integer page, Integer size) {
+        int p = number(page);
+        int s = size(size);
+        check(p, s);
         int from = (int) Math.min((long) p * s, all.size());
         return new Page<>(all.subList(from, Math.min(from + s, all.size())), p, s, all.size());
     }

@@ -2,6 +2,7 @@ package dev.netportal.network;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.ipam.Address;
@@ -9,7 +10,6 @@ import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;
 import dev.netportal.network.internal.NetworkRepository;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -71,9 +71,21 @@ public class IpService {
                 })));
     }
 
-    /** The network's IPs, lowest first. */
-    public Mono<List<IpAddress>> list(Actor actor, UUID networkId) {
-        return networkService.get(actor, networkId).flatMap(network -> networks.ips(networkId).collectList());
+    /** The network's IPs, lowest first: {@code limit} of them from the {@code offset}-th, and how many there are. */
+    public Mono<Slice<IpAddress>> list(Actor actor, UUID networkId, long offset, int limit) {
+        Slice.check(offset, limit);
+        return networkService.get(actor, networkId).flatMap(network -> networks.ips(networkId, offset, limit).collectList()
+                .flatMap(items -> networks.ipCount(networkId).map(total -> new Slice<>(items, total))));
+    }
+
+    /** How many IPs the network holds, in all its prefixes. */
+    public Mono<Long> count(Actor actor, UUID networkId) {
+        return networkService.get(actor, networkId).flatMap(network -> networks.ipCount(networkId));
+    }
+
+    /** The IP at an address of the network, if one is allocated there. */
+    public Mono<IpAddress> find(Actor actor, UUID networkId, Address address) {
+        return networkService.get(actor, networkId).flatMap(network -> networks.ip(networkId, address));
     }
 
     private static Prefix prefixFor(Network network, Family family) {

@@ -76,6 +76,12 @@ class NetworkApiTest {
         Api.Answer list = get("vera", "/api/v1/networks/" + id + "/ips?size=1");
         assertThat(list.json().get("total").asLong()).isEqualTo(2);
         assertThat(list.json().get("items").size()).isEqualTo(1);
+        assertThat(list.json().get("items").get(0).get("ip").asString()).isEqualTo(base + "2");
+        Api.Answer second = get("vera", "/api/v1/networks/" + id + "/ips?size=1&page=1");
+        assertThat(second.json().get("items").get(0).get("ip").asString()).isEqualTo(base + "200");
+        assertThat(second.json().get("page").asInt()).isEqualTo(1);
+        assertThat(get("vera", "/api/v1/networks/" + id + "/ips?size=1&page=2").json().get("items").size()).isZero();
+        assertProblem(get("vera", "/api/v1/networks/" + id + "/ips?size=501"), 400, "paging");
 
         assertProblem(post("carol", "/api/v1/networks/" + id + "/ips", "{\"ip\":\"" + base + "200\"}"), 409, "I1-ip-taken");
         assertProblem(post("carol", "/api/v1/networks/" + id + "/ips", "{\"ip\":\"" + base + "1\"}"), 400, "I1-reserved");

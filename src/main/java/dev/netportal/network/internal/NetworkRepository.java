@@ -267,11 +267,27 @@ public class NetworkRepository {
                 .flatMap(deleted -> countAllocated(network, prefix, -1).thenReturn(deleted));
     }
 
-    public Flux<IpAddress> ips(UUID network) {
+    /** The network's IPs from the {@code offset}-th lowest, at most {@code limit}. */
+    public Flux<IpAddress> ips(UUID network, long offset, int limit) {
         return db.sql("""
                         SELECT host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at
-                        FROM ip WHERE network_id = :network ORDER BY address""")
-                .bind("network", network).map(NetworkRepository::ip).all();
+                        FROM ip WHERE network_id = :network ORDER BY address OFFSET :offset LIMIT :limit""")
+                .bind("network", network).bind("offset", offset).bind("limit", limit)
+                .map(NetworkRepository::ip).all();
+    }
+
+    /** How many IPs the network holds, from its prefixes' counters. */
+    public Mono<Long> ipCount(UUID network) {
+        return db.sql("SELECT coalesce(sum(allocated), 0)::bigint AS n FROM network_prefix WHERE network_id = :network")
+                .bind("network", network).map((row, meta) -> row.get("n", Long.class)).first();
+    }
+
+    public Mono<IpAddress> ip(UUID network, Address address) {
+        return db.sql("""
+                        SELECT host(address) AS ip, network_id, project_id, kind::text AS kind, name, description, created_at
+                        FROM ip WHERE network_id = :network AND address = CAST(:address AS inet)""")
+                .bind("network", network).bind("address", address.toString())
+                .map(NetworkRepository::ip).first();
     }
 
     private static Network network(Readable row) {

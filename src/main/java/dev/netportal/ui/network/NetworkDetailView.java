@@ -32,7 +32,6 @@ import dev.netportal.ui.UserSession;
 import dev.netportal.ui.audit.AuditText;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -58,7 +57,6 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private final Grid<AuditLog.Event> trail = new Grid<>(AuditLog.Event.class, false);
     private final Div usage = new Div();
     private Network network;
-    private List<IpAddress> current = List.of();
 
     NetworkDetailView(UserSession session, NetworkService networks, IpService ips, AuditLog audit) {
         this.session = session;
@@ -118,7 +116,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         usage.addClassName("np-usage-large");
 
         Button reserve = new Button("Reserve IP", VaadinIcon.PLUS.create(),
-                click -> new ReserveIpDialog(session.actor(), network, ips, current, this::refresh).open());
+                click -> new ReserveIpDialog(session.actor(), network, ips, this::refresh).open());
         reserve.setId("reserve-ip");
         reserve.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         reserve.setVisible(canChange());
@@ -147,7 +145,8 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private void configureIpGrid() {
         ipGrid.setId("ips");
         ipGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        ipGrid.setAllRowsVisible(true);
+        ipGrid.setPageSize(100);
+        ipGrid.setHeight("24rem");
         ipGrid.addComponentColumn(ip -> mono(ip.ip())).setHeader("Address").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::name).setHeader("Name").setSortable(true);
         ipGrid.addColumn(ip -> ip.kind().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
@@ -213,8 +212,9 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
 
     void refresh() {
         network = networks.get(session.actor(), network.id()).block();
-        current = ips.list(session.actor(), network.id()).block();
-        ipGrid.setItems(current);
+        // the grid asks for the rows it shows, a page at a time: a /16 may hold 65,000 addresses
+        ipGrid.setItems(query -> ips.list(session.actor(), network.id(), query.getOffset(), query.getLimit()).block()
+                .items().stream(), query -> ips.count(session.actor(), network.id()).block().intValue());
         usage.removeAll();
         ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
         bar.addClassName("np-usage-bar");

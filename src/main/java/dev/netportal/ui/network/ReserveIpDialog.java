@@ -14,28 +14,27 @@ import dev.netportal.network.IpAddress;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.ui.Notices;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Reserves a static IP: the lowest free address, or a given one checked as you type (inside the prefix, not
- * reserved, not taken by what the page shows; the database has the last word).
+ * reserved, not taken); a race with another user still ends in the allocation's clear refusal.
  */
 class ReserveIpDialog extends Dialog {
 
     private static final String LOWEST = "Lowest free address";
     private static final String SPECIFIC = "A specific address";
 
+    private final Actor actor;
     private final Network network;
-    private final Set<Address> taken;
+    private final IpService ips;
     private final TextField address = new TextField("Address");
     private final Button reserve = new Button("Reserve");
 
-    ReserveIpDialog(Actor actor, Network network, IpService ips, List<IpAddress> current, Runnable reserved) {
+    ReserveIpDialog(Actor actor, Network network, IpService ips, Runnable reserved) {
+        this.actor = actor;
         this.network = network;
-        this.taken = current.stream().map(ip -> Address.parse(ip.ip())).collect(Collectors.toSet());
+        this.ips = ips;
         setHeaderTitle("Reserve an IP in " + network.name());
 
         RadioButtonGroup<String> mode = new RadioButtonGroup<>("Which address");
@@ -100,7 +99,8 @@ class ReserveIpDialog extends Dialog {
         }
         try {
             Address parsed = IpService.checkRequested(network, text);
-            return taken.contains(parsed) ? parsed + " is already reserved in " + network.name() + "." : null;
+            return ips.find(actor, network.id(), parsed).blockOptional().isPresent()
+                    ? parsed + " is already reserved in " + network.name() + "." : null;
         } catch (DomainException refused) {
             return refused.getMessage();
         }
