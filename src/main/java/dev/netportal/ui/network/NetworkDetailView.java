@@ -47,6 +47,8 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
 
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
     private static final int TRAIL = 100;
+    /** Up to this many IPs the grid shows them all; beyond, it scrolls. */
+    private static final int FEW = 12;
 
     private final UserSession session;
     private final NetworkService networks;
@@ -146,7 +148,6 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ipGrid.setId("ips");
         ipGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         ipGrid.setPageSize(100);
-        ipGrid.setHeight("24rem");
         ipGrid.addComponentColumn(ip -> mono(ip.ip())).setHeader("Address").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::name).setHeader("Name").setSortable(true);
         ipGrid.addColumn(ip -> ip.kind().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
@@ -215,6 +216,9 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         // the grid asks for the rows it shows, a page at a time: a /16 may hold 65,000 addresses
         ipGrid.setItems(query -> ips.list(session.actor(), network.id(), query.getOffset(), query.getLimit()).block()
                 .items().stream(), query -> ips.count(session.actor(), network.id()).block().intValue());
+        boolean few = ips.count(session.actor(), network.id()).block() <= FEW;
+        ipGrid.setAllRowsVisible(few);
+        ipGrid.setHeight(few ? null : "32rem");
         usage.removeAll();
         ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
         bar.addClassName("np-usage-bar");
