@@ -83,6 +83,7 @@ class AdminBrowserTest {
         admin.locator("#quota-networks input").fill("5");
         admin.locator("#save-project").click();
         assertThat(admin.locator("#projects-admin")).containsText("0 of 5");
+        admin.locator("#save-project").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
         Browser.screenshot(admin, "admin-projects");
 
         Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-b/networks",

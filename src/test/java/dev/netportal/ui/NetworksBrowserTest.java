@@ -64,6 +64,7 @@ class NetworksBrowserTest {
         bob.locator("#reserve-ip").click();
         bob.locator("#reserve").click();
         assertThat(bob.locator("#usage-label")).containsText("1 of 13 usable addresses");
+        assertThat(bob.locator("#network-usage vaadin-progress-bar")).hasAttribute("aria-valuenow", "1");
         assertThat(bob.locator("#ips")).containsText(base + (first + 2));
 
         bob.locator("#reserve-ip").click();
@@ -81,6 +82,7 @@ class NetworksBrowserTest {
         bob.locator("#reserve").click();
 
         assertThat(bob.locator("#usage-label")).containsText("2 of 13 usable addresses");
+        assertThat(bob.locator("#network-usage vaadin-progress-bar")).hasAttribute("aria-valuenow", "2");
         assertThat(bob.locator("#ips")).containsText("lb-vip");
         assertThat(bob.locator("#audit-trail")).containsText("ip.allocate");
         assertThat(bob.locator("#audit-trail")).containsText("network.create");
