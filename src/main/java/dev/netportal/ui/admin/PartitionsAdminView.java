@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -115,28 +116,18 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         ExternalFields external = new ExternalFields();
         dialog.add(new FormLayout(id, name, pools, childLength, minLength, inventory, proxyHost, proxyPort),
                 new H4("External network"), external.layout());
-        Button save = new Button("Create", click -> {
-            try {
-                List<Prefix> parsed = prefixes(pools.getValue());
-                Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
-                        DomainException.invalid("P1-partition", "A partition needs an IPv4 super network."));
-                PartitionSpec spec = new PartitionSpec(id.getValue().strip(), name.getValue().strip(), "", v4,
-                        parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
-                        orDefault(childLength.getValue(), 22), orDefault(minLength.getValue(), v4.length()),
-                        inventory(inventory.getValue()), external.spec().map(List::of).orElse(List.of()),
-                        proxy(proxyHost.getValue(), proxyPort.getValue()));
-                partitions.create(session.actor(), spec).block();
-                Notices.success("Created partition " + spec.id() + ".");
-                dialog.close();
-                refresh();
-            } catch (DomainException refused) {
-                Notices.error(refused.getMessage());
-            }
+        open(dialog, "Create", () -> {
+            List<Prefix> parsed = prefixes(pools.getValue());
+            Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
+                    DomainException.invalid("P1-partition", "A partition needs an IPv4 super network."));
+            PartitionSpec spec = new PartitionSpec(id.getValue().strip(), name.getValue().strip(), "", v4,
+                    parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
+                    orDefault(childLength.getValue(), 22), orDefault(minLength.getValue(), v4.length()),
+                    inventory(inventory.getValue()), external.spec().map(List::of).orElse(List.of()),
+                    proxy(proxyHost.getValue(), proxyPort.getValue()));
+            partitions.create(session.actor(), spec).block();
+            return "Created partition " + spec.id() + ".";
         });
-        save.setId("save-partition");
-        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), save);
-        dialog.open();
     }
 
     private void edit(Partition partition) {
@@ -161,32 +152,42 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         ExternalFields external = new ExternalFields();
         dialog.add(new FormLayout(name, addPool, childLength, minLength, inventory, proxyHost, proxyPort),
                 new H4("Add an external network (optional)"), external.layout());
-        Button save = new Button("Save", click -> {
+        open(dialog, "Save", () -> {
+            Optional<PartitionSpec.Proxy> proxy = proxy(proxyHost.getValue(), proxyPort.getValue());
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            partition.freeInventory().keySet().forEach(size -> sizes.put(size, 0));
+            sizes.putAll(inventory(inventory.getValue()));
+            List<String> pools = new ArrayList<>(partition.superNetworks());
+            prefixes(addPool.getValue()).forEach(p -> pools.add(p.toString()));
+            Optional<List<PartitionSpec.ExternalNetworkSpec>> externals = external.spec().map(added -> Stream.concat(
+                    partition.externalNetworks().stream().map(e -> new PartitionSpec.ExternalNetworkSpec(e.name(),
+                            e.prefixes().stream().map(Prefix::parse).toList(),
+                            e.destinationPrefixes().stream().map(Prefix::parse).toList(), e.natType())),
+                    Stream.of(added)).toList());
+            partitions.update(session.actor(), partition.id(), new PartitionChange(Optional.of(name.getValue()),
+                    Optional.empty(), Optional.ofNullable(childLength.getValue()), Optional.ofNullable(minLength.getValue()),
+                    proxy, proxy.isEmpty(), sizes, Optional.of(pools), externals)).block();
+            return "Saved partition " + partition.id() + ".";
+        });
+    }
+
+    /**
+     * Opens the dialog with Cancel and a button that runs {@code save}: on success its message shows and the grid
+     * reloads; a refusal shows as a message and the dialog stays open with what was typed.
+     */
+    private void open(Dialog dialog, String action, Supplier<String> save) {
+        Button button = new Button(action, click -> {
             try {
-                Optional<PartitionSpec.Proxy> proxy = proxy(proxyHost.getValue(), proxyPort.getValue());
-                Map<String, Integer> sizes = new LinkedHashMap<>();
-                partition.freeInventory().keySet().forEach(size -> sizes.put(size, 0));
-                sizes.putAll(inventory(inventory.getValue()));
-                List<String> pools = new ArrayList<>(partition.superNetworks());
-                prefixes(addPool.getValue()).forEach(p -> pools.add(p.toString()));
-                Optional<List<PartitionSpec.ExternalNetworkSpec>> externals = external.spec().map(added -> Stream.concat(
-                        partition.externalNetworks().stream().map(e -> new PartitionSpec.ExternalNetworkSpec(e.name(),
-                                e.prefixes().stream().map(Prefix::parse).toList(),
-                                e.destinationPrefixes().stream().map(Prefix::parse).toList(), e.natType())),
-                        Stream.of(added)).toList());
-                partitions.update(session.actor(), partition.id(), new PartitionChange(Optional.of(name.getValue()),
-                        Optional.empty(), Optional.ofNullable(childLength.getValue()), Optional.ofNullable(minLength.getValue()),
-                        proxy, proxy.isEmpty(), sizes, Optional.of(pools), externals)).block();
-                Notices.success("Saved partition " + partition.id() + ".");
+                Notices.success(save.get());
                 dialog.close();
                 refresh();
             } catch (DomainException refused) {
                 Notices.error(refused.getMessage());
             }
         });
-        save.setId("save-partition");
-        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), save);
+        button.setId("save-partition");
+        button.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), button);
         dialog.open();
     }
 
