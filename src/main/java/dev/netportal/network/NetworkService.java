@@ -117,6 +117,11 @@ public class NetworkService {
                     }
                     Mono<Void> work = networks.lockPartition(network.partition())
                             .then(networks.lockNetwork(id))
+                            .then(networks.hasPendingShareRequest(id))
+                            .flatMap(pending -> pending
+                                    ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-share-request-pending",
+                                            "Network " + network.name() + " has a pending share request; withdraw it first."))
+                                    : Mono.<Void>empty())
                             .then(networks.hasIps(id))
                             .flatMap(used -> used
                                     ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-network-in-use",

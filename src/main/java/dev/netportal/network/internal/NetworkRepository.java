@@ -128,6 +128,12 @@ public class NetworkRepository {
     }
 
     /** Whether any IP is allocated in the network. */
+    /** Whether a share request for the network waits for a decision (N3: such a network is not deleted). */
+    public Mono<Boolean> hasPendingShareRequest(UUID network) {
+        return db.sql("SELECT 1 FROM share_request WHERE network_id = :id AND status = 'PENDING'").bind("id", network)
+                .map((row, meta) -> true).first().defaultIfEmpty(false);
+    }
+
     public Mono<Boolean> hasIps(UUID network) {
         return db.sql("SELECT EXISTS (SELECT 1 FROM ip WHERE network_id = :network) AS used").bind("network", network)
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("used", Boolean.class))).first();

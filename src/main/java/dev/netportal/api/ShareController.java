@@ -1,0 +1,149 @@
+package dev.netportal.api;
+
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.sharing.ShareRequest;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.sharing.ShareStatus;
+import dev.netportal.sharing.SharedNetwork;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Share requests (S1-S3) and the shared-network catalogue of a partition (S5). */
+@RestController
+@RequestMapping("/api/v1")
+class ShareController {
+
+    private final ShareService shares;
+    private final PartitionService partitions;
+    private final Idempotency idempotency;
+
+    ShareController(ShareService shares, PartitionService partitions, Idempotency idempotency) {
+        this.shares = shares;
+        this.partitions = partitions;
+        this.idempotency = idempotency;
+    }
+
+    @PostMapping("/networks/{id}/share-requests")
+    @Operation(summary = "Ask for a private network to become shared, for good (owner)")
+    Mono<ResponseEntity<ShareRequestView>> file(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @RequestBody FileRequest body) {
+        return idempotency.once(actor, write, body, ShareRequestView.class, () -> shares
+                .file(actor, id, body.reason(), body.natType())
+                .map(filed -> ResponseEntity.created(URI.create("/api/v1/share-requests/" + filed.id()))
+                        .body(ShareRequestView.of(filed))));
+    }
+
+    @GetMapping("/share-requests")
+    @Operation(summary = "Share requests: admins all, others their projects'; pending oldest first, others newest first")
+    Mono<Page<ShareRequestView>> list(Actor actor,
+            @Parameter(description = "PENDING, APPROVED, REJECTED or WITHDRAWN; all if absent")
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return shares.list(actor, Optional.ofNullable(status).map(ShareController::status))
+                .map(all -> Page.of(all.stream().map(ShareRequestView::of).toList(), page, size));
+    }
+
+    @GetMapping("/share-requests/{id}")
+    @Operation(summary = "One share request (viewer of its project, or admin)")
+    Mono<ShareRequestView> get(Actor actor, @PathVariable UUID id) {
+        return shares.get(actor, id).map(ShareRequestView::of);
+    }
+
+    @PostMapping("/share-requests/{id}/approve")
+    @Operation(summary = "Approve: the network becomes shared with the request's NAT type (admin, not the requester)")
+    Mono<ResponseEntity<ShareRequestView>> approve(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @RequestBody(required = false) Decision body) {
+        Decision decision = body == null ? new Decision(null) : body;
+        return idempotency.once(actor, write, decision, ShareRequestView.class,
+                () -> shares.approve(actor, id, decision.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
+    }
+
+    @PostMapping("/share-requests/{id}/reject")
+    @Operation(summary = "Reject, with a comment that says why (admin, not the requester)")
+    Mono<ResponseEntity<ShareRequestView>> reject(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @RequestBody(required = false) Decision body) {
+        Decision decision = body == null ? new Decision(null) : body;
+        return idempotency.once(actor, write, decision, ShareRequestView.class,
+                () -> shares.reject(actor, id, decision.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
+    }
+
+    @PostMapping("/share-requests/{id}/withdraw")
+    @Operation(summary = "Withdraw a pending request (the requester)")
+    Mono<ResponseEntity<ShareRequestView>> withdraw(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @RequestBody(required = false) Decision body) {
+        Decision decision = body == null ? new Decision(null) : body;
+        return idempotency.once(actor, write, decision, ShareRequestView.class,
+                () -> shares.withdraw(actor, id, decision.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
+    }
+
+    @GetMapping("/networks")
+    @Operation(summary = "The shared networks of a partition that firewalls may attach (any signed-in user)")
+    Mono<Page<SharedNetworkView>> catalogue(
+            @Parameter(description = "the partition whose shared networks to list") @RequestParam(required = false) String partition,
+            @Parameter(description = "CHILD_SHARED: the only type listed here") @RequestParam(required = false) String type,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        if (type != null && !"CHILD_SHARED".equals(type)) {
+            return Mono.error(DomainException.invalid("network-type", "Only shared networks (type=CHILD_SHARED) are "
+                    + "listed across projects; a project's networks are at /api/v1/projects/{project}/networks."));
+        }
+        if (partition == null || partition.isBlank()) {
+            return Mono.error(DomainException.invalid("partition-required",
+                    "Say which partition's shared networks to list: ?partition=<id>&type=CHILD_SHARED (S5)."));
+        }
+        return partitions.get(partition).then(shares.catalogue(partition))
+                .map(all -> Page.of(all.stream().map(SharedNetworkView::of).toList(), page, size));
+    }
+
+    private static ShareStatus status(String text) {
+        return Arrays.stream(ShareStatus.values()).filter(s -> s.name().equals(text)).findFirst()
+                .orElseThrow(() -> DomainException.invalid("share-status",
+                        "status must be PENDING, APPROVED, REJECTED or WITHDRAWN, not " + text + "."));
+    }
+
+    record FileRequest(String reason, String natType) {
+    }
+
+    record Decision(String comment) {
+    }
+
+    record Person(String subject, String name) {
+    }
+
+    record ShareRequestView(UUID id, UUID network, String networkName, String prefix, String partition, String project,
+                            Person requestedBy, String reason, String natType, String status, Person decidedBy,
+                            String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
+
+        static ShareRequestView of(ShareRequest r) {
+            return new ShareRequestView(r.id(), r.network(), r.networkName(), r.networkPrefix(), r.partition(),
+                    r.project().value(), new Person(r.requestedBy(), r.requestedByName()), r.reason(), r.natType(),
+                    r.status().name(), r.decidedBy() == null ? null : new Person(r.decidedBy(), r.decidedByName()),
+                    r.comment(), r.createdAt(), r.decidedAt());
+        }
+    }
+
+    /** Only what consumers need (S5): name, owner project's name, prefixes and NAT type, and the id to attach. */
+    record SharedNetworkView(UUID id, String name, String partition, String projectName, List<String> prefixes,
+                             String natType) {
+
+        static SharedNetworkView of(SharedNetwork n) {
+            return new SharedNetworkView(n.id(), n.name(), n.partition(), n.projectName(), n.prefixes(), n.natType());
+        }
+    }
+}

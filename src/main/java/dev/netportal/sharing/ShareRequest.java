@@ -1,0 +1,15 @@
+package dev.netportal.sharing;
+
+import dev.netportal.identity.ProjectId;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A request to promote a private network to a shared network (S1), with what the network is (for the review)
+ * and, once decided, who decided and why.
+ */
+public record ShareRequest(UUID id, UUID network, String networkName, String networkPrefix, String partition,
+                           ProjectId project, String projectName, String requestedBy, String requestedByName,
+                           String reason, String natType, ShareStatus status, String decidedBy, String decidedByName,
+                           String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
+}

@@ -1,0 +1,157 @@
+package dev.netportal.sharing;
+
+import dev.netportal.audit.AuditLog;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.sharing.internal.ShareRepository;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one-way promotion of private networks to shared networks (S1-S5): owners file requests, admins decide them
+ * (four eyes), requesters withdraw them. Every transition locks the network and then the request, checks
+ * {@link ShareRules} on the state it finds, and writes the change and its audit event in one transaction, so two
+ * decisions at once end in one outcome and a clear conflict for the other.
+ */
+@Service
+public class ShareService {
+
+    /** Published after a network became shared; firewalls that use it are re-rendered from it. */
+    public record NetworkShared(UUID network, String partition, String natType) {
+    }
+
+    private final ShareRepository requests;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+    private final ApplicationEventPublisher events;
+
+    ShareService(ShareRepository requests, AuditLog audit, TransactionalOperator tx, ApplicationEventPublisher events) {
+        this.requests = requests;
+        this.audit = audit;
+        this.tx = tx;
+        this.events = events;
+    }
+
+    /** Files a request to share a private network of the caller's project (S1); owners only. */
+    public Mono<ShareRequest> file(Actor actor, UUID network, String reason, String natType) {
+        UUID id = UUID.randomUUID();
+        Mono<ShareRequest> work = requests.lockNetwork(network)
+                .filter(state -> state.project() != null && actor.has(ProjectRole.VIEWER, new ProjectId(state.project())))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + network)))
+                .flatMap(state -> {
+                    ProjectId project = new ProjectId(state.project());
+                    ShareRules.checkFiling(actor, project, state.name(), reason, natType);
+                    if (!"CHILD".equals(state.type())) {
+                        return Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-already-shared",
+                                "Network " + state.name() + " is shared already; sharing is for private networks."));
+                    }
+                    return requests.hasPending(network).flatMap(pending -> pending
+                            ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-request-pending",
+                                    "Network " + state.name() + " has a pending share request already; wait for the "
+                                            + "decision, or withdraw it first."))
+                            : requests.insert(id, network, project, actor.subject(), actor.name(), reason.strip(), natType)
+                                    .then(requests.find(id)));
+                })
+                .flatMap(filed -> audit.record(actor, change("share-request.file", filed, null, Map.of(
+                        "network", filed.networkName(), "natType", filed.natType(), "reason", filed.reason(),
+                        "status", filed.status().name()))).thenReturn(filed));
+        return tx.transactional(work);
+    }
+
+    public Mono<ShareRequest> approve(Actor actor, UUID id, String comment) {
+        return decide(actor, id, ShareRules.Action.APPROVE, comment);
+    }
+
+    public Mono<ShareRequest> reject(Actor actor, UUID id, String comment) {
+        return decide(actor, id, ShareRules.Action.REJECT, comment);
+    }
+
+    public Mono<ShareRequest> withdraw(Actor actor, UUID id, String comment) {
+        return decide(actor, id, ShareRules.Action.WITHDRAW, comment);
+    }
+
+    private Mono<ShareRequest> decide(Actor actor, UUID id, ShareRules.Action action, String comment) {
+        String trimmed = comment == null || comment.isBlank() ? null : comment.strip();
+        Mono<ShareRequest> work = visible(actor, id)
+                // the network first, then the request: the same order as filing, so no deadlock
+                .flatMap(seen -> requests.lockNetwork(seen.network()).then(requests.lock(id)))
+                .flatMap(before -> {
+                    ShareStatus next = ShareRules.next(before, action, actor, trimmed);
+                    boolean decision = action != ShareRules.Action.WITHDRAW;
+                    Mono<Void> promote = next != ShareStatus.APPROVED ? Mono.empty()
+                            : requests.promote(before.network(), before.natType()).flatMap(promoted -> promoted
+                                    ? Mono.<Void>empty()
+                                    : Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-already-shared",
+                                            "Network " + before.networkName() + " is shared already.")));
+                    return requests.decide(id, next, decision ? actor.subject() : null, decision ? actor.name() : null, trimmed)
+                            .then(promote)
+                            .then(requests.find(id))
+                            .flatMap(after -> audit.record(actor, change("share-request." + action.name().toLowerCase(),
+                                    after, Map.of("status", before.status().name()), decided(after))).thenReturn(after));
+                });
+        return tx.transactional(work).doOnNext(after -> {
+            if (after.status() == ShareStatus.APPROVED) {
+                events.publishEvent(new NetworkShared(after.network(), after.partition(), after.natType()));
+            }
+        });
+    }
+
+    /** One request: admins see all, others those of their projects (another project's is "not found"). */
+    public Mono<ShareRequest> get(Actor actor, UUID id) {
+        return visible(actor, id);
+    }
+
+    private Mono<ShareRequest> visible(Actor actor, UUID id) {
+        return requests.find(id)
+                .filter(request -> actor.has(ProjectRole.VIEWER, request.project()))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Share request " + id)));
+    }
+
+    /**
+     * Requests, in one status or all: admins see every project's, others their projects'. Pending ones come
+     * oldest first (the queue), the others newest first.
+     */
+    public Mono<List<ShareRequest>> list(Actor actor, Optional<ShareStatus> status) {
+        return requests.list(actor.roles().keySet(), actor.admin(), status.orElse(null)).collectList();
+    }
+
+    /** How many requests wait for a decision; admins only (the navigation badge). */
+    public Mono<Long> pendingCount(Actor actor) {
+        return actor.admin() ? requests.countPending()
+                : Mono.error(DomainException.forbidden("Only platform admins see the approval queue."));
+    }
+
+    /** The shared networks of a partition (S5), for every signed-in user. */
+    public Mono<List<SharedNetwork>> catalogue(String partition) {
+        return requests.shared(partition).collectList();
+    }
+
+    private static AuditLog.Change change(String action, ShareRequest request, Map<String, ?> before, Map<String, ?> after) {
+        // under the network's id, so that the network's audit trail shows its share requests
+        return new AuditLog.Change(action, "share-request", request.network() + "/share-requests/" + request.id(),
+                request.project().value(), request.partition(), before, after);
+    }
+
+    private static Map<String, Object> decided(ShareRequest request) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("status", request.status().name());
+        state.put("network", request.networkName());
+        if (request.status() == ShareStatus.APPROVED) {
+            state.put("networkType", "CHILD_SHARED");
+            state.put("natType", request.natType());
+        }
+        if (request.comment() != null) {
+            state.put("comment", request.comment());
+        }
+        return state;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.netportal.sharing.internal;
+
+import dev.netportal.identity.ProjectId;
+import dev.netportal.sharing.ShareRequest;
+import dev.netportal.sharing.ShareStatus;
+import dev.netportal.sharing.SharedNetwork;
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for share requests and the promotion of a network's type. */
+@Repository
+public class ShareRepository {
+
+    private static final String REQUEST_VIEW = """
+            SELECT r.*, r.nat_type::text AS nat, r.status::text AS state, n.name AS network_name,
+                   n.partition_id, p.name AS project_name,
+                   (SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
+                    ORDER BY family(np.prefix), np.prefix LIMIT 1) AS network_prefix
+            FROM share_request r JOIN network n ON n.id = r.network_id JOIN project p ON p.id = r.project_id
+            """;
+
+    private final DatabaseClient db;
+
+    ShareRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** The network's type and project, locked until the transaction ends; empty if there is no such network. */
+    public Mono<NetworkState> lockNetwork(UUID network) {
+        return db.sql("SELECT type::text AS type, project_id, name FROM network WHERE id = :id FOR UPDATE")
+                .bind("id", network)
+                .map((row, meta) -> new NetworkState(row.get("type", String.class), row.get("project_id", String.class),
+                        row.get("name", String.class)))
+                .first();
+    }
+
+    /** A network's type, owner and name as a share request needs them. */
+    public record NetworkState(String type, String project, String name) {
+    }
+
+    public Mono<Boolean> hasPending(UUID network) {
+        return db.sql("SELECT 1 FROM share_request WHERE network_id = :id AND status = 'PENDING'").bind("id", network)
+                .map((row, meta) -> true).first().defaultIfEmpty(false);
+    }
+
+    public Mono<Void> insert(UUID id, UUID network, ProjectId project, String subject, String name, String reason,
+            String natType) {
+        return db.sql("""
+                        INSERT INTO share_request (id, network_id, project_id, requested_by, requested_by_name, reason, nat_type)
+                        VALUES (:id, :network, :project, :subject, :name, :reason, CAST(:nat AS nat_type))""")
+                .bind("id", id).bind("network", network).bind("project", project.value()).bind("subject", subject)
+                .bind("name", name).bind("reason", reason).bind("nat", natType)
+                .then();
+    }
+
+    public Mono<ShareRequest> find(UUID id) {
+        return db.sql(REQUEST_VIEW + " WHERE r.id = :id").bind("id", id).map(ShareRepository::request).first();
+    }
+
+    /** Locks the request's row until the transaction ends and answers it as it is now. */
+    public Mono<ShareRequest> lock(UUID id) {
+        return db.sql("SELECT id FROM share_request WHERE id = :id FOR UPDATE").bind("id", id).fetch().first()
+                .then(find(id));
+    }
+
+    public Mono<Void> decide(UUID id, ShareStatus status, String subject, String name, String comment) {
+        return db.sql("""
+                        UPDATE share_request SET status = CAST(:status AS share_request_status), decided_by = :subject,
+                               decided_by_name = :name, comment = :comment, decided_at = now()
+                        WHERE id = :id""")
+                .bind("id", id).bind("status", status.name())
+                .bind("subject", Parameter.fromOrEmpty(subject, String.class))
+                .bind("name", Parameter.fromOrEmpty(name, String.class))
+                .bind("comment", Parameter.fromOrEmpty(comment, String.class))
+                .then();
+    }
+
+    /** Turns a private network into a shared one with the consumers' NAT type (S3); answers whether it did. */
+    public Mono<Boolean> promote(UUID network, String natType) {
+        return db.sql("""
+                        UPDATE network SET type = 'CHILD_SHARED', nat_type = CAST(:nat AS nat_type)
+                        WHERE id = :id AND type = 'CHILD'""")
+                .bind("id", network).bind("nat", natType)
+                .fetch().rowsUpdated().map(rows -> rows == 1);
+    }
+
+    /**
+     * Requests of the given projects (or all, for {@code everything}), in a status or any; pending ones oldest
+     * first (a queue), the others newest first.
+     */
+    public Flux<ShareRequest> list(Collection<ProjectId> projects, boolean everything, ShareStatus status) {
+        String[] ids = projects.stream().map(ProjectId::value).toArray(String[]::new);
+        String order = status == ShareStatus.PENDING ? "r.created_at, r.id" : "r.created_at DESC, r.id";
+        return db.sql(REQUEST_VIEW + """
+                         WHERE (:everything OR r.project_id = ANY(:projects))
+                           AND (CAST(:status AS share_request_status) IS NULL OR r.status = CAST(:status AS share_request_status))
+                        ORDER BY """ + order)
+                .bind("everything", everything).bind("projects", ids)
+                .bind("status", Parameter.fromOrEmpty(status == null ? null : status.name(), String.class))
+                .map(ShareRepository::request).all();
+    }
+
+    public Mono<Long> countPending() {
+        return db.sql("SELECT count(*) AS n FROM share_request WHERE status = 'PENDING'")
+                .map((row, meta) -> row.get("n", Long.class)).first();
+    }
+
+    /** The shared networks of a partition, by name, with their owner project's name. */
+    public Flux<SharedNetwork> shared(String partition) {
+        return db.sql("""
+                        SELECT n.id, n.name, n.partition_id, n.nat_type::text AS nat, p.id AS project_id, p.name AS project_name,
+                               array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
+                                     ORDER BY family(np.prefix), np.prefix) AS prefixes
+                        FROM network n JOIN project p ON p.id = n.project_id
+                        WHERE n.partition_id = :partition AND n.type = 'CHILD_SHARED'
+                        ORDER BY n.name, n.id""")
+                .bind("partition", partition)
+                .map((row, meta) -> new SharedNetwork(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
+                        row.get("project_name", String.class), List.of(row.get("prefixes", String[].class)),
+                        row.get("nat", String.class)))
+                .all();
+    }
+
+    private static ShareRequest request(Readable row) {
+        return new ShareRequest(row.get("id", UUID.class), row.get("network_id", UUID.class),
+                row.get("network_name", String.class), row.get("network_prefix", String.class),
+                row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
+                row.get("project_name", String.class), row.get("requested_by", String.class),
+                row.get("requested_by_name", String.class), row.get("reason", String.class), row.get("nat", String.class),
+                ShareStatus.valueOf(row.get("state", String.class)), row.get("decided_by", String.class),
+                row.get("decided_by_name", String.class), row.get("comment", String.class),
+                row.get("created_at", OffsetDateTime.class), row.get("decided_at", OffsetDateTime.class));
+    }
+}
