@@ -124,6 +124,11 @@ public class ShareService {
         return requests.list(actor.roles().keySet(), actor.admin(), status.orElse(null)).collectList();
     }
 
+    /** The requests for a network the caller may see, newest first. */
+    public Mono<List<ShareRequest>> ofNetwork(Actor actor, UUID network) {
+        return requests.ofNetwork(network).filter(request -> actor.has(ProjectRole.VIEWER, request.project())).collectList();
+    }
+
     /** How many requests wait for a decision; admins only (the navigation badge). */
     public Mono<Long> pendingCount(Actor actor) {
         return actor.admin() ? requests.countPending()

@@ -4,13 +4,15 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.avatar.Avatar;
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.badge.BadgeVariant;
+import com.vaadin.flow.component.contextmenu.SubMenu;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.menubar.MenuBar;
 import com.vaadin.flow.component.menubar.MenuBarVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
-import com.vaadin.flow.component.contextmenu.SubMenu;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
@@ -18,11 +20,16 @@ import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.netportal.identity.Actor;
 import dev.netportal.project.ProjectMembership;
+import dev.netportal.sharing.ShareEvents;
+import dev.netportal.sharing.ShareService;
 import dev.netportal.ui.admin.AllNetworksView;
 import dev.netportal.ui.admin.PartitionsAdminView;
 import dev.netportal.ui.admin.ProjectsAdminView;
 import dev.netportal.ui.audit.AuditView;
 import dev.netportal.ui.network.NetworksView;
+import dev.netportal.ui.sharing.ApprovalQueueView;
+import dev.netportal.ui.sharing.MyRequestsView;
+import dev.netportal.ui.sharing.SharedNetworksView;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 
@@ -34,7 +41,7 @@ import java.util.List;
 @PermitAll
 public class MainLayout extends AppLayout {
 
-    MainLayout(UserSession session) {
+    MainLayout(UserSession session, ShareService shares, ShareEvents shareEvents) {
         Actor actor = session.actor();
 
         Span brand = new Span("Netportal");
@@ -51,11 +58,28 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.DASHBOARD.create()));
         nav.addItem(new SideNavItem("Networks", NetworksView.class, VaadinIcon.CLUSTER.create()));
+        nav.addItem(new SideNavItem("Shared networks", SharedNetworksView.class, VaadinIcon.CONNECT.create()));
+        nav.addItem(new SideNavItem("Share requests", MyRequestsView.class, VaadinIcon.INBOX.create()));
         nav.addItem(new SideNavItem("Audit log", AuditView.class, VaadinIcon.LIST.create()));
         addToDrawer(nav);
         if (actor.admin()) {
             SideNav admin = new SideNav("Platform admin");
             admin.setId("admin-nav");
+            SideNavItem approvals = new SideNavItem("Approval queue", ApprovalQueueView.class, VaadinIcon.CHECK_SQUARE_O.create());
+            Badge pending = new Badge();
+            pending.setId("queue-badge");
+            pending.addThemeVariants(BadgeVariant.CONTRAST, BadgeVariant.SMALL);
+            Runnable count = () -> {
+                long waiting = shares.pendingCount(actor).block();
+                pending.setText(String.valueOf(waiting));
+                pending.setVisible(waiting > 0);
+                pending.getElement().setAttribute("aria-label", waiting + " share requests wait for a decision");
+            };
+            count.run();
+            approvals.setSuffixComponent(pending);
+            // the count follows requests filed and decided anywhere, without a reload
+            Live.follow(this, shareEvents.changes(), count);
+            admin.addItem(approvals);
             admin.addItem(new SideNavItem("Partitions", PartitionsAdminView.class, VaadinIcon.GRID_BIG.create()));
             admin.addItem(new SideNavItem("Projects", ProjectsAdminView.class, VaadinIcon.FOLDER_O.create()));
             admin.addItem(new SideNavItem("All networks", AllNetworksView.class, VaadinIcon.SITEMAP.create()));

@@ -65,6 +65,14 @@ class AuthorizationMatrixTest {
         return reserved.json().get("ip").asString();
     }
 
+    /** A pending share request for a fresh network of tenant-a, filed by its owner bob. */
+    private String shareRequest() {
+        Api.Answer filed = Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + network() + "/share-requests",
+                token("bob"), "{\"reason\":\"matrix\",\"natType\":\"NONE\"}");
+        assertThat(filed.status()).as(filed.raw().body()).isEqualTo(201);
+        return filed.json().get("id").asString();
+    }
+
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         //                                                                   admin owner member viewer other anonymous
@@ -106,6 +114,20 @@ class AuthorizationMatrixTest {
                 200, 200, 200, 200, 404, 401));
         rows.add(new Row("GET /audit-events", n -> new Request("GET", "/api/v1/audit-events", null),
                 200, 200, 200, 200, 200, 401));
+        rows.add(new Row("POST /networks/{id}/share-requests", n -> new Request("POST", "/api/v1/networks/" + network()
+                + "/share-requests", "{\"reason\":\"matrix\",\"natType\":\"IPV4_MASQUERADE\"}"), 201, 201, 403, 403, 404, 401));
+        rows.add(new Row("GET /share-requests", n -> new Request("GET", "/api/v1/share-requests?status=PENDING", null),
+                200, 200, 200, 200, 200, 401));
+        rows.add(new Row("GET /share-requests/{id}", n -> new Request("GET", "/api/v1/share-requests/" + shareRequest(), null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("POST /share-requests/{id}/approve", n -> new Request("POST", "/api/v1/share-requests/"
+                + shareRequest() + "/approve", "{}"), 200, 403, 403, 403, 404, 401));
+        rows.add(new Row("POST /share-requests/{id}/reject", n -> new Request("POST", "/api/v1/share-requests/"
+                + shareRequest() + "/reject", "{\"comment\":\"no\"}"), 200, 403, 403, 403, 404, 401));
+        rows.add(new Row("POST /share-requests/{id}/withdraw", n -> new Request("POST", "/api/v1/share-requests/"
+                + shareRequest() + "/withdraw", "{}"), 403, 200, 403, 403, 404, 401));
+        rows.add(new Row("GET /networks?partition=&type=CHILD_SHARED", n -> new Request("GET",
+                "/api/v1/networks?partition=fra-1&type=CHILD_SHARED", null), 200, 200, 200, 200, 200, 401));
         return rows;
     }
 

@@ -73,6 +73,23 @@ class ShareServiceTest {
     }
 
     @Test
+    void everyChangeIsAnnouncedOnceItsTransactionCommits() {
+        Network network = network();
+        ShareEvents events = portal.portal().core().getBean(ShareEvents.class);
+        List<java.util.UUID> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable listening = events.changes().subscribe(seen::add);
+        try {
+            ShareRequest filed = shares.file(OWNER, network.id(), "announce it", "NONE").block();
+            shares.reject(ADA, filed.id(), "not now").block();
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(seen).containsExactly(filed.id(), filed.id()));
+        } finally {
+            listening.dispose();
+        }
+    }
+
+    @Test
     void theDatabaseRefusesToUnshareASharedNetworkWhoeverAsks() {
         Network network = network();
         shares.approve(ADA, shares.file(OWNER, network.id(), "shared storage", "NONE").block().id(), "fine").block();

@@ -102,10 +102,16 @@ public class ShareRepository {
         return db.sql(REQUEST_VIEW + """
                          WHERE (:everything OR r.project_id = ANY(:projects))
                            AND (CAST(:status AS share_request_status) IS NULL OR r.status = CAST(:status AS share_request_status))
-                        ORDER BY """ + order)
+                        ORDER BY\s""" + order)
                 .bind("everything", everything).bind("projects", ids)
                 .bind("status", Parameter.fromOrEmpty(status == null ? null : status.name(), String.class))
                 .map(ShareRepository::request).all();
+    }
+
+    /** The requests for one network, newest first. */
+    public Flux<ShareRequest> ofNetwork(UUID network) {
+        return db.sql(REQUEST_VIEW + " WHERE r.network_id = :network ORDER BY r.created_at DESC, r.id")
+                .bind("network", network).map(ShareRepository::request).all();
     }
 
     public Mono<Long> countPending() {

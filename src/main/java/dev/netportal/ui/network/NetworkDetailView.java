@@ -27,12 +27,22 @@ import dev.netportal.network.IpAddress;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
+import dev.netportal.network.NetworkType;
+import dev.netportal.sharing.ShareEvents;
+import dev.netportal.sharing.ShareRequest;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.sharing.ShareStatus;
+import dev.netportal.ui.Live;
 import dev.netportal.ui.Notices;
+import dev.netportal.ui.sharing.RequestSharingDialog;
+import dev.netportal.ui.sharing.ShareTexts;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.audit.AuditText;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -58,14 +68,27 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private final Grid<IpAddress> ipGrid = new Grid<>(IpAddress.class, false);
     private final Grid<AuditLog.Event> trail = new Grid<>(AuditLog.Event.class, false);
     private final Div usage = new Div();
+    private final Div sharing = new Div();
+    private final Div typeBadge = new Div();
+    private Button delete;
     private Network network;
 
-    NetworkDetailView(UserSession session, NetworkService networks, IpService ips, AuditLog audit) {
+    private final ShareService shares;
+
+    NetworkDetailView(UserSession session, NetworkService networks, IpService ips, AuditLog audit, ShareService shares,
+            ShareEvents shareEvents) {
         this.session = session;
         this.networks = networks;
         this.ips = ips;
         this.audit = audit;
+        this.shares = shares;
         setPadding(true);
+        // a decision on this network's share request, taken elsewhere, shows here at once
+        Live.follow(this, shareEvents.changes(), () -> {
+            if (network != null) {
+                refresh();
+            }
+        });
     }
 
     @Override
@@ -94,12 +117,12 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private void build() {
         H2 title = new H2(network.name());
         title.setId("network-title");
-        HorizontalLayout header = new HorizontalLayout(title, NetworksView.typeBadge(network));
+        HorizontalLayout header = new HorizontalLayout(title, typeBadge);
         header.setAlignItems(FlexComponent.Alignment.BASELINE);
         header.setWidthFull();
         header.expand(title);
         if (canChange()) {
-            Button delete = new Button("Delete network", VaadinIcon.TRASH.create(), click -> confirmDelete());
+            delete = new Button("Delete network", VaadinIcon.TRASH.create(), click -> confirmDelete());
             delete.setId("delete-network");
             delete.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
             header.add(delete);
@@ -129,7 +152,9 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
 
         configureIpGrid();
         configureTrail();
-        add(new RouterLink("← Networks", NetworksView.class), header, facts, usage, ipHeader, ipGrid,
+        sharing.setId("sharing");
+        sharing.addClassName("np-share-box");
+        add(new RouterLink("← Networks", NetworksView.class), header, facts, usage, sharing, ipHeader, ipGrid,
                 new H3("Audit trail"), trail);
         refresh();
     }
@@ -213,6 +238,13 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
 
     void refresh() {
         network = networks.get(session.actor(), network.id()).block();
+        typeBadge.removeAll();
+        typeBadge.add(NetworksView.typeBadge(network));
+        if (delete != null) {
+            // shared networks are not deleted from here (N3)
+            delete.setVisible(network.type() == NetworkType.CHILD);
+        }
+        showSharing();
         // the grid asks for the rows it shows, a page at a time: a /16 may hold 65,000 addresses
         ipGrid.setItems(query -> ips.list(session.actor(), network.id(), query.getOffset(), query.getLimit()).block()
                 .items().stream(), query -> ips.count(session.actor(), network.id()).block().intValue());
@@ -229,6 +261,58 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         usage.add(bar, label);
         trail.setItems(audit.events(session.actor(), AuditLog.Query.latest(TRAIL)
                 .ofProject(network.project()).ofObject(network.id().toString())).block());
+    }
+
+    /** Whether the network is shared, or where its latest share request stands, and what the user can do next. */
+    private void showSharing() {
+        sharing.removeAll();
+        List<ShareRequest> requests = shares.ofNetwork(session.actor(), network.id()).block();
+        Optional<ShareRequest> latest = requests.stream().findFirst();
+        Span text = new Span();
+        text.setId("share-state");
+        if (network.type() == NetworkType.CHILD_SHARED) {
+            text.setText("Shared network: projects in " + network.partition() + " can attach it. "
+                    + ShareTexts.nat(network.natType()) + "."
+                    + latest.filter(r -> r.status() == ShareStatus.APPROVED)
+                            .map(r -> " Approved by " + r.decidedByName() + " on " + CREATED.format(r.decidedAt()) + ".")
+                            .orElse(""));
+            sharing.add(ShareTexts.status(ShareStatus.APPROVED), text);
+            return;
+        }
+        if (latest.isPresent() && latest.get().status() == ShareStatus.PENDING) {
+            ShareRequest pending = latest.get();
+            text.setText("Share request by " + pending.requestedByName() + " since " + CREATED.format(pending.createdAt())
+                    + " waits for an admin. " + ShareTexts.nat(pending.natType()) + ".");
+            sharing.add(ShareTexts.status(ShareStatus.PENDING), text);
+            if (session.actor().subject().equals(pending.requestedBy())) {
+                Button withdraw = new Button("Withdraw", click -> {
+                    shares.withdraw(session.actor(), pending.id(), null).block();
+                    Notices.success("Share request for " + network.name() + " withdrawn.");
+                    refresh();
+                });
+                withdraw.setId("withdraw-share-request");
+                withdraw.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+                sharing.add(withdraw);
+            }
+            return;
+        }
+        latest.ifPresent(last -> sharing.add(ShareTexts.status(last.status())));
+        text.setText(latest.map(last -> last.status() == ShareStatus.REJECTED
+                        ? "The last share request was rejected by " + last.decidedByName() + ": " + last.comment()
+                        : "The last share request was withdrawn.")
+                .orElse("Private network: only this project uses it."));
+        sharing.add(text);
+        if (session.actor().has(ProjectRole.OWNER, network.project())) {
+            Button request = new Button("Request sharing", VaadinIcon.CONNECT.create(),
+                    click -> new RequestSharingDialog(session.actor(), network, shares, this::refresh).open());
+            request.setId("request-sharing");
+            request.addThemeVariants(ButtonVariant.LUMO_SMALL);
+            sharing.add(request);
+        } else {
+            Span who = new Span("Project owners can request sharing.");
+            who.addClassName("np-usage-label");
+            sharing.add(who);
+        }
     }
 
     private static Span mono(String text) {

@@ -1,0 +1,62 @@
+package dev.netportal.ui.sharing;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.sharing.ShareEvents;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.sharing.SharedNetwork;
+import dev.netportal.ui.Live;
+import jakarta.annotation.security.PermitAll;
+import java.util.List;
+
+/** The shared networks of one partition (S5): what a firewall in that partition can attach, and whose it is. */
+@Route("shared-networks")
+@PageTitle("Shared networks · Netportal")
+@PermitAll
+public class SharedNetworksView extends VerticalLayout {
+
+    private final ShareService shares;
+    private final Select<String> partition = new Select<>();
+    private final Grid<SharedNetwork> grid = new Grid<>(SharedNetwork.class, false);
+
+    SharedNetworksView(ShareService shares, PartitionService partitions, ShareEvents events) {
+        this.shares = shares;
+        setSizeFull();
+        List<String> ids = partitions.ids().block();
+        partition.setId("catalogue-partition");
+        partition.setLabel("Partition");
+        partition.setItems(ids);
+        ids.stream().findFirst().ifPresent(partition::setValue);
+        partition.addValueChangeListener(change -> refresh());
+        HorizontalLayout header = new HorizontalLayout(new H2("Shared networks"), partition);
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.BASELINE);
+        header.expand(header.getComponentAt(0));
+
+        grid.setId("shared-networks");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.addColumn(SharedNetwork::name).setHeader("Name").setSortable(true).setFlexGrow(2);
+        grid.addColumn(SharedNetwork::projectName).setHeader("Owner project").setSortable(true).setFlexGrow(2);
+        grid.addColumn(n -> String.join(", ", n.prefixes())).setHeader("Prefixes").setFlexGrow(2);
+        grid.addColumn(n -> ShareTexts.nat(n.natType())).setHeader("NAT for consumers").setFlexGrow(3);
+        grid.setEmptyStateText("No shared networks in this partition yet.");
+
+        add(header, new Paragraph("A shared network is usable only inside its own partition. Firewalls of any project "
+                + "in the partition can attach it."), grid);
+        refresh();
+        Live.follow(this, events.changes(), this::refresh);
+    }
+
+    private void refresh() {
+        grid.setItems(partition.getValue() == null ? List.of() : shares.catalogue(partition.getValue()).block());
+    }
+}

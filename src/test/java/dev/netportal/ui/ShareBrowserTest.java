@@ -1,0 +1,76 @@
+package dev.netportal.ui;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import dev.netportal.testing.Browser;
+import dev.netportal.testing.TestPortal;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sharing journey in real browsers, three users at once: alice asks to share her network, the admin's badge
+ * counts it and the admin approves, alice's page follows without a reload, and bob finds the network in the
+ * shared catalogue of its partition only.
+ */
+class ShareBrowserTest {
+
+    private final Browser browser = Browser.shared();
+    private final TestPortal portal = TestPortal.shared();
+
+    @Test
+    void aliceRequestsSharingAdminApprovesAliceSeesItLiveAndBobFindsItInFra1Only() {
+        Page admin = browser.signIn(portal, "admin");
+        admin.navigate(portal.uiUrl() + "/admin/approvals");
+        Locator badge = admin.locator("#queue-badge");
+        int before = badge.isVisible() ? Integer.parseInt(badge.textContent().strip()) : 0;
+
+        Page alice = browser.signIn(portal, "alice");
+        alice.navigate(portal.uiUrl() + "/networks");
+        alice.locator("#new-network").click();
+        alice.locator("#network-name input").fill("backup-share");
+        alice.locator("#network-length input").fill("24");
+        alice.locator("#create-network").click();
+        alice.locator("#networks a", new Page.LocatorOptions().setHasText("backup-share")).click();
+        assertThat(alice.locator("#share-state")).containsText("Private network");
+        alice.locator("#request-sharing").click();
+        assertThat(alice.locator("#share-warning")).containsText("cannot be undone");
+        assertThat(alice.locator("#share-nat")).containsText("consumers' machines appear behind their firewall's address");
+        alice.locator("#file-share-request").click();
+        assertThat(alice.locator("#share-reason")).containsText("needs a reason");
+        alice.locator("#share-reason textarea").fill("Backups for every tenant of fra-1");
+        alice.locator("#file-share-request").click();
+        assertThat(alice.locator("#share-state")).containsText("waits for an admin");
+        alice.locator("#file-share-request").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+        Browser.screenshot(alice, "share-requested-alice");
+
+        assertThat(badge).hasText(String.valueOf(before + 1));
+        admin.locator("#approval-queue vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("backup-share")).click();
+        assertThat(admin.locator("#review")).containsText("Backups for every tenant of fra-1");
+        assertThat(admin.locator("#review")).containsText("Alice Storage");
+        assertThat(admin.locator("#review")).containsText("only firewalls in this partition can attach it");
+        Browser.screenshot(admin, "approval-review-admin");
+        admin.locator("#approve").click();
+        assertThat(admin.locator("vaadin-notification-card").last()).containsText("backup-share is now a shared network");
+        if (before == 0) {
+            assertThat(badge).isHidden();
+        } else {
+            assertThat(badge).hasText(String.valueOf(before));
+        }
+
+        assertThat(alice.locator("#share-state")).containsText("Shared network");
+        assertThat(alice.locator("#share-state")).containsText("Approved by Ada Admin");
+        assertThat(alice.locator("#request-sharing")).hasCount(0);
+        Browser.screenshot(alice, "shared-alice");
+
+        Page bob = browser.signIn(portal, "bob");
+        bob.navigate(portal.uiUrl() + "/shared-networks");
+        assertThat(bob.locator("#shared-networks")).containsText("backup-share");
+        assertThat(bob.locator("#shared-networks")).containsText("Storage");
+        bob.locator("#catalogue-partition").click();
+        bob.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("nbg-1")).click();
+        assertThat(bob.locator("#shared-networks vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("backup-share")))
+                .isHidden();
+    }
+}
