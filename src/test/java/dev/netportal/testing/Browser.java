@@ -76,6 +76,15 @@ public final class Browser implements AutoCloseable {
         return page;
     }
 
+    /**
+     * The cells of a Vaadin grid that show {@code text} now. A grid keeps the cells of rows it no longer shows
+     * in the page, hidden, so "the grid does not contain" must look at visible cells only.
+     */
+    public static com.microsoft.playwright.Locator visibleCells(Page page, String grid, String text) {
+        return page.locator(grid + " vaadin-grid-cell-content", new Page.LocatorOptions().setHasText(text))
+                .filter(new com.microsoft.playwright.Locator.FilterOptions().setVisible(true));
+    }
+
     public static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }
