@@ -4,6 +4,7 @@ import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Slice;
 import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.ipam.Address;
 import dev.netportal.ipam.Family;
@@ -44,7 +45,7 @@ public class IpService {
                     Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
                     Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
                     Mono<IpAddress> work = networks.allocateIp(networkId, prefix, address.orElse(null), network.project(),
-                                    "STATIC", name, description == null ? "" : description)
+                                    "STATIC", name, description == null ? "" : description, null)
                             .flatMap(allocation -> outcome(network, prefix, address, allocation))
                             .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
                                     networkId + "/" + ip.ip(), network.project().value(), network.partition(), null,
@@ -69,6 +70,37 @@ public class IpService {
                                     network.project().value(), network.partition(), Map.of("ip", address.toString()), null)));
                     return tx.transactional(work);
                 })));
+    }
+
+    /**
+     * Takes an address of a network for a machine or firewall: the lowest free one or {@code wanted}, as an
+     * {@code EPHEMERAL} IP of {@code project} bound to the machine (I2). For the machine module, inside its
+     * transaction, after it has checked who may use the network; the address rules (I1) are checked here.
+     */
+    public Mono<IpAddress> allocateForMachine(UUID machine, ProjectId project, Network network, Optional<String> wanted) {
+        return Mono.defer(() -> {
+            Optional<Address> address = wanted.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
+            Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
+            return networks.allocateIp(network.id(), prefix, address.orElse(null), project, "EPHEMERAL", null, "", machine)
+                    .flatMap(allocation -> outcome(network, prefix, address, allocation));
+        });
+    }
+
+    /** Gives back every address of a machine (M3), inside the caller's transaction; answers how many. */
+    public Mono<Long> releaseMachine(UUID machine) {
+        // the networks' locks first, in id order: allocations in those networks wait, and nobody deadlocks
+        return networks.machineNetworks(machine).concatMap(networks::lockNetwork).then()
+                .thenMany(networks.deleteMachineIps(machine))
+                .concatMap(released -> giveBack(released.network(), released.prefix(), released.address())
+                        .then(networks.uncountAllocated(released.network(), released.prefix())))
+                .count();
+    }
+
+    /** Gives back a machine's address in one network (a firewall detaching it), inside the caller's transaction. */
+    public Mono<Void> releaseMachineIp(UUID machine, UUID network) {
+        return networks.lockNetwork(network).then(networks.deleteMachineIp(machine, network))
+                .flatMap(released -> giveBack(released.network(), released.prefix(), released.address())
+                        .then(networks.uncountAllocated(released.network(), released.prefix())));
     }
 
     /** The network's IPs, lowest first: {@code limit} of them from the {@code offset}-th, and how many there are. */

@@ -73,6 +73,14 @@ public class NetworkService {
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
     }
 
+    /**
+     * Any network, including external networks and other projects' networks, without a visibility check: for
+     * modules that check their own rules on it (a firewall attaching a shared network of another project).
+     */
+    public Mono<Network> lookup(UUID id) {
+        return networks.find(id);
+    }
+
     /** The project's networks, oldest first. */
     public Mono<List<Network>> list(Actor actor, ProjectId project) {
         return Access.require(actor, ProjectRole.VIEWER, project, "see networks")

@@ -72,8 +72,16 @@ public class PartitionService {
         Mono<Partition> work = partitions.lock(id)
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)))
                 .then(get(id))
-                .flatMap(before -> {
+                // one query after the other: they share the transaction's connection
+                .flatMap(before -> partitions.allocatedBySize(id).flatMap(inUseBySize -> {
                     Plan plan = plan(before, change);
+                    change.inventory().forEach((size, count) -> {
+                        int inUse = inUseBySize.getOrDefault(size, 0);
+                        if (count != null && count < inUse) {
+                            throw new DomainException(DomainException.Kind.CONFLICT, "P1-inventory-in-use", "Partition " + id
+                                    + " has " + inUse + " machines of size " + size + " in use; its inventory cannot go below that.");
+                        }
+                    });
                     return partitions.update(id, plan.name(), plan.description(), plan.childLength(), plan.minChildLength(),
                                     plan.proxy())
                             .thenMany(Flux.fromIterable(change.inventory().entrySet())
@@ -85,7 +93,7 @@ public class PartitionService {
                             .then(get(id))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
                                     null, id, summary(before), summary(after))).thenReturn(after));
-                });
+                }));
         return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> new DomainException(
                 DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + id
                         + " was not changed: a new pool or external prefix overlaps one it already has (P2)."));

@@ -103,6 +103,22 @@ public class ProjectService {
         return quota == null ? "no limit" : quota.toString();
     }
 
+    /**
+     * Counts one more machine or firewall against the project's quota (N4), inside the caller's transaction; a
+     * used-up quota is a conflict naming it.
+     */
+    public Mono<Void> take(ProjectId project, String counter) {
+        return projects.take(project, counter).flatMap(taken -> taken ? Mono.<Void>empty()
+                : projects.quota(project, counter).switchIfEmpty(Mono.error(() -> DomainException.notFound("Project " + project)))
+                        .flatMap(quota -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-" + counter,
+                                "Project " + project + " has used its quota of " + quota + " " + counter + "."))));
+    }
+
+    /** Gives a machine or firewall back to the project's quota. */
+    public Mono<Void> giveBack(ProjectId project, String counter) {
+        return projects.giveBack(project, counter);
+    }
+
     /** Names of the given projects that exist. */
     public Mono<Map<ProjectId, String>> names(Collection<ProjectId> ids) {
         return projects.namesOf(ids);

@@ -240,11 +240,12 @@ public class NetworkRepository {
      * {@code ip_allocate}: network lock, quota, free run, IP row and usage counter).
      */
     public Mono<Allocation> allocateIp(UUID network, Prefix prefix, Address wanted, ProjectId project, String kind,
-            String name, String description) {
+            String name, String description, UUID machine) {
         return db.sql("""
                         SELECT outcome, quota, host(address) AS ip, created_at
                         FROM ip_allocate(:network, CAST(:prefix AS cidr), CAST(:wanted AS inet), :project,
-                                         CAST(:kind AS ip_kind), :name, :description)""")
+                                         CAST(:kind AS ip_kind), :name, :description, :machine)""")
+                .bind("machine", Parameter.fromOrEmpty(machine, UUID.class))
                 .bind("network", network).bind("prefix", prefix.toString())
                 .bind("wanted", Parameter.fromOrEmpty(wanted == null ? null : wanted.toString(), String.class))
                 .bind("project", project.value()).bind("kind", kind)
@@ -264,6 +265,43 @@ public class NetworkRepository {
     }
 
     /** Deletes a static IP; answers it, or empty when there is no such static IP. */
+    /** The networks a machine has IPs in, by id (the order in which to lock them). */
+    public Flux<UUID> machineNetworks(UUID machine) {
+        return db.sql("SELECT network_id FROM ip WHERE machine_id = :machine ORDER BY network_id").bind("machine", machine)
+                .map((row, meta) -> row.get("network_id", UUID.class)).all();
+    }
+
+    /** Deletes a machine's IPs and answers them (network, prefix, address), so their addresses can be given back. */
+    public Flux<Released> deleteMachineIps(UUID machine) {
+        return db.sql("""
+                        DELETE FROM ip WHERE machine_id = :machine
+                        RETURNING network_id, prefix::text AS prefix, host(address) AS ip""")
+                .bind("machine", machine)
+                .map((row, meta) -> new Released(row.get("network_id", UUID.class), Prefix.parse(row.get("prefix", String.class)),
+                        Address.parse(row.get("ip", String.class))))
+                .all();
+    }
+
+    /** Deletes a machine's IP in one network; answers it if there was one. */
+    public Mono<Released> deleteMachineIp(UUID machine, UUID network) {
+        return db.sql("""
+                        DELETE FROM ip WHERE machine_id = :machine AND network_id = :network
+                        RETURNING network_id, prefix::text AS prefix, host(address) AS ip""")
+                .bind("machine", machine).bind("network", network)
+                .map((row, meta) -> new Released(row.get("network_id", UUID.class), Prefix.parse(row.get("prefix", String.class)),
+                        Address.parse(row.get("ip", String.class))))
+                .first();
+    }
+
+    /** An address taken away from a machine, to be given back to its network's free runs. */
+    public record Released(UUID network, Prefix prefix, Address address) {
+    }
+
+    /** Lowers a prefix's usage counter after its IPs were deleted. */
+    public Mono<Void> uncountAllocated(UUID network, Prefix prefix) {
+        return countAllocated(network, prefix, -1);
+    }
+
     public Mono<IpAddress> deleteStaticIp(UUID network, Prefix prefix, Address address) {
         return db.sql("""
                         DELETE FROM ip WHERE network_id = :network AND address = CAST(:address AS inet) AND kind = 'STATIC'

@@ -1,6 +1,7 @@
 package dev.netportal.partition.internal;
 
 import dev.netportal.ipam.Prefix;
+import dev.netportal.ipam.Range;
 import dev.netportal.partition.PartitionService.PartitionSettings;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.partition.Partition;
@@ -61,7 +62,8 @@ public class PartitionRepository {
                         VALUES (:id, :partition, 'EXTERNAL', CAST(:nat AS nat_type), :name, nextval('vrf_id'))""")
                 .bind("id", id).bind("partition", partition).bind("nat", external.natType()).bind("name", external.name())
                 .then()
-                .thenMany(Flux.fromIterable(external.prefixes()).concatMap(p -> insertPrefix(id, partition, "POOL", p)))
+                .thenMany(Flux.fromIterable(external.prefixes()).concatMap(p -> insertPrefix(id, partition, "POOL", p)
+                        .then(Mono.justOrEmpty(p.allocatable()).flatMap(range -> insertFreeRun(id, p, range)))))
                 .thenMany(Flux.fromIterable(external.destinations()).concatMap(d ->
                         db.sql("INSERT INTO external_destination (network_id, prefix) VALUES (:id, CAST(:prefix AS cidr))")
                                 .bind("id", id).bind("prefix", d.toString()).then()))
@@ -125,7 +127,11 @@ public class PartitionRepository {
                         List.of(row.get("prefixes", String[].class)), List.of(row.get("destinations", String[].class)),
                         row.get("nat", String.class)))
                 .all().collectList();
-        Mono<Map<String, Integer>> inventory = db.sql("SELECT size, count FROM partition_inventory WHERE partition_id = :id ORDER BY size")
+        // free machines by size, for every size of the inventory (0 when all are in use)
+        Mono<Map<String, Integer>> inventory = db.sql("""
+                        SELECT i.size, (SELECT count(*) FROM machine m WHERE m.partition_id = i.partition_id
+                                        AND m.size = i.size AND m.state = 'FREE')::integer AS count
+                        FROM partition_inventory i WHERE i.partition_id = :id ORDER BY i.size""")
                 .bind("id", id)
                 .map((row, meta) -> Map.entry(row.get("size", String.class), row.get("count", Integer.class)))
                 .all().collectList()
@@ -165,6 +171,26 @@ public class PartitionRepository {
                         row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
                         row.get("child_length_v6", Short.class), Boolean.TRUE.equals(row.get("v6", Boolean.class))))
                 .first();
+    }
+
+    /** Free addresses of an external prefix, from which firewalls get their IPs. */
+    private Mono<Void> insertFreeRun(UUID network, Prefix prefix, Range run) {
+        return db.sql("""
+                        INSERT INTO ip_free_range (network_id, prefix, first, last)
+                        VALUES (:network, CAST(:prefix AS cidr), CAST(:first AS inet), CAST(:last AS inet))""")
+                .bind("network", network).bind("prefix", prefix.toString())
+                .bind("first", run.first().toString()).bind("last", run.last().toString())
+                .then();
+    }
+
+    /** Machines in use (allocated) by size; sizes without any are absent. */
+    public Mono<Map<String, Integer>> allocatedBySize(String partition) {
+        return db.sql("""
+                        SELECT size, count(*)::integer AS n FROM machine WHERE partition_id = :id AND state = 'ALLOCATED'
+                        GROUP BY size""")
+                .bind("id", partition)
+                .map((row, meta) -> Map.entry(row.get("size", String.class), row.get("n", Integer.class)))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     private Mono<Void> insertPrefix(UUID network, String partition, String layer, Prefix prefix) {

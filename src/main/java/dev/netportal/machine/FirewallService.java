@@ -1,0 +1,191 @@
+package dev.netportal.machine;
+
+import dev.netportal.audit.AuditLog;
+import dev.netportal.common.DomainException;
+import dev.netportal.common.Names;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.machine.internal.MachineRepository;
+import dev.netportal.network.IpService;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.project.ProjectService;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Firewalls (F1-F3, I2): allocated with a private network (or their own shared one), shared networks of any
+ * project and external networks of their partition, each with an IP; shared networks attached and detached while
+ * they run. Attach and detach queue on the firewall's row, so the rules hold under concurrent requests.
+ */
+@Service
+public class FirewallService {
+
+    /** Published after a firewall's networks changed; its configuration is rendered and pushed from it. */
+    public record FirewallChanged(UUID firewall) {
+    }
+
+    /** A new firewall, and its agent's credential: shown this once, only a hash is kept. */
+    public record Allocated(Machine firewall, String agentCredential) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MachineRepository machines;
+    private final MachineViews views;
+    private final NetworkService networks;
+    private final IpService ips;
+    private final PartitionService partitions;
+    private final ProjectService projects;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+    private final ApplicationEventPublisher events;
+    private final PasswordEncoder credentials = Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+
+    FirewallService(MachineRepository machines, MachineViews views, NetworkService networks, IpService ips,
+            PartitionService partitions, ProjectService projects, AuditLog audit, TransactionalOperator tx,
+            ApplicationEventPublisher events) {
+        this.machines = machines;
+        this.views = views;
+        this.networks = networks;
+        this.ips = ips;
+        this.partitions = partitions;
+        this.projects = projects;
+        this.audit = audit;
+        this.tx = tx;
+        this.events = events;
+    }
+
+    /** Allocates a firewall of the project with its networks (F1); members and owners. */
+    public Mono<Allocated> allocate(Actor actor, ProjectId project, String name, String partition, String size,
+            List<NetworkRequest> requested) {
+        return MachineService.require(actor, ProjectRole.MEMBER, project, "allocate firewalls")
+                .then(Mono.defer(() -> {
+                    String checkedName = Names.check("firewall", name);
+                    String credential = newCredential();
+                    Mono<Allocated> work = partitions.get(partition)
+                            .thenMany(Flux.fromIterable(requested).concatMap(r -> lookup(r.network())))
+                            .collectList()
+                            .flatMap(found -> {
+                                Placement.firewall(project, partition, found);
+                                return projects.take(project, "firewalls")
+                                        .then(take(partition, size, project, checkedName, credentials.encode(credential)))
+                                        .flatMap(id -> Flux.range(0, found.size())
+                                                .concatMap(i -> ips.allocateForMachine(id, project, found.get(i), requested.get(i).ip()))
+                                                .then(Mono.just(id)));
+                            })
+                            .flatMap(machines::find)
+                            .flatMap(views::of)
+                            .flatMap(created -> audit.record(actor, MachineService.change("firewall.allocate", created, null,
+                                    MachineService.summary(created))).thenReturn(new Allocated(created, credential)));
+                    return tx.transactional(work).doOnNext(done -> events.publishEvent(new FirewallChanged(done.firewall().id())));
+                }));
+    }
+
+    /** Attaches a shared network of the firewall's partition to a running firewall (F2, F3). */
+    public Mono<Machine> attach(Actor actor, UUID firewall, UUID network, Optional<String> ip) {
+        return get(actor, firewall).flatMap(seen -> MachineService.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
+                .then(tx.transactional(locked(firewall).flatMap(row -> machines.attachments(firewall).map(Machine.Attachment::network)
+                                .collectList()
+                                // one query after the other: they share the transaction's connection
+                                .flatMap(attached -> lookup(network).flatMap(wanted -> {
+                                    Placement.attachable(row.partition(), attached, wanted);
+                                    return ips.allocateForMachine(firewall, row.project(), wanted, ip)
+                                            .then(machines.find(firewall)).flatMap(views::of)
+                                            .flatMap(after -> audit.record(actor, MachineService.change("firewall.attach", after,
+                                                    null, Map.of("network", wanted.name(), "ip", address(after, network))))
+                                                    .thenReturn(after));
+                                }))))
+                        .doOnNext(after -> events.publishEvent(new FirewallChanged(firewall)))));
+    }
+
+    /** Detaches a shared network from a firewall and releases the firewall's IP there (F2). */
+    public Mono<Machine> detach(Actor actor, UUID firewall, UUID network) {
+        return get(actor, firewall).flatMap(seen -> MachineService.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
+                .then(tx.transactional(locked(firewall).flatMap(views::of).flatMap(before -> {
+                    Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
+                            .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));
+                    if (!"CHILD_SHARED".equals(attached.type()) || attached.primary()) {
+                        throw new DomainException(DomainException.Kind.RULE, "F2-detach-shared-only", "Network "
+                                + attached.name() + " is this firewall's " + (attached.primary() ? "primary network"
+                                : "CHILD".equals(attached.type()) ? "private network" : "external network")
+                                + "; only attached shared networks are detached (F2). Free the firewall instead.");
+                    }
+                    return ips.releaseMachineIp(firewall, network)
+                            .then(machines.find(firewall)).flatMap(views::of)
+                            .flatMap(after -> audit.record(actor, MachineService.change("firewall.detach", after,
+                                    Map.of("network", attached.name(), "ip", attached.ip()), null)).thenReturn(after));
+                })))
+                .doOnNext(after -> events.publishEvent(new FirewallChanged(firewall))));
+    }
+
+    /** Frees a firewall: its IPs in every network are released and it returns to the inventory. */
+    public Mono<Void> free(Actor actor, UUID id) {
+        return get(actor, id).flatMap(firewall -> MachineService.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
+                .then(tx.transactional(locked(id)
+                        .then(ips.releaseMachine(id))
+                        .then(machines.free(id))
+                        .then(projects.giveBack(firewall.project(), "firewalls"))
+                        .then(audit.record(actor, MachineService.change("firewall.free", firewall,
+                                MachineService.summary(firewall), null))))));
+    }
+
+    public Mono<Machine> get(Actor actor, UUID id) {
+        return machines.find(id)
+                .filter(row -> row.role() == Machine.Role.FIREWALL && actor.has(ProjectRole.VIEWER, row.project()))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + id)))
+                .flatMap(views::of);
+    }
+
+    public Mono<List<Machine>> list(Actor actor, ProjectId project) {
+        return MachineService.require(actor, ProjectRole.VIEWER, project, "see firewalls")
+                .thenMany(Flux.defer(() -> machines.ofProject(project, Machine.Role.FIREWALL)))
+                .concatMap(views::of).collectList();
+    }
+
+    /** Whether a credential is the firewall's agent credential (for the agent protocol). */
+    public Mono<Boolean> checkCredential(UUID firewall, String credential) {
+        return machines.find(firewall).map(row -> row.agentSecret() != null && credential != null
+                && credentials.matches(credential, row.agentSecret())).defaultIfEmpty(false);
+    }
+
+    private Mono<MachineRepository.Row> locked(UUID firewall) {
+        return machines.lock(firewall).switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + firewall)));
+    }
+
+    private Mono<Network> lookup(UUID network) {
+        return networks.lookup(network).switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + network)));
+    }
+
+    private Mono<UUID> take(String partition, String size, ProjectId project, String name, String secretHash) {
+        return machines.takeFree(partition, size, Machine.Role.FIREWALL, project, name, secretHash)
+                .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
+                        ? new DomainException(DomainException.Kind.CONFLICT, "M1-no-free-machine", "Partition " + partition
+                                + " has no free machine of size " + size + " left.")
+                        : DomainException.invalid("M1-size", "Partition " + partition + " has no machines of size " + size + ".")))));
+    }
+
+    private static String address(Machine machine, UUID network) {
+        return machine.networks().stream().filter(a -> a.network().equals(network)).map(Machine.Attachment::ip)
+                .findFirst().orElse("");
+    }
+
+    private static String newCredential() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+}

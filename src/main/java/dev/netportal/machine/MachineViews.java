@@ -1,0 +1,45 @@
+package dev.netportal.machine;
+
+import dev.netportal.machine.internal.MachineRepository;
+import dev.netportal.partition.PartitionService;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** Builds the {@link Machine} a caller sees from a row: its networks, which one is primary, and the proxy hint. */
+@Component
+class MachineViews {
+
+    private final MachineRepository machines;
+    private final PartitionService partitions;
+
+    MachineViews(MachineRepository machines, PartitionService partitions) {
+        this.machines = machines;
+        this.partitions = partitions;
+    }
+
+    Mono<Machine> of(MachineRepository.Row row) {
+        return machines.attachments(row.id()).collectList().flatMap(attachments -> {
+            List<Machine.Attachment> marked = markPrimary(row, attachments);
+            Optional<Machine.Attachment> primary = marked.stream().filter(Machine.Attachment::primary).findFirst();
+            boolean behindProxy = row.role() == Machine.Role.MACHINE
+                    && primary.map(p -> "CHILD_SHARED".equals(p.type())).orElse(false);
+            Mono<Optional<String>> proxy = !behindProxy ? Mono.just(Optional.empty())
+                    : machines.projectHasFirewallIn(row.project(), primary.get().network()).flatMap(hasFirewall -> hasFirewall
+                            ? Mono.just(Optional.<String>empty())
+                            : partitions.get(row.partition()).map(p -> p.proxy().map(x -> x.host() + ":" + x.port())));
+            return proxy.map(hint -> new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(), row.role(),
+                    marked, hint, row.allocatedAt()));
+        });
+    }
+
+    /** A machine's only network; a firewall's private network, or else its own project's shared one (F1). */
+    private static List<Machine.Attachment> markPrimary(MachineRepository.Row row, List<Machine.Attachment> attachments) {
+        Optional<Machine.Attachment> primary = attachments.stream().filter(a -> "CHILD".equals(a.type())).findFirst()
+                .or(() -> attachments.stream()
+                        .filter(a -> "CHILD_SHARED".equals(a.type()) && row.project().value().equals(a.project())).findFirst());
+        return attachments.stream().map(a -> new Machine.Attachment(a.network(), a.name(), a.type(), a.project(),
+                a.natType(), a.ip(), primary.map(p -> p.network().equals(a.network())).orElse(false))).toList();
+    }
+}

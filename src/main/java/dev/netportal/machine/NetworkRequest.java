@@ -1,0 +1,8 @@
+package dev.netportal.machine;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/** A network asked for a machine or firewall, with the address wanted there ({@code auto} when empty). */
+public record NetworkRequest(UUID network, Optional<String> ip) {
+}

@@ -1,0 +1,110 @@
+package dev.netportal.machine.internal;
+
+import dev.netportal.identity.ProjectId;
+import dev.netportal.machine.Machine;
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for machine rows (the inventory), their allocation as machines or firewalls, and their networks. */
+@Repository
+public class MachineRepository {
+
+    /** An allocated machine's own columns. */
+    public record Row(UUID id, String name, ProjectId project, String partition, String size, Machine.Role role,
+                      String agentSecret, OffsetDateTime allocatedAt) {
+    }
+
+    private final DatabaseClient db;
+
+    MachineRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /**
+     * Takes the free machine of the size with the lowest id, skipping rows that a concurrent allocation holds: no
+     * two allocations get the same machine, and none waits for another. Empty when none is free.
+     */
+    public Mono<UUID> takeFree(String partition, String size, Machine.Role role, ProjectId project, String name,
+            String agentSecret) {
+        return db.sql("""
+                        UPDATE machine SET state = 'ALLOCATED', role = CAST(:role AS machine_role), project_id = :project,
+                               name = :name, agent_secret = :secret, allocated_at = now()
+                        WHERE id = (SELECT id FROM machine WHERE partition_id = :partition AND size = :size AND state = 'FREE'
+                                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                        RETURNING id""")
+                .bind("partition", partition).bind("size", size).bind("role", role.name()).bind("project", project.value())
+                .bind("name", name).bind("secret", Parameter.fromOrEmpty(agentSecret, String.class))
+                .map((row, meta) -> row.get("id", UUID.class)).first();
+    }
+
+    /** Whether the partition has machines of the size at all (to tell "none free" from "no such size"). */
+    public Mono<Boolean> sizeExists(String partition, String size) {
+        return db.sql("SELECT 1 FROM partition_inventory WHERE partition_id = :partition AND size = :size")
+                .bind("partition", partition).bind("size", size).map((row, meta) -> true).first().defaultIfEmpty(false);
+    }
+
+    /** Returns the machine to the free inventory. */
+    public Mono<Void> free(UUID id) {
+        return db.sql("""
+                        UPDATE machine SET state = 'FREE', role = NULL, project_id = NULL, name = NULL, agent_secret = NULL,
+                               allocated_at = NULL
+                        WHERE id = :id""")
+                .bind("id", id).then();
+    }
+
+    public Mono<Row> find(UUID id) {
+        return db.sql("SELECT *, role::text AS role_name FROM machine WHERE id = :id AND state = 'ALLOCATED'").bind("id", id)
+                .map(MachineRepository::row).first();
+    }
+
+    /** The allocated machine, locked until the transaction ends (attach and detach queue on it). */
+    public Mono<Row> lock(UUID id) {
+        return db.sql("SELECT *, role::text AS role_name FROM machine WHERE id = :id AND state = 'ALLOCATED' FOR UPDATE")
+                .bind("id", id).map(MachineRepository::row).first();
+    }
+
+    public Flux<Row> ofProject(ProjectId project, Machine.Role role) {
+        return db.sql("""
+                        SELECT *, role::text AS role_name FROM machine
+                        WHERE project_id = :project AND role = CAST(:role AS machine_role) AND state = 'ALLOCATED'
+                        ORDER BY allocated_at, id""")
+                .bind("project", project.value()).bind("role", role.name())
+                .map(MachineRepository::row).all();
+    }
+
+    /** The machine's networks with its address in each, private before shared before external. */
+    public Flux<Machine.Attachment> attachments(UUID machine) {
+        return db.sql("""
+                        SELECT n.id, n.name, n.type::text AS type, n.project_id, n.nat_type::text AS nat, host(i.address) AS ip
+                        FROM ip i JOIN network n ON n.id = i.network_id
+                        WHERE i.machine_id = :machine
+                        ORDER BY array_position(ARRAY['CHILD', 'CHILD_SHARED', 'EXTERNAL']::text[], n.type::text), n.name, n.id""")
+                .bind("machine", machine)
+                .map((row, meta) -> new Machine.Attachment(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("type", String.class), row.get("project_id", String.class), row.get("nat", String.class),
+                        row.get("ip", String.class), false))
+                .all();
+    }
+
+    /** Whether a firewall of the project sits in the network (M4: then machines there need no proxy). */
+    public Mono<Boolean> projectHasFirewallIn(ProjectId project, UUID network) {
+        return db.sql("""
+                        SELECT 1 FROM ip i JOIN machine m ON m.id = i.machine_id
+                        WHERE i.network_id = :network AND m.project_id = :project AND m.role = 'FIREWALL'""")
+                .bind("network", network).bind("project", project.value())
+                .map((row, meta) -> true).first().defaultIfEmpty(false);
+    }
+
+    private static Row row(Readable row) {
+        return new Row(row.get("id", UUID.class), row.get("name", String.class), new ProjectId(row.get("project_id", String.class)),
+                row.get("partition_id", String.class), row.get("size", String.class),
+                Machine.Role.valueOf(row.get("role_name", String.class)), row.get("agent_secret", String.class),
+                row.get("allocated_at", OffsetDateTime.class));
+    }
+}

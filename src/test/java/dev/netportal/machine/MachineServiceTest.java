@@ -1,0 +1,224 @@
+package dev.netportal.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.ipam.Prefix;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.partition.PartitionSpec;
+import dev.netportal.project.ProjectService;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.testing.TestPortal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Machines and firewalls through the services on the real PostgreSQL: every M and F rule, valid and invalid,
+ * and the races (last free machines, two private networks at once, one fixed IP for two).
+ */
+class MachineServiceTest {
+
+    private static final AtomicInteger NEXT = new AtomicInteger();
+    private static final Actor ADMIN = new Actor("ada", "Ada", true, Map.of());
+
+    private final TestPortal portal = TestPortal.shared();
+    private final MachineService machines = portal.portal().core().getBean(MachineService.class);
+    private final FirewallService firewalls = portal.portal().core().getBean(FirewallService.class);
+    private final NetworkService networks = portal.portal().core().getBean(NetworkService.class);
+    private final ShareService shares = portal.portal().core().getBean(ShareService.class);
+
+    /** A partition with an external network and three machines, a project with private and shared networks. */
+    private record World(String partition, ProjectId project, Actor member, Network privateA, Network privateB,
+                         Network ownShared, Network otherShared, UUID internet, Network elsewhere) {
+    }
+
+    private World world() {
+        int n = NEXT.incrementAndGet();
+        String partition = "mach-" + n;
+        ProjectService projects = portal.portal().core().getBean(ProjectService.class);
+        PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
+        ProjectId project = new ProjectId("mach-project-" + n);
+        ProjectId other = new ProjectId("mach-other-" + n);
+        projects.createIfAbsent(Actor.system(), project, "Machines " + n, "").block();
+        projects.createIfAbsent(Actor.system(), other, "Other " + n, "").block();
+        partitions.create(Actor.system(), new PartitionSpec(partition, "M " + n, "", Prefix.parse("10." + (100 + n) + ".0.0/16"),
+                Optional.empty(), 26, 16, Map.of("c1", 3),
+                List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("185." + (100 + n) + ".0.0/24")),
+                        List.of(Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")), Optional.of(new PartitionSpec.Proxy("proxy.m", 3128))))
+                .block();
+        Actor member = new Actor("m" + n, "Member " + n, false, Map.of(project, ProjectRole.OWNER));
+        Actor otherOwner = new Actor("o" + n, "Other " + n, false, Map.of(other, ProjectRole.OWNER));
+        Network a = network(member, project, partition, "a");
+        Network b = network(member, project, partition, "b");
+        Network s = share(member, network(member, project, partition, "own-shared"));
+        Network t = share(otherOwner, network(otherOwner, other, partition, "other-shared"));
+        Network elsewhere = network(member, project, "nbg-1", "elsewhere");
+        UUID internet = partitions.get(partition).block().externalNetworks().getFirst().id();
+        return new World(partition, project, member, a, b, s, t, internet, elsewhere);
+    }
+
+    private Network network(Actor actor, ProjectId project, String partition, String name) {
+        return networks.create(actor, project, new NewNetwork(name, partition, Optional.of(27), "")).block();
+    }
+
+    private Network share(Actor owner, Network network) {
+        shares.approve(ADMIN, shares.file(owner, network.id(), "test", "NONE").block().id(), null).block();
+        return networks.get(owner, network.id()).block();
+    }
+
+    private static NetworkRequest auto(UUID network) {
+        return new NetworkRequest(network, Optional.empty());
+    }
+
+    private static void refused(Supplier<Object> call, String code) {
+        assertThatThrownBy(call::get).isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+
+    @Test
+    void aMachineSitsInExactlyOneOfItsProjectsNetworksOfItsPartition() {
+        World w = world();
+
+        Machine fixed = machines.allocate(w.member(), w.project(), "db", w.partition(), "c1",
+                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".10")))).block();
+        assertThat(fixed.networks()).singleElement().satisfies(a -> {
+            assertThat(a.ip()).endsWith(".10");
+            assertThat(a.primary()).isTrue();
+        });
+        assertThat(fixed.proxy()).isEmpty();
+
+        Machine onShared = machines.allocate(w.member(), w.project(), "web", w.partition(), "c1", auto(w.ownShared().id())).block();
+        assertThat(onShared.proxy()).as("M4: no firewall of its project in the shared network").contains("proxy.m:3128");
+
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.otherShared().id())).block(),
+                "M1-other-project");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.internet())).block(),
+                "M1-network-type");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.elsewhere().id())).block(),
+                "S5-partition");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
+                new NetworkRequest(w.privateA().id(), Optional.of(fixed.networks().getFirst().ip()))).block(), "I1-ip-taken");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
+                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".1")))).block(), "I1-reserved");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
+                new NetworkRequest(w.privateA().id(), Optional.of("192.0.2.1"))).block(), "I1-outside");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "xl", auto(w.privateA().id())).block(), "M1-size");
+
+        machines.allocate(w.member(), w.project(), "third", w.partition(), "c1", auto(w.privateB().id())).block();
+        refused(() -> machines.allocate(w.member(), w.project(), "fourth", w.partition(), "c1", auto(w.privateB().id())).block(),
+                "M1-no-free-machine");
+
+        machines.free(w.member(), fixed.id()).block();
+        assertThat(networks.get(w.member(), w.privateA().id()).block().allocated()).as("M3: its IP went with it").isZero();
+        Machine again = machines.allocate(w.member(), w.project(), "again", w.partition(), "c1",
+                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".10")))).block();
+        assertThat(again.id()).as("the freed machine is free again").isEqualTo(fixed.id());
+    }
+
+    @Test
+    void aFirewallHasAtMostOnePrivateNetworkAnExternalOneAndSharedOnesOfAnyProject() {
+        World w = world();
+
+        FirewallService.Allocated created = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
+                auto(w.privateA().id()), auto(w.internet()), auto(w.otherShared().id()))).block();
+        Machine fw = created.firewall();
+        assertThat(created.agentCredential()).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(firewalls.checkCredential(fw.id(), created.agentCredential()).block()).isTrue();
+        assertThat(firewalls.checkCredential(fw.id(), "guess").block()).isFalse();
+        assertThat(fw.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.privateA().id());
+        assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly("CHILD", "CHILD_SHARED", "EXTERNAL");
+        assertThat(fw.networks()).allSatisfy(a -> assertThat(a.ip()).isNotBlank());
+
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+                auto(w.privateA().id()), auto(w.privateB().id()), auto(w.internet()))).block(), "F3-second-private");
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.privateA().id()))).block(),
+                "F1-external-required");
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.internet()))).block(),
+                "F1-private-required");
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+                auto(w.otherShared().id()), auto(w.internet()))).block(), "F1-primary-shared");
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+                auto(w.privateA().id()), auto(w.privateA().id()), auto(w.internet()))).block(), "F1-duplicate");
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+                auto(w.elsewhere().id()), auto(w.internet()))).block(), "S5-partition");
+
+        Machine inFront = firewalls.allocate(w.member(), w.project(), "front", w.partition(), "c1", List.of(
+                auto(w.ownShared().id()), auto(w.internet()))).block().firewall();
+        assertThat(inFront.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.ownShared().id());
+
+        refused(() -> firewalls.attach(w.member(), fw.id(), w.privateB().id(), Optional.empty()).block(), "F3-second-private");
+        refused(() -> firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block(), "F1-duplicate");
+        refused(() -> firewalls.detach(w.member(), fw.id(), w.privateA().id()).block(), "F2-detach-shared-only");
+        refused(() -> firewalls.detach(w.member(), fw.id(), w.internet()).block(), "F2-detach-shared-only");
+
+        Machine detached = firewalls.detach(w.member(), fw.id(), w.otherShared().id()).block();
+        assertThat(detached.networks()).extracting(Machine.Attachment::network).doesNotContain(w.otherShared().id());
+        assertThat(networks.lookup(w.otherShared().id()).block().allocated()).as("its IP there was released").isZero();
+        Machine reattached = firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block();
+        assertThat(reattached.networks()).extracting(Machine.Attachment::network).contains(w.otherShared().id());
+    }
+
+    @Test
+    void theLastFreeMachinesGoToExactlyAsManyAllocationsAsThereAre() {
+        World w = world();
+
+        List<String> outcomes = Flux.range(0, 8)
+                .flatMap(i -> outcome(machines.allocate(w.member(), w.project(), "race-" + i, w.partition(), "c1",
+                        auto(w.privateA().id())).map(m -> m.id().toString())).subscribeOn(Schedulers.parallel()), 8)
+                .collectList().block();
+
+        assertThat(outcomes.stream().filter(o -> !o.startsWith("M1-"))).hasSize(3).doesNotHaveDuplicates();
+        assertThat(outcomes.stream().filter(o -> o.startsWith("M1-"))).hasSize(5).containsOnly("M1-no-free-machine");
+        assertThat(networks.get(w.member(), w.privateA().id()).block().allocated()).isEqualTo(3);
+    }
+
+    @Test
+    void twoAttachesOfAPrivateNetworkAtOnceNeverBothSucceedAndOneFixedIpHasOneWinner() {
+        World w = world();
+        Machine fw = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
+                auto(w.ownShared().id()), auto(w.internet()))).block().firewall();
+
+        // a second firewall with only its own shared network: its private network can come only at allocation
+        List<String> attaches = race(firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).map(m -> "ok"),
+                firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).map(m -> "ok"));
+        assertThat(attaches).containsExactlyInAnyOrder("ok", "F1-duplicate");
+
+        String wanted = Prefix.parse(w.privateB().prefix()).network().plus(20).toString();
+        List<String> fixed = race(
+                machines.allocate(w.member(), w.project(), "one", w.partition(), "c1",
+                        new NetworkRequest(w.privateB().id(), Optional.of(wanted))).map(m -> "ok"),
+                machines.allocate(w.member(), w.project(), "two", w.partition(), "c1",
+                        new NetworkRequest(w.privateB().id(), Optional.of(wanted))).map(m -> "ok"));
+        assertThat(fixed).containsExactlyInAnyOrder("ok", "I1-ip-taken");
+    }
+
+    private static List<String> race(Mono<String> first, Mono<String> second) {
+        List<String> outcomes = new ArrayList<>();
+        Mono.zip(outcome(first).subscribeOn(Schedulers.parallel()), outcome(second).subscribeOn(Schedulers.parallel()))
+                .doOnNext(both -> {
+                    outcomes.add(both.getT1());
+                    outcomes.add(both.getT2());
+                }).block();
+        return outcomes;
+    }
+
+    private static Mono<String> outcome(Mono<String> call) {
+        return call.onErrorResume(DomainException.class, e -> Mono.just(e.code()));
+    }
+}
