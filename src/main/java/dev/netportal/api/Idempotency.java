@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -51,6 +52,15 @@ class Idempotency implements HandlerMethodArgumentResolver {
      */
     <T> Mono<ResponseEntity<T>> once(Actor actor, IdempotentWrite request, Object body, Class<T> type,
             Supplier<Mono<ResponseEntity<T>>> write) {
+        return once(actor, request, body, type, write, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #once(Actor, IdempotentWrite, Object, Class, Supplier)}, but what is kept for replays is
+     * {@code kept(answer)}: secrets in the first answer (an agent credential) are never stored, nor replayed.
+     */
+    <T> Mono<ResponseEntity<T>> once(Actor actor, IdempotentWrite request, Object body, Class<T> type,
+            Supplier<Mono<ResponseEntity<T>>> write, UnaryOperator<T> kept) {
         if (request.key().isEmpty()) {
             return Mono.defer(write);
         }
@@ -66,12 +76,12 @@ class Idempotency implements HandlerMethodArgumentResolver {
                 .bind("subject", actor.subject()).bind("key", key).bind("fingerprint", fingerprint)
                 .fetch().rowsUpdated()
                 .flatMap(inserted -> inserted == 1
-                        ? Mono.defer(write).flatMap(answer -> remember(actor, key, answer))
+                        ? Mono.defer(write).flatMap(answer -> remember(actor, key, answer, kept))
                         : replay(actor, key, fingerprint, type));
         return tx.transactional(work);
     }
 
-    private <T> Mono<ResponseEntity<T>> remember(Actor actor, String key, ResponseEntity<T> answer) {
+    private <T> Mono<ResponseEntity<T>> remember(Actor actor, String key, ResponseEntity<T> answer, UnaryOperator<T> kept) {
         return db.sql("""
                         UPDATE idempotent_request SET status = :status, location = :location, body = :body
                         WHERE actor_subject = :subject AND key = :key""")
@@ -79,7 +89,7 @@ class Idempotency implements HandlerMethodArgumentResolver {
                 .bind("location", org.springframework.r2dbc.core.Parameter.fromOrEmpty(
                         answer.getHeaders().getLocation() == null ? null : answer.getHeaders().getLocation().toString(), String.class))
                 .bind("body", org.springframework.r2dbc.core.Parameter.fromOrEmpty(
-                        answer.getBody() == null ? null : json.writeValueAsString(answer.getBody()), String.class))
+                        answer.getBody() == null ? null : json.writeValueAsString(kept.apply(answer.getBody())), String.class))
                 .bind("subject", actor.subject()).bind("key", key)
                 .then().thenReturn(answer);
     }

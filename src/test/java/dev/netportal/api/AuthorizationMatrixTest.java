@@ -73,6 +73,63 @@ class AuthorizationMatrixTest {
         return filed.json().get("id").asString();
     }
 
+    /** A partition of the matrix's own, with plenty of machines, created once. */
+    private static volatile String machinePartition;
+
+    private synchronized String machinePartition() {
+        if (machinePartition == null) {
+            Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/partitions", token("admin"), """
+                    {"id":"matrix-m","name":"Matrix","superNetworks":["10.200.0.0/16"],"childPrefixLength":{"ipv4":28},
+                     "externalNetworks":[{"name":"internet","prefixes":["100.64.200.0/22"],"destinationPrefixes":["0.0.0.0/0"],
+                     "natType":"IPV4_MASQUERADE"}],"inventory":{"c1":300}}""");
+            assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+            machinePartition = "matrix-m";
+        }
+        return machinePartition;
+    }
+
+    private String machineNetwork() {
+        Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", token("bob"),
+                "{\"name\":\"authz-m-" + SEQUENCE.incrementAndGet() + "\",\"partition\":\"" + machinePartition() + "\"}");
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private String machine() {
+        Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/machines", token("bob"),
+                "{\"name\":\"m\",\"partition\":\"matrix-m\",\"size\":\"c1\",\"network\":\"" + machineNetwork() + "\"}");
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private String internet() {
+        return Api.get(portal.apiUrl() + "/api/v1/partitions/" + machinePartition(), token("bob")).json()
+                .get("externalNetworks").get(0).get("id").asString();
+    }
+
+    private String firewallBody() {
+        return "{\"name\":\"fw\",\"partition\":\"matrix-m\",\"size\":\"c1\",\"networks\":[{\"network\":\""
+                + machineNetwork() + "\"},{\"network\":\"" + internet() + "\"}]}";
+    }
+
+    private String firewall() {
+        Api.Answer created = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/firewalls", token("bob"), firewallBody());
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        return created.json().get("firewall").get("id").asString();
+    }
+
+    /** A shared network of tenant-b in the matrix partition, for attaching. */
+    private String sharedOfTenantB() {
+        Api.Answer network = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-b/networks", token("dave"),
+                "{\"name\":\"authz-s-" + SEQUENCE.incrementAndGet() + "\",\"partition\":\"" + machinePartition() + "\"}");
+        String id = network.json().get("id").asString();
+        String request = Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + id + "/share-requests", token("dave"),
+                "{\"reason\":\"matrix\",\"natType\":\"NONE\"}").json().get("id").asString();
+        assertThat(Api.send("POST", portal.apiUrl() + "/api/v1/share-requests/" + request + "/approve", token("admin"), "{}")
+                .status()).isEqualTo(200);
+        return id;
+    }
+
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         //                                                                   admin owner member viewer other anonymous
@@ -128,6 +185,32 @@ class AuthorizationMatrixTest {
                 + shareRequest() + "/withdraw", "{}"), 403, 200, 403, 403, 404, 401));
         rows.add(new Row("GET /networks?partition=&type=CHILD_SHARED", n -> new Request("GET",
                 "/api/v1/networks?partition=fra-1&type=CHILD_SHARED", null), 200, 200, 200, 200, 200, 401));
+        rows.add(new Row("GET /projects/{id}/machines", n -> new Request("GET", "/api/v1/projects/tenant-a/machines", null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("POST /projects/{id}/machines", n -> new Request("POST", "/api/v1/projects/tenant-a/machines",
+                "{\"name\":\"m\",\"partition\":\"matrix-m\",\"size\":\"c1\",\"network\":\"" + machineNetwork() + "\"}"),
+                201, 201, 201, 403, 404, 401));
+        rows.add(new Row("GET /machines/{id}", n -> new Request("GET", "/api/v1/machines/" + machine(), null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("DELETE /machines/{id}", n -> new Request("DELETE", "/api/v1/machines/" + machine(), null),
+                204, 204, 204, 403, 404, 401));
+        rows.add(new Row("GET /projects/{id}/firewalls", n -> new Request("GET", "/api/v1/projects/tenant-a/firewalls", null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("POST /projects/{id}/firewalls", n -> new Request("POST", "/api/v1/projects/tenant-a/firewalls",
+                firewallBody()), 201, 201, 201, 403, 404, 401));
+        rows.add(new Row("GET /firewalls/{id}", n -> new Request("GET", "/api/v1/firewalls/" + firewall(), null),
+                200, 200, 200, 200, 404, 401));
+        rows.add(new Row("DELETE /firewalls/{id}", n -> new Request("DELETE", "/api/v1/firewalls/" + firewall(), null),
+                204, 204, 204, 403, 404, 401));
+        rows.add(new Row("PUT /firewalls/{id}/networks/{network}", n -> new Request("PUT", "/api/v1/firewalls/" + firewall()
+                + "/networks/" + sharedOfTenantB(), "{}"), 200, 200, 200, 403, 404, 401));
+        rows.add(new Row("DELETE /firewalls/{id}/networks/{network}", n -> {
+            String firewall = firewall();
+            String shared = sharedOfTenantB();
+            assertThat(Api.send("PUT", portal.apiUrl() + "/api/v1/firewalls/" + firewall + "/networks/" + shared, token("bob"), "{}")
+                    .status()).isEqualTo(200);
+            return new Request("DELETE", "/api/v1/firewalls/" + firewall + "/networks/" + shared, null);
+        }, 200, 200, 200, 403, 404, 401));
         return rows;
     }
 
