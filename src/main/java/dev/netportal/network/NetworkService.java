@@ -130,6 +130,10 @@ public class NetworkService {
                                     ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-share-request-pending",
                                             "Network " + network.name() + " has a pending share request; withdraw it first."))
                                     : Mono.<Void>empty())
+                            .then(networks.machineUsing(id))
+                            .flatMap(user -> Mono.<Void>error(new DomainException(DomainException.Kind.CONFLICT,
+                                    "N3-network-in-use", "Network " + network.name() + " is used by " + user
+                                            + "; free it first (N3).")))
                             .then(networks.hasIps(id))
                             .flatMap(used -> used
                                     ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-network-in-use",

@@ -134,6 +134,14 @@ public class NetworkRepository {
                 .map((row, meta) -> true).first().defaultIfEmpty(false);
     }
 
+    /** A machine or firewall with an IP in the network, as "machine db-1" or "firewall edge"; empty if none. */
+    public Mono<String> machineUsing(UUID network) {
+        return db.sql("""
+                        SELECT lower(m.role::text) || ' ' || m.name AS who FROM ip i JOIN machine m ON m.id = i.machine_id
+                        WHERE i.network_id = :network ORDER BY m.allocated_at LIMIT 1""")
+                .bind("network", network).map((row, meta) -> row.get("who", String.class)).first();
+    }
+
     public Mono<Boolean> hasIps(UUID network) {
         return db.sql("SELECT EXISTS (SELECT 1 FROM ip WHERE network_id = :network) AS used").bind("network", network)
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("used", Boolean.class))).first();
