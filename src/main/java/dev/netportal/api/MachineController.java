@@ -155,7 +155,10 @@ class MachineController {
         }
     }
 
-    /** A machine; {@code internetAccess} names the proxy when that is its only way out (M4). */
+    /**
+     * A machine; {@code internetAccess} says how it reaches the internet: through the partition's proxy when that
+     * is its only way out (M4), through its project's firewall in its network, or not at all.
+     */
     record MachineView(UUID id, String name, String project, String partition, String size, UUID network, String ip,
                        List<AttachmentView> networks, String internetAccess, OffsetDateTime allocatedAt) {
 
@@ -164,7 +167,7 @@ class MachineController {
             return new MachineView(m.id(), m.name(), m.project().value(), m.partition(), m.size(),
                     primary.map(Machine.Attachment::network).orElse(null), primary.map(Machine.Attachment::ip).orElse(null),
                     m.networks().stream().map(AttachmentView::of).toList(),
-                    m.proxy().map(p -> "through proxy " + p).orElse(null), m.allocatedAt());
+                    m.internetAccess(), m.allocatedAt());
         }
     }
 

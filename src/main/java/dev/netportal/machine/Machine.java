@@ -9,11 +9,13 @@ import java.util.UUID;
 /**
  * An allocated machine or firewall with its networks and IPs.
  *
- * @param proxy for a machine in a shared network with no firewall of its project there: the partition's HTTP
- *              proxy, its only way to the internet (M4)
+ * @param proxy    for a machine in a shared network with no firewall of its project there: the partition's HTTP
+ *                 proxy, its only way to the internet (M4)
+ * @param firewall for a machine: the firewall of its project in its network, its way out, if there is one
  */
 public record Machine(UUID id, String name, ProjectId project, String partition, String size, Role role,
-                      List<Attachment> networks, Optional<String> proxy, OffsetDateTime allocatedAt) {
+                      List<Attachment> networks, Optional<String> proxy, Optional<String> firewall,
+                      OffsetDateTime allocatedAt) {
 
     public enum Role {
         MACHINE, FIREWALL
@@ -22,6 +24,13 @@ public record Machine(UUID id, String name, ProjectId project, String partition,
     /** One network of the machine: its type, owner, NAT, the machine's address there, and whether it is the primary. */
     public record Attachment(UUID network, String name, String type, String project, String natType, String ip,
                              boolean primary) {
+    }
+
+    /** How the machine reaches the internet, in words (M4). */
+    public String internetAccess() {
+        return proxy.map(p -> "through proxy " + p)
+                .or(() -> firewall.map(f -> "through firewall " + f))
+                .orElse("none: no firewall of the project in " + primary().map(Attachment::name).orElse("its network"));
     }
 
     public Optional<Attachment> primary() {

@@ -51,6 +51,9 @@ public class MachineService {
         return require(actor, ProjectRole.MEMBER, project, "allocate machines")
                 .then(Mono.defer(() -> {
                     String checkedName = Names.check("machine", name);
+                    if (network == null || network.network() == null) {
+                        throw DomainException.invalid("network-required", "A machine needs its network (M1).");
+                    }
                     Mono<Machine> work = partitions.get(partition)
                             .then(lookup(network.network()))
                             .map(found -> Placement.machine(project, partition, List.of(found)))

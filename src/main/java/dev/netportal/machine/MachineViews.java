@@ -23,14 +23,18 @@ class MachineViews {
         return machines.attachments(row.id()).collectList().flatMap(attachments -> {
             List<Machine.Attachment> marked = markPrimary(row, attachments);
             Optional<Machine.Attachment> primary = marked.stream().filter(Machine.Attachment::primary).findFirst();
-            boolean behindProxy = row.role() == Machine.Role.MACHINE
-                    && primary.map(p -> "CHILD_SHARED".equals(p.type())).orElse(false);
-            Mono<Optional<String>> proxy = !behindProxy ? Mono.just(Optional.empty())
-                    : machines.projectHasFirewallIn(row.project(), primary.get().network()).flatMap(hasFirewall -> hasFirewall
-                            ? Mono.just(Optional.<String>empty())
-                            : partitions.get(row.partition()).map(p -> p.proxy().map(x -> x.host() + ":" + x.port())));
-            return proxy.map(hint -> new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(), row.role(),
-                    marked, hint, row.allocatedAt()));
+            if (row.role() != Machine.Role.MACHINE || primary.isEmpty()) {
+                return Mono.just(new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(), row.role(),
+                        marked, Optional.empty(), Optional.empty(), row.allocatedAt()));
+            }
+            boolean shared = "CHILD_SHARED".equals(primary.get().type());
+            return machines.projectFirewallIn(row.project(), primary.get().network()).map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .flatMap(firewall -> (firewall.isEmpty() && shared
+                            ? partitions.get(row.partition()).map(p -> p.proxy().map(x -> x.host() + ":" + x.port()))
+                            : Mono.just(Optional.<String>empty()))
+                            .map(proxy -> new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(),
+                                    row.role(), marked, proxy, firewall, row.allocatedAt())));
         });
     }
 

@@ -90,8 +90,9 @@ public final class Placement {
     public static void attachable(String partition, List<UUID> attached, Network network) {
         samePartition(partition, network);
         if (network.type() == NetworkType.CHILD) {
-            throw new DomainException(DomainException.Kind.RULE, "F3-second-private", "Network " + network.name()
-                    + " is a private network; a firewall never gets a second one, and only shared networks are attached (F3).");
+            throw new DomainException(DomainException.Kind.RULE, "F3-second-private", "A firewall may have only one "
+                    + "private network (F3): " + network.name() + " is a private network, so it is not attached; only "
+                    + "shared networks are.");
         }
         if (network.type() != NetworkType.CHILD_SHARED) {
             throw new DomainException(DomainException.Kind.RULE, "F2-shared-only", "Network " + network.name() + " is "

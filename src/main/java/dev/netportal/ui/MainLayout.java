@@ -26,6 +26,8 @@ import dev.netportal.ui.admin.AllNetworksView;
 import dev.netportal.ui.admin.PartitionsAdminView;
 import dev.netportal.ui.admin.ProjectsAdminView;
 import dev.netportal.ui.audit.AuditView;
+import dev.netportal.ui.machine.FirewallsView;
+import dev.netportal.ui.machine.MachinesView;
 import dev.netportal.ui.network.NetworksView;
 import dev.netportal.ui.sharing.ApprovalQueueView;
 import dev.netportal.ui.sharing.MyRequestsView;
@@ -58,6 +60,8 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.DASHBOARD.create()));
         nav.addItem(new SideNavItem("Networks", NetworksView.class, VaadinIcon.CLUSTER.create()));
+        nav.addItem(new SideNavItem("Machines", MachinesView.class, VaadinIcon.SERVER.create()));
+        nav.addItem(new SideNavItem("Firewalls", FirewallsView.class, VaadinIcon.SHIELD.create()));
         nav.addItem(new SideNavItem("Shared networks", SharedNetworksView.class, VaadinIcon.CONNECT.create()));
         nav.addItem(new SideNavItem("Share requests", MyRequestsView.class, VaadinIcon.INBOX.create()));
         nav.addItem(new SideNavItem("Audit log", AuditView.class, VaadinIcon.LIST.create()));

@@ -56,7 +56,7 @@ class MachineApiTest {
         assertThat(machine.status()).as(machine.raw().body()).isEqualTo(201);
         assertThat(machine.json().get("ip").asString()).isEqualTo(base + (first + 9));
         assertThat(machine.json().get("network").asString()).isEqualTo(network);
-        assertThat(machine.json().get("internetAccess").isNull()).isTrue();
+        assertThat(machine.json().get("internetAccess").asString()).isEqualTo("none: no firewall of the project in machines-api");
         assertThat(send("GET", "bob", "/api/v1/networks/" + network + "/ips", null).json().get("items").get(0).get("kind")
                 .asString()).isEqualTo("EPHEMERAL");
 

@@ -102,6 +102,7 @@ class MachineServiceTest {
             assertThat(a.primary()).isTrue();
         });
         assertThat(fixed.proxy()).isEmpty();
+        assertThat(fixed.internetAccess()).isEqualTo("none: no firewall of the project in a");
 
         Machine onShared = machines.allocate(w.member(), w.project(), "web", w.partition(), "c1", auto(w.ownShared().id())).block();
         assertThat(onShared.proxy()).as("M4: no firewall of its project in the shared network").contains("proxy.m:3128");

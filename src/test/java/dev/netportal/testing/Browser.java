@@ -85,6 +85,13 @@ public final class Browser implements AutoCloseable {
                 .filter(new com.microsoft.playwright.Locator.FilterOptions().setVisible(true));
     }
 
+    /** Opens a Vaadin select and picks the visible item showing {@code text}. */
+    public static void choose(Page page, String select, String text) {
+        page.locator(select).click();
+        page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText(text))
+                .filter(new com.microsoft.playwright.Locator.FilterOptions().setVisible(true)).first().click();
+    }
+
     public static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }

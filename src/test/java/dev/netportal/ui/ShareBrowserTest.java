@@ -61,6 +61,7 @@ class ShareBrowserTest {
 
         assertThat(alice.locator("#share-state")).containsText("Shared network");
         assertThat(alice.locator("#share-state")).containsText("Approved by Ada Admin");
+        assertThat(alice.locator("#share-state")).containsText("proxy proxy.fra-1.example:31280");
         assertThat(alice.locator("#request-sharing")).hasCount(0);
         Browser.screenshot(alice, "shared-alice");
 

@@ -92,13 +92,14 @@ public class MachineRepository {
                 .all();
     }
 
-    /** Whether a firewall of the project sits in the network (M4: then machines there need no proxy). */
-    public Mono<Boolean> projectHasFirewallIn(ProjectId project, UUID network) {
+    /** The name of a firewall of the project in the network, if it has one (M4: machines there go out through it). */
+    public Mono<String> projectFirewallIn(ProjectId project, UUID network) {
         return db.sql("""
-                        SELECT 1 FROM ip i JOIN machine m ON m.id = i.machine_id
-                        WHERE i.network_id = :network AND m.project_id = :project AND m.role = 'FIREWALL'""")
+                        SELECT m.name FROM ip i JOIN machine m ON m.id = i.machine_id
+                        WHERE i.network_id = :network AND m.project_id = :project AND m.role = 'FIREWALL'
+                        ORDER BY m.allocated_at LIMIT 1""")
                 .bind("network", network).bind("project", project.value())
-                .map((row, meta) -> true).first().defaultIfEmpty(false);
+                .map((row, meta) -> row.get("name", String.class)).first();
     }
 
     private static Row row(Readable row) {

@@ -28,6 +28,7 @@ import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionService;
 import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareRequest;
 import dev.netportal.sharing.ShareService;
@@ -75,8 +76,11 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
 
     private final ShareService shares;
 
+    private final PartitionService partitions;
+
     NetworkDetailView(UserSession session, NetworkService networks, IpService ips, AuditLog audit, ShareService shares,
-            ShareEvents shareEvents) {
+            ShareEvents shareEvents, PartitionService partitions) {
+        this.partitions = partitions;
         this.session = session;
         this.networks = networks;
         this.ips = ips;
@@ -275,6 +279,10 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
                     + ShareTexts.nat(network.natType()) + "."
                     + latest.filter(r -> r.status() == ShareStatus.APPROVED)
                             .map(r -> " Approved by " + r.decidedByName() + " on " + CREATED.format(r.decidedAt()) + ".")
+                            .orElse("")
+                    + partitions.get(network.partition()).block().proxy()
+                            .map(p -> " Machines here without a firewall of their project reach the internet only through "
+                                    + "proxy " + p.host() + ":" + p.port() + " (M4).")
                             .orElse(""));
             sharing.add(ShareTexts.status(ShareStatus.APPROVED), text);
             return;

@@ -1,0 +1,119 @@
+package dev.netportal.ui.machine;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextField;
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.machine.FirewallService;
+import dev.netportal.machine.NetworkRequest;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NetworkType;
+import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.project.ProjectMembership;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.sharing.SharedNetwork;
+import dev.netportal.ui.Notices;
+import dev.netportal.ui.sharing.ShareTexts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Allocates a firewall: partition and size, its primary network (a private network of the project, or its own
+ * shared one), the external networks and any shared networks of the partition's catalogue. IPs are automatic.
+ */
+class AllocateFirewallDialog extends Dialog {
+
+    AllocateFirewallDialog(Actor actor, ProjectMembership project, FirewallService firewalls, NetworkService networks,
+            PartitionService partitions, ShareService shares, Runnable allocated) {
+        setHeaderTitle("Allocate a firewall in " + project.name());
+        setWidth("44rem");
+        List<Network> own = networks.list(actor, project.id()).block();
+        Map<String, Partition> byId = partitions.list().block().stream().collect(Collectors.toMap(Partition::id, p -> p));
+
+        TextField name = new TextField("Name");
+        name.setId("firewall-name");
+        Select<String> partition = new Select<>();
+        partition.setLabel("Partition");
+        partition.setId("firewall-partition");
+        partition.setItems(byId.keySet().stream().sorted().toList());
+        Select<String> size = new Select<>();
+        size.setLabel("Size");
+        size.setId("firewall-size");
+        Select<Network> primary = new Select<>();
+        primary.setLabel("Primary network");
+        primary.setId("firewall-primary");
+        primary.setItemLabelGenerator(n -> n.name() + " · " + n.prefix() + (n.type() == NetworkType.CHILD_SHARED ? " (shared)" : ""));
+        primary.setHelperText("One private network of your project, or your own shared network the firewall stands in front of (F1).");
+        CheckboxGroup<Partition.ExternalNetwork> externals = new CheckboxGroup<>("External networks");
+        externals.setId("firewall-externals");
+        externals.setItemLabelGenerator(e -> e.name() + " (" + String.join(", ", e.destinationPrefixes()) + ")");
+        MultiSelectComboBox<SharedNetwork> shared = new MultiSelectComboBox<>("Shared networks to attach");
+        shared.setId("firewall-shared");
+        shared.setItemLabelGenerator(s -> s.name() + " of " + s.projectName());
+        shared.setHelperText("From the partition's catalogue; you can attach and detach them later too.");
+
+        partition.addValueChangeListener(change -> {
+            Partition chosen = byId.get(change.getValue());
+            size.setItems(chosen.freeInventory().keySet().stream().sorted().toList());
+            size.setItemLabelGenerator(s -> s + " (" + chosen.freeInventory().get(s) + " free)");
+            chosen.freeInventory().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).sorted()
+                    .findFirst().ifPresent(size::setValue);
+            List<Network> candidates = own.stream().filter(n -> n.partition().equals(chosen.id())
+                    && (n.type() == NetworkType.CHILD || n.type() == NetworkType.CHILD_SHARED)).toList();
+            primary.setItems(candidates);
+            candidates.stream().filter(n -> n.type() == NetworkType.CHILD).findFirst().or(() -> candidates.stream().findFirst())
+                    .ifPresent(primary::setValue);
+            externals.setItems(chosen.externalNetworks());
+            externals.setValue(new java.util.HashSet<>(chosen.externalNetworks()));
+            shared.setItems(shares.catalogue(chosen.id()).block().stream()
+                    .filter(s -> !s.project().equals(project.id())).toList());
+        });
+        partition.getListDataView().getItems().findFirst().ifPresent(partition::setValue);
+
+        add(new FormLayout(name, partition, size, primary, externals, shared));
+
+        Button allocate = new Button("Allocate", click -> {
+            List<NetworkRequest> requests = new ArrayList<>();
+            Optional.ofNullable(primary.getValue()).ifPresent(p -> requests.add(new NetworkRequest(p.id(), Optional.empty())));
+            shared.getValue().forEach(s -> requests.add(new NetworkRequest(s.id(), Optional.empty())));
+            externals.getValue().forEach(e -> requests.add(new NetworkRequest(e.id(), Optional.empty())));
+            try {
+                FirewallService.Allocated created = firewalls.allocate(actor, project.id(), name.getValue(),
+                        partition.getValue(), size.getValue(), requests).block();
+                close();
+                allocated.run();
+                new CredentialDialog(created.firewall().name(), created.agentCredential()).open();
+            } catch (DomainException refused) {
+                if (refused.code().startsWith("firewall-name")) {
+                    name.setErrorMessage(refused.getMessage());
+                    name.setInvalid(true);
+                } else if (refused.code().startsWith("F1-external")) {
+                    externals.setErrorMessage(refused.getMessage());
+                    externals.setInvalid(true);
+                } else if (refused.code().startsWith("F") || refused.code().startsWith("S5")) {
+                    primary.setErrorMessage(refused.getMessage());
+                    primary.setInvalid(true);
+                } else {
+                    Notices.error(refused.getMessage());
+                }
+            }
+        });
+        allocate.setId("allocate");
+        allocate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        getFooter().add(new Button("Cancel", click -> close()), allocate);
+        // labels of shared networks explain their NAT
+        shared.setRenderer(new com.vaadin.flow.data.renderer.TextRenderer<>(s -> s.name() + " of " + s.projectName()
+                + " · " + ShareTexts.nat(s.natType())));
+    }
+}

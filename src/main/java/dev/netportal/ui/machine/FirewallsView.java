@@ -1,0 +1,76 @@
+package dev.netportal.ui.machine;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.machine.FirewallService;
+import dev.netportal.machine.Machine;
+import dev.netportal.network.NetworkService;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.project.ProjectMembership;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.ui.UserSession;
+import jakarta.annotation.security.PermitAll;
+
+/** The selected project's firewalls with their networks at a glance; allocate for members. */
+@Route("firewalls")
+@PageTitle("Firewalls · Netportal")
+@PermitAll
+public class FirewallsView extends VerticalLayout {
+
+    private final UserSession session;
+    private final FirewallService firewalls;
+    private final Grid<Machine> grid = new Grid<>(Machine.class, false);
+
+    FirewallsView(UserSession session, FirewallService firewalls, NetworkService networks, PartitionService partitions,
+            ShareService shares) {
+        this.session = session;
+        this.firewalls = firewalls;
+        setSizeFull();
+        ProjectMembership project = session.selectedProject().orElse(null);
+        if (project == null) {
+            add(new H2("Firewalls"), new Paragraph("You hold no role in a project, so there are no firewalls to show."));
+            return;
+        }
+        Button allocate = new Button("Allocate firewall", VaadinIcon.PLUS.create(), click -> new AllocateFirewallDialog(
+                session.actor(), project, firewalls, networks, partitions, shares, this::refresh).open());
+        allocate.setId("allocate-firewall");
+        allocate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        allocate.setVisible(session.actor().has(ProjectRole.MEMBER, project.id()));
+        HorizontalLayout header = new HorizontalLayout(new H2("Firewalls of " + project.name()), allocate);
+        header.setWidthFull();
+        header.setAlignItems(FlexComponent.Alignment.BASELINE);
+        header.expand(header.getComponentAt(0));
+
+        grid.setId("firewalls");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.addComponentColumn(f -> new RouterLink(f.name(), FirewallView.class, new RouteParameters("id", f.id().toString())))
+                .setHeader("Name").setComparator(Machine::name).setFlexGrow(2);
+        grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
+        grid.addColumn(Machine::size).setHeader("Size");
+        grid.addColumn(f -> f.primary().map(p -> p.name() + " " + p.ip()).orElse("")).setHeader("Primary network").setFlexGrow(2);
+        grid.addColumn(f -> f.networks().stream().filter(a -> "CHILD_SHARED".equals(a.type()) && !a.primary()).count())
+                .setHeader("Shared networks attached");
+        grid.addColumn(f -> f.networks().stream().filter(a -> "EXTERNAL".equals(a.type())).map(Machine.Attachment::name)
+                .toList().toString().replaceAll("[\\[\\]]", "")).setHeader("External").setFlexGrow(2);
+        grid.setEmptyStateText("No firewalls yet.");
+        add(header, grid);
+        refresh();
+    }
+
+    private void refresh() {
+        session.selectedProject().ifPresent(project -> grid.setItems(firewalls.list(session.actor(), project.id()).block()));
+    }
+}
