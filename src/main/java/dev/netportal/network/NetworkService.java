@@ -113,16 +113,13 @@ public class NetworkService {
     }
 
     /**
-     * Deletes a private network that nothing uses any more (N3): its prefixes go back to the pool, merged with
+     * Deletes a private or shared network that nothing uses any more (N3): no machine or firewall of any project
+     * in it, no IP, no pending share request: its prefixes go back to the pool, merged with
      * free neighbours, and its VRF id is freed.
      */
     public Mono<Void> delete(Actor actor, UUID id) {
         return get(actor, id).flatMap(network -> Access.require(actor, ProjectRole.MEMBER, network.project(), "delete networks")
                 .then(Mono.defer(() -> {
-                    if (network.type() != NetworkType.CHILD) {
-                        return Mono.error(new DomainException(DomainException.Kind.RULE, "N3-shared-network",
-                                "Network " + network.name() + " is shared; shared networks are not deleted this way."));
-                    }
                     Mono<Void> work = networks.lockPartition(network.partition())
                             .then(networks.lockNetwork(id))
                             .then(networks.hasPendingShareRequest(id))

@@ -76,7 +76,18 @@ class ShareApiTest {
         assertProblem(send("PATCH", "alice", "/api/v1/networks/" + network, "{\"type\":\"CHILD\"}"), 422, "S4-unshare-forbidden");
         assertProblem(send("POST", "alice", "/api/v1/networks/" + network + "/share-requests",
                 "{\"reason\":\"more\",\"natType\":\"NONE\"}"), 409, "S1-already-shared");
-        assertProblem(send("DELETE", "alice", "/api/v1/networks/" + network, null), 422, "N3-shared-network");
+        String internet = send("GET", "alice", "/api/v1/partitions/fra-1", null).json().get("externalNetworks").get(0)
+                .get("id").asString();
+        Api.Answer firewall = send("POST", "alice", "/api/v1/projects/storage/firewalls", "{\"name\":\"front\",\"partition\":"
+                + "\"fra-1\",\"size\":\"s2-xlarge\",\"networks\":[{\"network\":\"" + network + "\"},{\"network\":\"" + internet + "\"}]}");
+        assertThat(firewall.status()).as(firewall.raw().body()).isEqualTo(201);
+        Api.Answer inUse = send("DELETE", "alice", "/api/v1/networks/" + network, null);
+        assertProblem(inUse, 409, "N3-network-in-use");
+        assertThat(inUse.json().get("detail").asString()).contains("firewall front");
+        assertThat(send("DELETE", "alice", "/api/v1/firewalls/" + firewall.json().get("firewall").get("id").asString(), null)
+                .status()).isEqualTo(204);
+        assertThat(send("DELETE", "alice", "/api/v1/networks/" + network, null).status())
+                .as("a shared network nothing uses any more is deleted").isEqualTo(204);
     }
 
     @Test

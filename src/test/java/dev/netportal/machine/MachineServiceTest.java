@@ -176,6 +176,29 @@ class MachineServiceTest {
     }
 
     @Test
+    void quotasAndTheInventoryHoldForMachinesInUse() throws Exception {
+        World w = world();
+        try (java.sql.Connection c = portal.database().connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE project SET quota_machines = 1 WHERE id = '" + w.project().value() + "'");
+        }
+        Machine only = machines.allocate(w.member(), w.project(), "only", w.partition(), "c1", auto(w.privateA().id())).block();
+        refused(() -> machines.allocate(w.member(), w.project(), "second", w.partition(), "c1", auto(w.privateA().id())).block(),
+                "N4-quota-machines");
+
+        PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
+        refused(() -> partitions.update(ADMIN, w.partition(), new dev.netportal.partition.PartitionChange(Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 0),
+                Optional.empty(), Optional.empty())).block(), "P1-inventory-in-use");
+        Partition shrunk = partitions.update(ADMIN, w.partition(), new dev.netportal.partition.PartitionChange(Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 1),
+                Optional.empty(), Optional.empty())).block();
+        assertThat(shrunk.freeInventory()).containsEntry("c1", 0);
+
+        machines.free(w.member(), only.id()).block();
+        assertThat(partitions.get(w.partition()).block().freeInventory()).containsEntry("c1", 1);
+    }
+
+    @Test
     void theLastFreeMachinesGoToExactlyAsManyAllocationsAsThereAre() {
         World w = world();
 
