@@ -93,7 +93,8 @@ class ShareServiceTest {
             shares.reject(ADA, filed.id(), "not now").block();
 
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(seen).containsExactly(filed.id(), filed.id()));
+                    .untilAsserted(() -> assertThat(seen.stream().filter(filed.id()::equals))
+                            .as("filed, then rejected; other tests' requests may show up too").hasSize(2));
         } finally {
             listening.dispose();
         }
