@@ -100,7 +100,7 @@ public final class Placement {
         }
         if (attached.contains(network.id())) {
             throw new DomainException(DomainException.Kind.CONFLICT, "F1-duplicate", "Network " + network.name()
-                    + " is attached to this firewall already.");
+                    + " is attached to this firewall already; a network is on a firewall once (F1).");
         }
     }
 
