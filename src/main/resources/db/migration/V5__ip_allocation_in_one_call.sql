@@ -6,12 +6,13 @@
 -- is therefore no longer kept; usage is counted where it is shown.
 ALTER TABLE project DROP COLUMN used_ips;
 
--- Takes the lowest free address of a network prefix (wanted IS NULL) or the wanted one, and records it as an IP.
+-- Takes the lowest free address of a network prefix (wanted IS NULL) or the wanted one, and records it as an IP
+-- (bound to p_machine for a machine's EPHEMERAL IP, else NULL).
 -- Outcomes: 'ok' with the address; 'quota' with the project's IP quota; 'full'; 'taken' (the wanted address is
 -- not free). The caller has checked that the wanted address is inside the prefix and not reserved; the row
 -- constraints hold anyway.
 CREATE FUNCTION ip_allocate(p_network uuid, p_prefix cidr, p_wanted inet, p_project text, p_kind ip_kind,
-                            p_name text, p_description text)
+                            p_name text, p_description text, p_machine uuid)
     RETURNS TABLE (outcome text, quota integer, address inet, created_at timestamptz)
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -68,8 +69,8 @@ BEGIN
     END IF;
 
     UPDATE network_prefix np SET allocated = np.allocated + 1 WHERE np.network_id = p_network AND np.prefix = p_prefix;
-    INSERT INTO ip (network_id, prefix, address, project_id, kind, name, description)
-    VALUES (p_network, p_prefix, v_taken, p_project, p_kind, p_name, p_description)
+    INSERT INTO ip (network_id, prefix, address, project_id, kind, name, description, machine_id)
+    VALUES (p_network, p_prefix, v_taken, p_project, p_kind, p_name, p_description, p_machine)
     RETURNING ip.created_at INTO v_at;
     RETURN QUERY SELECT 'ok'::text, NULL::integer, v_taken, v_at;
 END;

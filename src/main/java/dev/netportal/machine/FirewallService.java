@@ -82,7 +82,8 @@ public class FirewallService {
                             .flatMap(found -> {
                                 Placement.firewall(project, partition, found);
                                 return projects.take(project, "firewalls")
-                                        .then(take(partition, size, project, checkedName, credentials.encode(credential)))
+                                        .then(MachineService.take(machines, partition, size, Machine.Role.FIREWALL, project,
+                                                checkedName, credentials.encode(credential)))
                                         .flatMap(id -> Flux.range(0, found.size())
                                                 .concatMap(i -> ips.allocateForMachine(id, project, found.get(i), requested.get(i).ip()))
                                                 .then(Mono.just(id)));
@@ -168,14 +169,6 @@ public class FirewallService {
 
     private Mono<Network> lookup(UUID network) {
         return networks.lookup(network).switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + network)));
-    }
-
-    private Mono<UUID> take(String partition, String size, ProjectId project, String name, String secretHash) {
-        return machines.takeFree(partition, size, Machine.Role.FIREWALL, project, name, secretHash)
-                .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
-                        ? new DomainException(DomainException.Kind.CONFLICT, "M1-no-free-machine", "Partition " + partition
-                                + " has no free machine of size " + size + " left.")
-                        : DomainException.invalid("M1-size", "Partition " + partition + " has no machines of size " + size + ".")))));
     }
 
     private static String address(Machine machine, UUID network) {

@@ -58,7 +58,7 @@ public class MachineService {
                             .then(lookup(network.network()))
                             .map(found -> Placement.machine(project, partition, List.of(found)))
                             .flatMap(primary -> projects.take(project, "machines")
-                                    .then(take(partition, size, Machine.Role.MACHINE, project, checkedName, null))
+                                    .then(take(machines, partition, size, Machine.Role.MACHINE, project, checkedName, null))
                                     .flatMap(id -> ips.allocateForMachine(id, project, primary, network.ip()).thenReturn(id)))
                             .flatMap(machines::find)
                             .flatMap(views::of)
@@ -97,7 +97,12 @@ public class MachineService {
         return networks.lookup(network).switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + network)));
     }
 
-    private Mono<UUID> take(String partition, String size, Machine.Role role, ProjectId project, String name, String secret) {
+    /**
+     * Takes a free machine of the size for a machine or firewall; none free is a conflict naming partition and size,
+     * a size the partition does not have is invalid.
+     */
+    static Mono<UUID> take(MachineRepository machines, String partition, String size, Machine.Role role, ProjectId project,
+            String name, String secret) {
         return machines.takeFree(partition, size, role, project, name, secret)
                 .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
                         ? new DomainException(DomainException.Kind.CONFLICT, "M1-no-free-machine", "Partition " + partition

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.renderer.TextRenderer;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.machine.FirewallService;
@@ -23,6 +24,7 @@ import dev.netportal.sharing.SharedNetwork;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.sharing.ShareTexts;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +55,7 @@ class AllocateFirewallDialog extends Dialog {
         Select<Network> primary = new Select<>();
         primary.setLabel("Primary network");
         primary.setId("firewall-primary");
-        primary.setItemLabelGenerator(n -> n.name() + " · " + n.prefix() + (n.type() == NetworkType.CHILD_SHARED ? " (shared)" : ""));
+        primary.setItemLabelGenerator(Choices::label);
         primary.setHelperText("One private network of your project, or your own shared network the firewall stands in front of (F1).");
         CheckboxGroup<Partition.ExternalNetwork> externals = new CheckboxGroup<>("External networks");
         externals.setId("firewall-externals");
@@ -65,17 +67,13 @@ class AllocateFirewallDialog extends Dialog {
 
         partition.addValueChangeListener(change -> {
             Partition chosen = byId.get(change.getValue());
-            size.setItems(chosen.freeInventory().keySet().stream().sorted().toList());
-            size.setItemLabelGenerator(s -> s + " (" + chosen.freeInventory().get(s) + " free)");
-            chosen.freeInventory().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).sorted()
-                    .findFirst().ifPresent(size::setValue);
-            List<Network> candidates = own.stream().filter(n -> n.partition().equals(chosen.id())
-                    && (n.type() == NetworkType.CHILD || n.type() == NetworkType.CHILD_SHARED)).toList();
+            Choices.sizes(size, chosen);
+            List<Network> candidates = Choices.privateAndShared(own, chosen);
             primary.setItems(candidates);
             candidates.stream().filter(n -> n.type() == NetworkType.CHILD).findFirst().or(() -> candidates.stream().findFirst())
                     .ifPresent(primary::setValue);
             externals.setItems(chosen.externalNetworks());
-            externals.setValue(new java.util.HashSet<>(chosen.externalNetworks()));
+            externals.setValue(new HashSet<>(chosen.externalNetworks()));
             shared.setItems(shares.catalogue(chosen.id()).block().stream()
                     .filter(s -> !s.project().equals(project.id())).toList());
         });
@@ -113,7 +111,7 @@ class AllocateFirewallDialog extends Dialog {
         allocate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         getFooter().add(new Button("Cancel", click -> close()), allocate);
         // labels of shared networks explain their NAT
-        shared.setRenderer(new com.vaadin.flow.data.renderer.TextRenderer<>(s -> s.name() + " of " + s.projectName()
+        shared.setRenderer(new TextRenderer<>(s -> s.name() + " of " + s.projectName()
                 + " · " + ShareTexts.nat(s.natType())));
     }
 }

@@ -17,7 +17,6 @@ import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
-import dev.netportal.network.NetworkType;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
@@ -25,6 +24,7 @@ import dev.netportal.ui.Notices;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Allocates a machine step by step: partition, then a size with its free count, then one of the project's private
@@ -50,7 +50,7 @@ class AllocateMachineDialog extends Dialog {
         setWidth("40rem");
         List<Network> projectNetworks = networks.list(actor, project.id()).block();
         Map<String, Partition> byId = partitions.list().block().stream()
-                .collect(java.util.stream.Collectors.toMap(Partition::id, p -> p));
+                .collect(Collectors.toMap(Partition::id, p -> p));
 
         TextField name = new TextField("Name");
         name.setId("machine-name");
@@ -64,17 +64,13 @@ class AllocateMachineDialog extends Dialog {
         size.setId("machine-size");
         network.setLabel("Network");
         network.setId("machine-network");
-        network.setItemLabelGenerator(n -> n.name() + " · " + n.prefix() + (n.type() == NetworkType.CHILD_SHARED ? " (shared)" : ""));
+        network.setItemLabelGenerator(Choices::label);
         network.setHelperText("Your project's private and shared networks of the partition; a machine has exactly one (M1).");
 
         partition.addValueChangeListener(change -> {
             Partition chosen = byId.get(change.getValue());
-            size.setItems(chosen.freeInventory().keySet().stream().sorted().toList());
-            size.setItemLabelGenerator(s -> s + " (" + chosen.freeInventory().get(s) + " free)");
-            chosen.freeInventory().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).sorted()
-                    .findFirst().ifPresent(size::setValue);
-            List<Network> usable = projectNetworks.stream().filter(n -> n.partition().equals(chosen.id())
-                    && (n.type() == NetworkType.CHILD || n.type() == NetworkType.CHILD_SHARED)).toList();
+            Choices.sizes(size, chosen);
+            List<Network> usable = Choices.privateAndShared(projectNetworks, chosen);
             network.setItems(usable);
             usable.stream().findFirst().ifPresent(network::setValue);
             network.setHelperText(usable.isEmpty() ? "Your project has no network in " + chosen.id() + "; create one first."
