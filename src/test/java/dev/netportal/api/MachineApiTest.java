@@ -82,6 +82,8 @@ class MachineApiTest {
 
         String id = machine.json().get("id").asString();
         assertThat(send("DELETE", "carol", "/api/v1/machines/" + id, null).status()).isEqualTo(204);
+        assertThat(send("GET", "vera", "/api/v1/audit-events?project=tenant-a&object=" + id, null).json().get("items")
+                .valueStream().map(e -> e.get("action").asString()).toList()).containsExactly("machine.free", "machine.allocate");
         assertThat(send("GET", "bob", "/api/v1/networks/" + network, null).json().get("usage").get("allocated").asLong()).isZero();
         assertThat(send("GET", "bob", "/api/v1/machines/" + id, null).status()).isEqualTo(404);
     }

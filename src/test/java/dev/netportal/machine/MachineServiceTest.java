@@ -168,11 +168,20 @@ class MachineServiceTest {
         refused(() -> firewalls.detach(w.member(), fw.id(), w.privateA().id()).block(), "F2-detach-shared-only");
         refused(() -> firewalls.detach(w.member(), fw.id(), w.internet()).block(), "F2-detach-shared-only");
 
+        List<FirewallService.FirewallChanged> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        portal.portal().core().addApplicationListener(event -> {
+            if (event instanceof org.springframework.context.PayloadApplicationEvent<?> payload
+                    && payload.getPayload() instanceof FirewallService.FirewallChanged change) {
+                changed.add(change);
+            }
+        });
         Machine detached = firewalls.detach(w.member(), fw.id(), w.otherShared().id()).block();
         assertThat(detached.networks()).extracting(Machine.Attachment::network).doesNotContain(w.otherShared().id());
         assertThat(networks.lookup(w.otherShared().id()).block().allocated()).as("its IP there was released").isZero();
         Machine reattached = firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block();
         assertThat(reattached.networks()).extracting(Machine.Attachment::network).contains(w.otherShared().id());
+        assertThat(changed).as("detach and attach each announce the firewall's change")
+                .containsExactly(new FirewallService.FirewallChanged(fw.id()), new FirewallService.FirewallChanged(fw.id()));
     }
 
     @Test
