@@ -57,6 +57,7 @@ class FirewallBrowserTest {
         bob.locator("#allocate").click();
 
         assertThat(bob.locator("#agent-credential input")).hasValue(java.util.regex.Pattern.compile("[A-Za-z0-9_-]{40,}"));
+        bob.locator("#allocate").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
         Browser.screenshot(bob, "firewall-credential");
         bob.locator("#credential-done").click();
         bob.locator("#firewalls a", new Page.LocatorOptions().setHasText("edge")).click();
