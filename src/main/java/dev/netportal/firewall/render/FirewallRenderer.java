@@ -1,0 +1,199 @@
+package dev.netportal.firewall.render;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Renders a firewall's routing and filtering from its networks (R1-R4), as a pure function: one BGP VRF per
+ * network with {@code import vrf} filtered by route-maps that match the source VRF and its prefixes, and one
+ * nftables table with a forward policy of drop, the allowed flows and the masquerading. The same inputs always
+ * give the same text: networks are ordered by role and VRF, and nothing depends on time or order of arrival.
+ */
+public final class FirewallRenderer {
+
+    /** The private AS the firewall's BGP instances run in; they only import between VRFs, they have no peers. */
+    static final int AS = 65000;
+
+    private FirewallRenderer() {
+    }
+
+    public static Rendered render(FirewallInput input) {
+        List<FirewallInput.Leg> legs = input.legs().stream()
+                .sorted(Comparator.comparing(FirewallInput.Leg::role).thenComparingInt(FirewallInput.Leg::vrf)).toList();
+        FirewallInput.Leg primary = legs.stream().filter(l -> l.role() == FirewallInput.Role.PRIMARY).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("firewall " + input.firewall() + " has no primary network"));
+        String frr = frr(input.firewall(), primary, legs);
+        String nftables = nftables(input.firewall(), primary, legs);
+        return new Rendered(frr, nftables, sha256(frr + "\u0000" + nftables));
+    }
+
+    // ---------------------------------------------------------------- FRR (R1)
+
+    private static String frr(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
+        StringBuilder out = new StringBuilder();
+        out.append("! Netportal firewall ").append(firewall).append(": rendered, do not edit\n");
+        out.append("frr defaults traditional\n");
+        out.append("hostname ").append(hostname(firewall)).append("\n!\n");
+        for (FirewallInput.Leg leg : legs) {
+            out.append("vrf ").append(vrf(leg)).append("\n");
+            if (leg.role() == FirewallInput.Role.EXTERNAL) {
+                for (String destination : leg.destinations()) {
+                    out.append(" ip route ").append(destination).append(" ").append(leg.gateway()).append("\n");
+                }
+            }
+            out.append("exit-vrf\n!\n");
+        }
+        // what each VRF offers to the others
+        for (FirewallInput.Leg leg : legs) {
+            List<String> offered = leg.role() == FirewallInput.Role.EXTERNAL ? leg.destinations() : leg.prefixes();
+            int seq = 5;
+            for (String prefix : offered) {
+                out.append("ip prefix-list ").append(prefixList(leg)).append(" seq ").append(seq).append(" permit ")
+                        .append(prefix).append(prefix.endsWith("/0") ? "" : " le 32").append("\n");
+                seq += 5;
+            }
+        }
+        out.append("!\n");
+        // the primary VRF imports every shared network's prefixes and the external destinations;
+        // every shared and external VRF imports the primary's prefixes (the way back); external ones mark them no-export
+        out.append(routeMap(primary, legs.stream().filter(l -> l != primary).toList(), false));
+        for (FirewallInput.Leg leg : legs) {
+            if (leg != primary) {
+                out.append(routeMap(leg, List.of(primary), leg.role() == FirewallInput.Role.EXTERNAL));
+            }
+        }
+        for (FirewallInput.Leg leg : legs) {
+            List<FirewallInput.Leg> sources = leg == primary ? legs.stream().filter(l -> l != primary).toList() : List.of(primary);
+            out.append("router bgp ").append(AS).append(" vrf ").append(vrf(leg)).append("\n");
+            out.append(" bgp router-id ").append(leg.ip()).append("\n");
+            out.append(" address-family ipv4 unicast\n");
+            out.append("  redistribute connected\n");
+            if (leg.role() == FirewallInput.Role.EXTERNAL) {
+                out.append("  redistribute static\n");
+            }
+            for (FirewallInput.Leg source : sources) {
+                out.append("  import vrf ").append(vrf(source)).append("\n");
+            }
+            if (!sources.isEmpty()) {
+                out.append("  import vrf route-map ").append(importMap(leg)).append("\n");
+            }
+            out.append(" exit-address-family\nexit\n!\n");
+        }
+        return out.toString();
+    }
+
+    private static String routeMap(FirewallInput.Leg into, List<FirewallInput.Leg> sources, boolean noExport) {
+        StringBuilder out = new StringBuilder();
+        int seq = 10;
+        for (FirewallInput.Leg source : sources) {
+            out.append("route-map ").append(importMap(into)).append(" permit ").append(seq).append("\n");
+            out.append(" description ").append(source.network()).append(" into ").append(into.network()).append("\n");
+            out.append(" match source-vrf ").append(vrf(source)).append("\n");
+            out.append(" match ip address prefix-list ").append(prefixList(source)).append("\n");
+            if (noExport) {
+                out.append(" set community no-export\n");
+            }
+            out.append("exit\n");
+            seq += 10;
+        }
+        if (!sources.isEmpty()) {
+            out.append("route-map ").append(importMap(into)).append(" deny ").append(seq).append("\nexit\n!\n");
+        }
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- nftables (R2, R3)
+
+    private static String nftables(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
+        String primaryPrefixes = set(primary.prefixes());
+        StringBuilder out = new StringBuilder();
+        out.append("# Netportal firewall ").append(firewall).append(": rendered, do not edit\n");
+        out.append("table inet netportal\n");
+        out.append("delete table inet netportal\n");
+        out.append("table inet netportal {\n");
+        out.append("\tchain forward {\n");
+        out.append("\t\ttype filter hook forward priority filter; policy drop;\n");
+        out.append("\t\tct state established,related counter accept comment \"replies\"\n");
+        out.append("\t\tct state invalid counter drop comment \"invalid\"\n");
+        for (FirewallInput.Leg leg : legs) {
+            if (leg == primary) {
+                continue;
+            }
+            out.append("\t\tiifname \"").append(device(primary)).append("\" oifname \"").append(device(leg))
+                    .append("\" ip saddr ").append(primaryPrefixes).append(" counter accept comment \"")
+                    .append(primary.network()).append(" to ").append(kind(leg)).append(" ").append(leg.network()).append("\"\n");
+        }
+        for (FirewallInput.Leg leg : legs) {
+            if (leg.role() == FirewallInput.Role.SHARED && !leg.masquerade()) {
+                out.append("\t\tiifname \"").append(device(leg)).append("\" oifname \"").append(device(primary))
+                        .append("\" ip saddr ").append(set(leg.prefixes())).append(" ip daddr ").append(primaryPrefixes)
+                        .append(" counter accept comment \"shared ").append(leg.network()).append(" to ")
+                        .append(primary.network()).append(" (NAT NONE)\"\n");
+            }
+        }
+        out.append("\t\tcounter comment \"dropped: everything else\"\n");
+        out.append("\t}\n\n");
+        out.append("\tchain postrouting {\n");
+        out.append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        for (FirewallInput.Leg leg : legs) {
+            if (leg != primary && leg.masquerade()) {
+                out.append("\t\toifname \"").append(device(leg)).append("\" ip saddr ").append(primaryPrefixes)
+                        .append(" counter snat ip to ").append(leg.ip()).append(" comment \"").append(primary.network())
+                        .append(" behind ").append(leg.ip()).append(" in ").append(leg.network()).append("\"\n");
+            }
+        }
+        out.append("\t}\n");
+        out.append("}\n");
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- names
+
+    /** The VRF of a network on the firewall. */
+    public static String vrf(FirewallInput.Leg leg) {
+        return "vrf-" + leg.vrf();
+    }
+
+    /** The firewall's interface in a network (within the 15 characters Linux allows). */
+    public static String device(FirewallInput.Leg leg) {
+        return "n" + leg.vrf();
+    }
+
+    private static String prefixList(FirewallInput.Leg leg) {
+        return "pl-" + leg.vrf();
+    }
+
+    private static String importMap(FirewallInput.Leg leg) {
+        return "rm-into-" + leg.vrf();
+    }
+
+    private static String kind(FirewallInput.Leg leg) {
+        return switch (leg.role()) {
+            case PRIMARY -> "primary";
+            case SHARED -> "shared";
+            case EXTERNAL -> "external";
+        };
+    }
+
+    private static String hostname(String firewall) {
+        return "fw-" + firewall.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    }
+
+    private static String set(List<String> prefixes) {
+        return prefixes.size() == 1 ? prefixes.getFirst() : prefixes.stream().collect(Collectors.joining(", ", "{ ", " }"));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}
