@@ -2,6 +2,7 @@ package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
+import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.FirewallService;
 import dev.netportal.machine.Machine;
@@ -96,6 +97,13 @@ class MachineController {
     @Operation(summary = "One firewall with its networks and IPs (viewer)")
     Mono<FirewallView> firewall(Actor actor, @PathVariable UUID id) {
         return firewalls.get(actor, id).map(FirewallView::of);
+    }
+
+    @GetMapping("/firewalls/{id}/config")
+    @Operation(summary = "The firewall's desired configuration (FRR, nftables), its revision and the agent's sync state (viewer)")
+    Mono<FirewallConfig> config(Actor actor, @PathVariable UUID id) {
+        return firewalls.config(actor, id)
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Configuration of firewall " + id)));
     }
 
     @DeleteMapping("/firewalls/{id}")

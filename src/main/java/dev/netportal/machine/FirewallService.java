@@ -3,6 +3,8 @@ package dev.netportal.machine;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
+import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -53,11 +55,13 @@ public class FirewallService {
     private final AuditLog audit;
     private final TransactionalOperator tx;
     private final ApplicationEventPublisher events;
+    private final FirewallConfigs configs;
     private final PasswordEncoder credentials = Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8();
 
     FirewallService(MachineRepository machines, MachineViews views, NetworkService networks, IpService ips,
             PartitionService partitions, ProjectService projects, AuditLog audit, TransactionalOperator tx,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, FirewallConfigs configs) {
+        this.configs = configs;
         this.machines = machines;
         this.views = views;
         this.networks = networks;
@@ -86,6 +90,7 @@ public class FirewallService {
                                                 checkedName, credentials.encode(credential)))
                                         .flatMap(id -> Flux.range(0, found.size())
                                                 .concatMap(i -> ips.allocateForMachine(id, project, found.get(i), requested.get(i).ip()))
+                                                .then(configs.update(id))
                                                 .then(Mono.just(id)));
                             })
                             .flatMap(machines::find)
@@ -105,6 +110,7 @@ public class FirewallService {
                                 .flatMap(attached -> lookup(network).flatMap(wanted -> {
                                     Placement.attachable(row.partition(), attached, wanted);
                                     return ips.allocateForMachine(firewall, row.project(), wanted, ip)
+                                            .then(configs.update(firewall))
                                             .then(machines.find(firewall)).flatMap(views::of)
                                             .flatMap(after -> audit.record(actor, MachineService.change("firewall.attach", after,
                                                     null, Map.of("network", wanted.name(), "ip", address(after, network))))
@@ -126,6 +132,7 @@ public class FirewallService {
                                 + "; only attached shared networks are detached (F2). Free the firewall instead.");
                     }
                     return ips.releaseMachineIp(firewall, network)
+                            .then(configs.update(firewall))
                             .then(machines.find(firewall)).flatMap(views::of)
                             .flatMap(after -> audit.record(actor, MachineService.change("firewall.detach", after,
                                     Map.of("network", attached.name(), "ip", attached.ip()), null)).thenReturn(after));
@@ -138,6 +145,7 @@ public class FirewallService {
         return get(actor, id).flatMap(firewall -> MachineService.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
                 .then(tx.transactional(locked(id)
                         .then(ips.releaseMachine(id))
+                        .then(configs.forget(id))
                         .then(machines.free(id))
                         .then(projects.giveBack(firewall.project(), "firewalls"))
                         .then(audit.record(actor, MachineService.change("firewall.free", firewall,
@@ -155,6 +163,11 @@ public class FirewallService {
         return MachineService.require(actor, ProjectRole.VIEWER, project, "see firewalls")
                 .thenMany(Flux.defer(() -> machines.ofProject(project, Machine.Role.FIREWALL)))
                 .concatMap(views::of).collectList();
+    }
+
+    /** The firewall's desired configuration and sync state (D4), for a caller who may see the firewall. */
+    public Mono<FirewallConfig> config(Actor actor, UUID id) {
+        return get(actor, id).flatMap(firewall -> configs.current(id));
     }
 
     /** Whether a credential is the firewall's agent credential (for the agent protocol). */

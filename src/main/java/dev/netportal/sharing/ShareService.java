@@ -2,6 +2,7 @@ package dev.netportal.sharing;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -33,8 +34,11 @@ public class ShareService {
     private final AuditLog audit;
     private final TransactionalOperator tx;
     private final ApplicationEventPublisher events;
+    private final FirewallConfigs configs;
 
-    ShareService(ShareRepository requests, AuditLog audit, TransactionalOperator tx, ApplicationEventPublisher events) {
+    ShareService(ShareRepository requests, AuditLog audit, TransactionalOperator tx, ApplicationEventPublisher events,
+            FirewallConfigs configs) {
+        this.configs = configs;
         this.requests = requests;
         this.audit = audit;
         this.tx = tx;
@@ -89,7 +93,8 @@ public class ShareService {
                     boolean decision = action != ShareRules.Action.WITHDRAW;
                     Mono<Void> promote = next != ShareStatus.APPROVED ? Mono.empty()
                             : requests.promote(before.network(), before.natType()).flatMap(promoted -> promoted
-                                    ? Mono.<Void>empty()
+                                    // the firewalls using the network render again in this transaction (S3, D1)
+                                    ? configs.updateUsing(before.network())
                                     : Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-already-shared",
                                             "Network " + before.networkName() + " is shared already.")));
                     return requests.decide(id, next, decision ? actor.subject() : null, decision ? actor.name() : null, trimmed)

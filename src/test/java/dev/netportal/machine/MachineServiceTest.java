@@ -139,6 +139,11 @@ class MachineServiceTest {
         FirewallService.Allocated created = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
                 auto(w.privateA().id()), auto(w.internet()), auto(w.otherShared().id()))).block();
         Machine fw = created.firewall();
+        dev.netportal.firewall.FirewallConfig first = firewalls.config(w.member(), fw.id()).block();
+        assertThat(first.revision()).isEqualTo(1);
+        assertThat(first.state()).isEqualTo("PENDING");
+        assertThat(first.frr()).contains("vrf vrf-" + w.privateA().vrf(), "import vrf vrf-" + w.otherShared().vrf());
+        assertThat(first.nftables()).contains("oifname \"n" + w.otherShared().vrf() + "\"");
         assertThat(created.agentCredential()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(firewalls.checkCredential(fw.id(), created.agentCredential()).block()).isTrue();
         assertThat(firewalls.checkCredential(fw.id(), "guess").block()).isFalse();
@@ -180,6 +185,9 @@ class MachineServiceTest {
         assertThat(networks.lookup(w.otherShared().id()).block().allocated()).as("its IP there was released").isZero();
         Machine reattached = firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block();
         assertThat(reattached.networks()).extracting(Machine.Attachment::network).contains(w.otherShared().id());
+        assertThat(firewalls.config(w.member(), fw.id()).block().revision()).as("allocation, detach, attach").isEqualTo(3);
+        portal.portal().core().getBean(dev.netportal.firewall.FirewallConfigs.class).update(fw.id()).block();
+        assertThat(firewalls.config(w.member(), fw.id()).block().revision()).as("the same rendering: no new revision").isEqualTo(3);
         assertThat(changed).as("detach and attach each announce the firewall's change")
                 .containsExactly(new FirewallService.FirewallChanged(fw.id()), new FirewallService.FirewallChanged(fw.id()));
     }

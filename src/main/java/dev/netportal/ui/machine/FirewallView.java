@@ -1,13 +1,17 @@
 package dev.netportal.ui.machine;
 
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.badge.BadgeVariant;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -51,6 +55,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     private record Candidate(UUID id, String label) {
     }
     private Machine firewall;
+    private final VerticalLayout configuration = new VerticalLayout();
 
     FirewallView(UserSession session, FirewallService firewalls, ShareService shares, NetworkService networks) {
         this.networks = networks;
@@ -118,7 +123,10 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         attachRow.setAlignItems(FlexComponent.Alignment.BASELINE);
         attachRow.setVisible(canChange());
 
-        add(new RouterLink("← Firewalls", FirewallsView.class), header, new H3("Networks"), grid, attachRow);
+        configuration.setId("configuration");
+        configuration.setWidthFull();
+        add(new RouterLink("← Firewalls", FirewallsView.class), header, new H3("Networks"), grid, attachRow,
+                new H3("Configuration"), configuration);
         refresh();
     }
 
@@ -181,8 +189,45 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         confirm.open();
     }
 
+    /** The desired configuration's revision, the agent's state and the rendered FRR and nftables text. */
+    private void showConfiguration() {
+        configuration.removeAll();
+        configuration.setPadding(false);
+        firewalls.config(session.actor(), firewall.id()).blockOptional().ifPresentOrElse(config -> {
+            Badge state = new Badge(switch (config.state()) {
+                case "IN_SYNC" -> "in sync";
+                case "FAILING" -> "failing";
+                default -> "pending";
+            });
+            state.addThemeVariants(switch (config.state()) {
+                case "IN_SYNC" -> BadgeVariant.SUCCESS;
+                case "FAILING" -> BadgeVariant.ERROR;
+                default -> BadgeVariant.WARNING;
+            });
+            state.setId("sync-state");
+            Span revisions = new Span("Revision " + config.revision() + " desired, "
+                    + (config.appliedRevision() == 0 ? "none applied yet" : "revision " + config.appliedRevision() + " applied")
+                    + Optional.ofNullable(config.lastError()).map(e -> ". Last error: " + e).orElse("")
+                    + " · hash " + config.hash().substring(0, 12));
+            revisions.setId("config-revision");
+            configuration.add(new HorizontalLayout(state, revisions),
+                    text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),
+                    text("nftables (filtering and NAT)", config.nftables(), "config-nftables"));
+        }, () -> configuration.add(new Span("No configuration rendered yet.")));
+    }
+
+    private static Details text(String title, String body, String id) {
+        Pre pre = new Pre(body);
+        pre.addClassName("np-config");
+        Details details = new Details(title, pre);
+        details.setId(id);
+        details.setWidthFull();
+        return details;
+    }
+
     private void refresh() {
         firewall = firewalls.get(session.actor(), firewall.id()).block();
+        showConfiguration();
         grid.setItems(firewall.networks());
         java.util.List<Candidate> candidates = new java.util.ArrayList<>();
         for (SharedNetwork s : shares.catalogue(firewall.partition()).block()) {

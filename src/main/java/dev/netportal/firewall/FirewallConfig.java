@@ -1,0 +1,12 @@
+package dev.netportal.firewall;
+
+import java.time.OffsetDateTime;
+
+/**
+ * A firewall's desired configuration (its newest revision) and how far its agent has got (D4).
+ *
+ * @param state PENDING (the agent has not applied the newest revision yet), IN_SYNC or FAILING
+ */
+public record FirewallConfig(int revision, String hash, String frr, String nftables, int appliedRevision, String state,
+                             String lastError, OffsetDateTime nextRetryAt) {
+}

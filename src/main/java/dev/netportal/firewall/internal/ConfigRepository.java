@@ -1,0 +1,104 @@
+package dev.netportal.firewall.internal;
+
+import dev.netportal.firewall.FirewallConfig;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** SQL for what firewall configurations are rendered from, their revisions and their sync state. */
+@Repository
+public class ConfigRepository {
+
+    /** One network of a firewall, as the renderer needs it. */
+    public record Leg(UUID network, String name, String type, String project, int vrf, String natType, String prefix,
+                      String ip, List<String> destinations) {
+    }
+
+    /** The firewall's name and project; empty if it is not an allocated firewall. */
+    public record Head(String name, String project) {
+    }
+
+    private final DatabaseClient db;
+
+    ConfigRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Head> head(UUID firewall) {
+        return db.sql("SELECT name, project_id FROM machine WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED'")
+                .bind("id", firewall)
+                .map((row, meta) -> new Head(row.get("name", String.class), row.get("project_id", String.class))).first();
+    }
+
+    public Flux<Leg> legs(UUID firewall) {
+        return db.sql("""
+                        SELECT n.id, n.name, n.type::text AS type, n.project_id, n.vrf, n.nat_type::text AS nat,
+                               i.prefix::text AS prefix, host(i.address) AS ip,
+                               array(SELECT d.prefix::text FROM external_destination d WHERE d.network_id = n.id
+                                     ORDER BY d.prefix) AS destinations
+                        FROM ip i JOIN network n ON n.id = i.network_id
+                        WHERE i.machine_id = :firewall AND family(i.address) = 4
+                        ORDER BY n.vrf""")
+                .bind("firewall", firewall)
+                .map((row, meta) -> new Leg(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("type", String.class), row.get("project_id", String.class), row.get("vrf", Integer.class),
+                        row.get("nat", String.class), row.get("prefix", String.class), row.get("ip", String.class),
+                        List.of(row.get("destinations", String[].class))))
+                .all();
+    }
+
+    /** The hash and number of the newest revision; empty before the first. */
+    public Mono<Latest> latest(UUID firewall) {
+        return db.sql("SELECT revision, hash FROM firewall_config WHERE firewall_id = :id ORDER BY revision DESC LIMIT 1")
+                .bind("id", firewall)
+                .map((row, meta) -> new Latest(row.get("revision", Integer.class), row.get("hash", String.class))).first();
+    }
+
+    public record Latest(int revision, String hash) {
+    }
+
+    /** Stores a revision and makes it the desired one; the agent's applied revision stays as it is. */
+    public Mono<Void> store(UUID firewall, int revision, String hash, String frr, String nftables) {
+        return db.sql("""
+                        INSERT INTO firewall_config (firewall_id, revision, hash, frr, nftables)
+                        VALUES (:id, :revision, :hash, :frr, :nftables)""")
+                .bind("id", firewall).bind("revision", revision).bind("hash", hash).bind("frr", frr).bind("nftables", nftables)
+                .then()
+                .then(db.sql("""
+                                INSERT INTO firewall_sync (firewall_id, desired_revision) VALUES (:id, :revision)
+                                ON CONFLICT (firewall_id) DO UPDATE SET desired_revision = EXCLUDED.desired_revision,
+                                       state = 'PENDING', attempts = 0, next_attempt_at = now()""")
+                        .bind("id", firewall).bind("revision", revision).then());
+    }
+
+    /** Every allocated firewall with an address in the network. */
+    public Flux<UUID> firewallsIn(UUID network) {
+        return db.sql("""
+                        SELECT DISTINCT m.id FROM ip i JOIN machine m ON m.id = i.machine_id
+                        WHERE i.network_id = :network AND m.role = 'FIREWALL' ORDER BY m.id""")
+                .bind("network", network).map((row, meta) -> row.get("id", UUID.class)).all();
+    }
+
+    public Mono<Void> forget(UUID firewall) {
+        return db.sql("DELETE FROM firewall_sync WHERE firewall_id = :id").bind("id", firewall).then()
+                .then(db.sql("DELETE FROM firewall_config WHERE firewall_id = :id").bind("id", firewall).then());
+    }
+
+    public Mono<FirewallConfig> current(UUID firewall) {
+        return db.sql("""
+                        SELECT c.revision, c.hash, c.frr, c.nftables, s.applied_revision, s.state::text AS state, s.last_error,
+                               s.next_attempt_at
+                        FROM firewall_config c JOIN firewall_sync s ON s.firewall_id = c.firewall_id
+                        WHERE c.firewall_id = :id ORDER BY c.revision DESC LIMIT 1""")
+                .bind("id", firewall)
+                .map((row, meta) -> new FirewallConfig(row.get("revision", Integer.class), row.get("hash", String.class),
+                        row.get("frr", String.class), row.get("nftables", String.class),
+                        row.get("applied_revision", Integer.class), row.get("state", String.class),
+                        row.get("last_error", String.class), row.get("next_attempt_at", OffsetDateTime.class)))
+                .first();
+    }
+}
