@@ -22,6 +22,10 @@ CREATE TABLE firewall_sync (
     attempts         integer             NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz,
     agent_url        text,
+    -- a dispatcher instance holds the firewall until then while it delivers (D2)
+    leased_by        text,
+    lease_until      timestamptz,
     CHECK (applied_revision <= desired_revision),
     CHECK ((state = 'IN_SYNC') = (applied_revision = desired_revision))
 );
+CREATE INDEX firewall_sync_due ON firewall_sync (next_attempt_at) WHERE state <> 'IN_SYNC';

@@ -200,6 +200,8 @@ class AuthorizationMatrixTest {
                 firewallBody()), 201, 201, 201, 403, 404, 401));
         rows.add(new Row("GET /firewalls/{id}", n -> new Request("GET", "/api/v1/firewalls/" + firewall(), null),
                 200, 200, 200, 200, 404, 401));
+        rows.add(new Row("GET /firewalls/{id}/config", n -> new Request("GET", "/api/v1/firewalls/" + firewall() + "/config", null),
+                200, 200, 200, 200, 404, 401));
         rows.add(new Row("DELETE /firewalls/{id}", n -> new Request("DELETE", "/api/v1/firewalls/" + firewall(), null),
                 204, 204, 204, 403, 404, 401));
         rows.add(new Row("PUT /firewalls/{id}/networks/{network}", n -> new Request("PUT", "/api/v1/firewalls/" + firewall()
