@@ -1,0 +1,30 @@
+package dev.netportal.firewall.dispatch;
+
+import java.util.UUID;
+import reactor.core.publisher.Mono;
+
+/** Where a firewall's configuration is delivered (D3): answers what the agent did with it. */
+public interface Agent {
+
+    /** One configuration revision for one firewall. */
+    record Delivery(UUID firewall, int revision, String hash, String frr, String nftables) {
+    }
+
+    /** What the agent answered. */
+    sealed interface Answer {
+    }
+
+    /** Validated and applied; {@code note} says what could not be validated, if anything. */
+    record Applied(int revision, String note) implements Answer {
+    }
+
+    /** Refused, with the validator's message. */
+    record Rejected(int revision, String message) implements Answer {
+    }
+
+    /** The agent already runs a newer revision than the one sent. */
+    record Newer(int appliedRevision) implements Answer {
+    }
+
+    Mono<Answer> deliver(Delivery delivery);
+}

@@ -1,0 +1,140 @@
+package dev.netportal.firewall.dispatch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Delivers firewalls' pending configuration revisions to their agents (D2). Every half second it leases the
+ * firewalls that are due ({@code FOR UPDATE SKIP LOCKED}, so several instances share the work and each firewall is
+ * delivered by one of them at a time), sends each the newest revision (intermediate ones are skipped), and records
+ * the answer: applied, rejected (failing, retried after a long backoff), or unreachable (retried with exponential
+ * backoff and jitter). A lease that its instance does not finish expires after 30 seconds, so nothing stays stuck
+ * when an instance dies; revisions live in the database, so a restart loses nothing.
+ */
+@Component
+@ConditionalOnProperty(name = "netportal.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
+public class Dispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    static final Duration LEASE = Duration.ofSeconds(30);
+    static final int BATCH = 32;
+    static final int IN_FLIGHT = 8;
+
+    private final DatabaseClient db;
+    private final Agent agent;
+    private final String instance = UUID.randomUUID().toString();
+    private volatile Disposable running;
+
+    Dispatcher(DatabaseClient db, @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records) {
+        this.db = db;
+        this.agent = new RecordingAgent(records);
+    }
+
+    /** Starts delivering once the context is up (the schema is migrated by then). */
+    @Override
+    public void start() {
+        running = Flux.interval(Duration.ofMillis(200), Duration.ofMillis(500))
+                .onBackpressureDrop()
+                .concatMap(tick -> round().onErrorResume(error -> {
+                    log.warn("delivery round failed, trying again: {}", error.toString());
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+        running = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /** One round: lease what is due, deliver it, record the answers. */
+    Mono<Void> round() {
+        return lease().flatMap(this::deliver, IN_FLIGHT).then();
+    }
+
+    private record Due(UUID firewall, int revision, String hash, String frr, String nftables, int attempts) {
+    }
+
+    private Flux<Due> lease() {
+        return db.sql("""
+                        WITH due AS (
+                            SELECT firewall_id FROM firewall_sync
+                            WHERE state <> 'IN_SYNC' AND coalesce(next_attempt_at, now()) <= now()
+                              AND (lease_until IS NULL OR lease_until < now())
+                            ORDER BY next_attempt_at NULLS FIRST LIMIT :batch
+                            FOR UPDATE SKIP LOCKED)
+                        UPDATE firewall_sync s SET leased_by = :me, lease_until = now() + make_interval(secs => :lease)
+                        FROM due, firewall_config c
+                        WHERE s.firewall_id = due.firewall_id AND c.firewall_id = s.firewall_id AND c.revision = s.desired_revision
+                        RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables""")
+                .bind("batch", BATCH).bind("me", instance).bind("lease", (double) LEASE.toSeconds())
+                .map((row, meta) -> new Due(row.get("firewall_id", UUID.class), row.get("desired_revision", Integer.class),
+                        row.get("hash", String.class), row.get("frr", String.class), row.get("nftables", String.class),
+                        row.get("attempts", Integer.class)))
+                .all();
+    }
+
+    private Mono<Void> deliver(Due due) {
+        return agent.deliver(new Agent.Delivery(due.firewall(), due.revision(), due.hash(), due.frr(), due.nftables()))
+                .timeout(Duration.ofSeconds(20))
+                .flatMap(answer -> switch (answer) {
+                    case Agent.Applied applied -> applied(due.firewall(), applied.revision(), applied.note());
+                    case Agent.Newer newer -> applied(due.firewall(), due.revision(), "the agent runs revision "
+                            + newer.appliedRevision() + " already");
+                    case Agent.Rejected rejected -> failed(due, "rejected revision " + rejected.revision() + ": "
+                            + rejected.message(), backoff(due.attempts() + 3));
+                })
+                .onErrorResume(error -> failed(due, "agent unreachable: " + error.getMessage(), backoff(due.attempts())));
+    }
+
+    private Mono<Void> applied(UUID firewall, int revision, String note) {
+        return db.sql("""
+                        UPDATE firewall_sync SET applied_revision = greatest(applied_revision, least(:revision, desired_revision)),
+                               state = CASE WHEN greatest(applied_revision, least(:revision, desired_revision)) = desired_revision
+                                            THEN 'IN_SYNC'::firewall_sync_state ELSE 'PENDING'::firewall_sync_state END,
+                               last_error = :note, attempts = 0, next_attempt_at = now(), leased_by = NULL, lease_until = NULL
+                        WHERE firewall_id = :id AND leased_by = :me""")
+                .bind("id", firewall).bind("revision", revision).bind("me", instance)
+                .bind("note", org.springframework.r2dbc.core.Parameter.fromOrEmpty(note, String.class))
+                .then();
+    }
+
+    private Mono<Void> failed(Due due, String error, Duration retryIn) {
+        return db.sql("""
+                        UPDATE firewall_sync SET state = CASE WHEN applied_revision = desired_revision
+                                                        THEN 'IN_SYNC'::firewall_sync_state ELSE 'FAILING'::firewall_sync_state END,
+                               last_error = :error, attempts = attempts + 1,
+                               next_attempt_at = now() + make_interval(secs => :retry), leased_by = NULL, lease_until = NULL
+                        WHERE firewall_id = :id AND leased_by = :me""")
+                .bind("id", due.firewall()).bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+                .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance)
+                .then();
+    }
+
+    /** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ... up to a minute, each between half and 1.5 times. */
+    static Duration backoff(int attempts) {
+        double base = Math.min(60_000, 500 * Math.pow(2, Math.min(attempts, 16)));
+        return Duration.ofMillis((long) (base * (0.5 + ThreadLocalRandom.current().nextDouble())));
+    }
+}
