@@ -78,6 +78,9 @@ class FirewallBrowserTest {
         bob.locator("#attach").click();
         assertThat(Browser.visibleCells(bob, "#firewall-networks", "storage-net").first()).isVisible();
         assertThat(bob.locator("#config-revision")).containsText("Revision 3 desired");
+        // the record-mode agent applies it, and the page follows without a reload
+        assertThat(bob.locator("#sync-state")).hasText("in sync");
+        assertThat(bob.locator("#config-revision")).containsText("revision 3 applied");
         bob.locator("#config-nftables").click();
         assertThat(bob.locator("#config-nftables")).containsText("policy drop");
         Browser.screenshot(bob, "firewall-bob");

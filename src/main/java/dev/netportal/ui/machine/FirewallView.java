@@ -23,6 +23,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.shared.Registration;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.machine.FirewallService;
@@ -60,6 +61,20 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     FirewallView(UserSession session, FirewallService firewalls, ShareService shares, NetworkService networks) {
         this.networks = networks;
         this.session = session;
+        // the agent's progress shows without a reload: the page asks every two seconds while it is open
+        addAttachListener(attach -> {
+            attach.getUI().setPollInterval(2000);
+            Registration polling = attach.getUI().addPollListener(poll -> {
+                if (firewall != null) {
+                    showConfiguration();
+                }
+            });
+            addDetachListener(detach -> {
+                polling.remove();
+                detach.getUI().setPollInterval(-1);
+                detach.unregisterListener();
+            });
+        });
         this.firewalls = firewalls;
         this.shares = shares;
         setPadding(true);
