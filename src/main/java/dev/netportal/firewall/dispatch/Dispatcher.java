@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -37,9 +38,15 @@ public class Dispatcher implements SmartLifecycle {
     private final String instance = UUID.randomUUID().toString();
     private volatile Disposable running;
 
+    @Autowired
     Dispatcher(DatabaseClient db, @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records) {
+        this(db, new RecordingAgent(records));
+    }
+
+    /** A dispatcher that delivers to the given agent (tests use agents that fail on purpose). */
+    Dispatcher(DatabaseClient db, Agent agent) {
         this.db = db;
-        this.agent = new RecordingAgent(records);
+        this.agent = agent;
     }
 
     /** Starts delivering once the context is up (the schema is migrated by then). */

@@ -1,0 +1,184 @@
+package dev.netportal.firewall.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FirewallConfigs;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.machine.FirewallService;
+import dev.netportal.machine.Machine;
+import dev.netportal.machine.NetworkRequest;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.project.ProjectService;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.testing.TestPortal;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Delivery when things go wrong (D2, D3), on a portal whose own dispatcher is off, with dispatchers driven by the
+ * test and agents that reject, fail or count: no retry storm, newest revision wins, two dispatchers deliver each
+ * revision once, a crashed instance's lease expires and the work is picked up.
+ */
+class DispatcherReliabilityTest {
+
+    private static final AtomicInteger NEXT = new AtomicInteger();
+    private static TestPortal portal;
+
+    @BeforeAll
+    static void start() {
+        portal = TestPortal.start("--netportal.dispatcher.enabled=false");
+    }
+
+    @AfterAll
+    static void stop() {
+        portal.close();
+    }
+
+    private static <T> T bean(Class<T> type) {
+        return portal.portal().core().getBean(type);
+    }
+
+    private static final ProjectId PROJECT = new ProjectId("reliability");
+    private static final Actor OWNER = new Actor("r", "R", false, Map.of(PROJECT, ProjectRole.OWNER));
+
+    /** A firewall with a private network and the internet in nbg-1: revision 1 waits for delivery. */
+    private static Machine firewall() {
+        bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Reliability", "").block();
+        Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("r-" + NEXT.incrementAndGet(), "nbg-1",
+                Optional.of(28), "")).block();
+        UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
+        return bean(FirewallService.class).allocate(OWNER, PROJECT, "fw-" + NEXT.get(), "nbg-1", "c1-large", List.of(
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block().firewall();
+    }
+
+    private static FirewallConfig config(Machine firewall) {
+        return bean(FirewallService.class).config(OWNER, firewall.id()).block();
+    }
+
+    private static Dispatcher dispatcher(Agent agent) {
+        return new Dispatcher(bean(DatabaseClient.class), agent);
+    }
+
+    /** Only the firewall under test is due: the others' next attempts move to the far future. */
+    private static void onlyDue(Machine firewall) throws Exception {
+        execute("UPDATE firewall_sync SET next_attempt_at = now() + interval '1 day' WHERE firewall_id <> '" + firewall.id() + "'");
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Test
+    void aRejectionIsRecordedAndNotRetriedAtOnce() throws Exception {
+        Machine firewall = firewall();
+        onlyDue(firewall);
+        AtomicInteger calls = new AtomicInteger();
+        Dispatcher dispatcher = dispatcher(delivery -> {
+            calls.incrementAndGet();
+            return Mono.just(new Agent.Rejected(delivery.revision(), "nft: syntax error in line 7"));
+        });
+
+        dispatcher.round().block();
+        dispatcher.round().block();
+
+        FirewallConfig config = config(firewall);
+        assertThat(config.state()).isEqualTo("FAILING");
+        assertThat(config.lastError()).contains("rejected revision 1").contains("syntax error in line 7");
+        assertThat(config.nextRetryAt()).isAfter(java.time.OffsetDateTime.now().plusSeconds(1));
+        assertThat(calls).as("no retry storm: the second round waits for the backoff").hasValue(1);
+    }
+
+    @Test
+    void anUnreachableAgentIsRetriedAndTheNewestRevisionWins() throws Exception {
+        Machine firewall = firewall();
+        onlyDue(firewall);
+        List<Integer> delivered = new CopyOnWriteArrayList<>();
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        Dispatcher dispatcher = dispatcher(delivery -> {
+            delivered.add(delivery.revision());
+            return failuresLeft.getAndDecrement() > 0 ? Mono.error(new java.net.ConnectException("connection refused"))
+                    : Mono.just(new Agent.Applied(delivery.revision(), null));
+        });
+
+        dispatcher.round().block();
+        assertThat(config(firewall).state()).isEqualTo("FAILING");
+        assertThat(config(firewall).lastError()).contains("agent unreachable");
+
+        // meanwhile the firewall changes twice: revisions 2 and 3
+        execute("UPDATE firewall_config SET hash = 'stale' WHERE firewall_id = '" + firewall.id() + "'");
+        bean(FirewallConfigs.class).update(firewall.id()).block();
+        execute("UPDATE firewall_config SET hash = 'stale' WHERE firewall_id = '" + firewall.id() + "'");
+        bean(FirewallConfigs.class).update(firewall.id()).block();
+        execute("UPDATE firewall_sync SET next_attempt_at = now() WHERE firewall_id = '" + firewall.id() + "'");
+        dispatcher.round().block();
+
+        assertThat(delivered).as("1 failed; then only the newest").containsExactly(1, 3);
+        FirewallConfig config = config(firewall);
+        assertThat(config.state()).isEqualTo("IN_SYNC");
+        assertThat(config.appliedRevision()).isEqualTo(3);
+    }
+
+    @Test
+    void twoDispatchersDeliverEachFirewallOnce() throws Exception {
+        List<Machine> firewalls = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            firewalls.add(firewall());
+        }
+        execute("UPDATE firewall_sync SET next_attempt_at = now() + interval '1 day'");
+        for (Machine firewall : firewalls) {
+            execute("UPDATE firewall_sync SET next_attempt_at = now() WHERE firewall_id = '" + firewall.id() + "'");
+        }
+        Map<UUID, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        Agent counting = delivery -> Mono.delay(java.time.Duration.ofMillis(20)).then(Mono.fromSupplier(() -> {
+            deliveries.computeIfAbsent(delivery.firewall(), id -> new AtomicInteger()).incrementAndGet();
+            return (Agent.Answer) new Agent.Applied(delivery.revision(), null);
+        }));
+
+        Mono.when(dispatcher(counting).round(), dispatcher(counting).round(), dispatcher(counting).round()).block();
+
+        assertThat(deliveries.keySet()).containsExactlyInAnyOrderElementsOf(firewalls.stream().map(Machine::id).toList());
+        assertThat(deliveries.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+        assertThat(firewalls).allSatisfy(f -> assertThat(config(f).state()).isEqualTo("IN_SYNC"));
+    }
+
+    @Test
+    void aLeaseOfACrashedInstanceExpiresAndAnotherDelivers() throws Exception {
+        Machine firewall = firewall();
+        onlyDue(firewall);
+        // the first instance leases and never answers (it crashed)
+        dispatcher(delivery -> Mono.never()).round().timeout(java.time.Duration.ofMillis(300), Mono.empty()).block();
+        AtomicInteger calls = new AtomicInteger();
+        Dispatcher survivor = dispatcher(delivery -> {
+            calls.incrementAndGet();
+            return Mono.just(new Agent.Applied(delivery.revision(), null));
+        });
+
+        survivor.round().block();
+        assertThat(calls).as("leased by the crashed instance").hasValue(0);
+
+        execute("UPDATE firewall_sync SET lease_until = now() - interval '1 second' WHERE firewall_id = '" + firewall.id() + "'");
+        survivor.round().block();
+        assertThat(calls).hasValue(1);
+        assertThat(config(firewall).state()).isEqualTo("IN_SYNC");
+    }
+}
