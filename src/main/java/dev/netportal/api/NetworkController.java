@@ -48,8 +48,11 @@ class NetworkController {
     @Operation(summary = "The project's networks, oldest first (viewer)")
     Mono<Page<NetworkView>> list(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return networks.list(actor, projectId(project))
-                .map(all -> Page.of(all.stream().map(NetworkView::of).toList(), page, size));
+        int number = Page.number(page);
+        int limit = Page.size(size);
+        Page.check(number, limit);
+        return networks.list(actor, projectId(project), (long) number * limit, limit)
+                .map(slice -> Page.of(new Slice<>(slice.items().stream().map(NetworkView::of).toList(), slice.total()), number, limit));
     }
 
     @PostMapping("/projects/{project}/networks")

@@ -3,6 +3,7 @@ package dev.netportal.network;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -85,6 +86,14 @@ public class NetworkService {
     public Mono<List<Network>> list(Actor actor, ProjectId project) {
         return Access.require(actor, ProjectRole.VIEWER, project, "see networks")
                 .then(networks.ofProject(project).collectList());
+    }
+
+    /** A page of the project's networks, oldest first, read as such from the database, and how many there are. */
+    public Mono<Slice<Network>> list(Actor actor, ProjectId project, long offset, int limit) {
+        Slice.check(offset, limit);
+        return Access.require(actor, ProjectRole.VIEWER, project, "see networks")
+                .then(Mono.defer(() -> networks.ofProject(project, offset, limit).collectList()
+                        .flatMap(items -> networks.countOfProject(project).map(total -> new Slice<>(items, total)))));
     }
 
     /** The networks of all projects; platform admins only. */

@@ -161,5 +161,22 @@ class NetworkApiTest {
         assertProblem(get("bob", "/api/v1/networks/not-a-uuid"), 400, "malformed-request");
         assertProblem(get("bob", "/api/v1/networks/00000000-0000-0000-0000-000000000000"), 404, "not-found");
         assertProblem(get("bob", "/api/v1/projects/tenant-a/networks?size=501"), 400, "paging");
+        assertProblem(get("bob", "/api/v1/projects/tenant-a/networks?page=-1"), 400, "paging");
+    }
+
+    @Test
+    void aProjectsNetworksComeInPagesWithoutGapsOrRepeats() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(post("carol", "/api/v1/projects/tenant-a/networks",
+                    "{\"name\":\"paged-" + i + "\",\"partition\":\"nbg-1\",\"prefixLength\":29}").status()).isEqualTo(201);
+        }
+        long total = get("vera", "/api/v1/projects/tenant-a/networks?size=1").json().get("total").asLong();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int page = 0; page * 2 < total; page++) {
+            Api.Answer answer = get("vera", "/api/v1/projects/tenant-a/networks?size=2&page=" + page);
+            assertThat(answer.json().get("page").asInt()).isEqualTo(page);
+            answer.json().get("items").valueStream().forEach(n -> ids.add(n.get("id").asString()));
+        }
+        assertThat(ids).hasSize((int) total).doesNotHaveDuplicates();
     }
 }

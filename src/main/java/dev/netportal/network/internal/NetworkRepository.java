@@ -59,6 +59,18 @@ public class NetworkRepository {
                 .map(NetworkRepository::network).all();
     }
 
+    /** A stretch of the project's networks, oldest first. */
+    public Flux<Network> ofProject(ProjectId project, long offset, int limit) {
+        return db.sql(NETWORK_VIEW + " WHERE n.project_id = :project ORDER BY n.created_at, n.id OFFSET :offset LIMIT :limit")
+                .bind("project", project.value()).bind("offset", offset).bind("limit", limit)
+                .map(NetworkRepository::network).all();
+    }
+
+    public Mono<Long> countOfProject(ProjectId project) {
+        return db.sql("SELECT count(*) AS n FROM network WHERE project_id = :project").bind("project", project.value())
+                .map((row, meta) -> row.get("n", Long.class)).first();
+    }
+
     public Flux<Network> ofProject(ProjectId project) {
         return db.sql(NETWORK_VIEW + " WHERE n.project_id = :project ORDER BY n.created_at, n.id")
                 .bind("project", project.value()).map(NetworkRepository::network).all();
