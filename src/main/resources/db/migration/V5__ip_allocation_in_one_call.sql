@@ -22,9 +22,6 @@ DECLARE
     v_taken inet;
     v_at    timestamptz;
 BEGIN
-    -- allocations of one network queue here, so the run found below is not taken by anyone else
-    PERFORM 1 FROM network WHERE id = p_network FOR NO KEY UPDATE;
-
     SELECT quota_ips INTO v_quota FROM project WHERE id = p_project;
     IF v_quota IS NOT NULL THEN
         SELECT quota_ips INTO v_quota FROM project WHERE id = p_project FOR NO KEY UPDATE;
@@ -34,6 +31,10 @@ BEGIN
             RETURN;
         END IF;
     END IF;
+
+    -- allocations of one network queue here, so the run found below is not taken by anyone else; the project's
+    -- row (above) is always locked before a network's, on every path, so no two allocations deadlock
+    PERFORM 1 FROM network WHERE id = p_network FOR NO KEY UPDATE;
 
     IF p_wanted IS NULL THEN
         SELECT * INTO v_run FROM ip_free_range r

@@ -54,8 +54,15 @@ BEGIN
             RAISE EXCEPTION 'partition % has % machines of size % in use; its inventory cannot go below that (P1-inventory-in-use)',
                 v_partition, v_rows - v_free, v_size USING ERRCODE = 'check_violation';
         END IF;
+        -- free machines only, and none that an allocation holds at this moment
         DELETE FROM machine WHERE id IN (SELECT id FROM machine WHERE partition_id = v_partition AND size = v_size
-                                         AND state = 'FREE' ORDER BY id DESC LIMIT v_rows - v_count);
+                                         AND state = 'FREE' ORDER BY id DESC LIMIT v_rows - v_count
+                                         FOR UPDATE SKIP LOCKED);
+        GET DIAGNOSTICS v_free = ROW_COUNT;
+        IF v_free < v_rows - v_count THEN
+            RAISE EXCEPTION 'partition % has machines of size % in use; its inventory cannot go below that (P1-inventory-in-use)',
+                v_partition, v_size USING ERRCODE = 'check_violation';
+        END IF;
     END IF;
     RETURN NULL;
 END;

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -92,6 +93,8 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
                         .toList());
                 yield p;
             }
+            case ConcurrencyFailureException concurrent -> of(HttpStatus.CONFLICT, "concurrent-change", "Conflict",
+                    "Another change to the same objects was made at the same moment; nothing was changed. Send the request again.");
             case DataIntegrityViolationException violation -> {
                 // the schema's guarantees (unique keys, exclusion constraints) caught what the services did not
                 log.warn("Constraint violation on {} {} (request {}): {}", exchange.getRequest().getMethod(),

@@ -12,6 +12,9 @@ public final class Names {
         if (trimmed.isEmpty() || trimmed.length() > 100) {
             throw DomainException.invalid(what + "-name", "A " + what + " needs a name of 1 to 100 characters.");
         }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw DomainException.invalid(what + "-name", "A " + what + "'s name cannot hold line breaks or other control characters.");
+        }
         return trimmed;
     }
 }

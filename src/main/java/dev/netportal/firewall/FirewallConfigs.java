@@ -39,7 +39,9 @@ public class FirewallConfigs {
 
     /** Re-renders every firewall with an address in the network (its type or NAT changed). */
     public Mono<Void> updateUsing(UUID network) {
-        return configs.firewallsIn(network).concatMap(this::update).then();
+        // the list first: no query runs while another's rows are still streaming on the transaction's connection
+        return configs.firewallsIn(network).collectList().flatMapMany(reactor.core.publisher.Flux::fromIterable)
+                .concatMap(this::update).then();
     }
 
     /** Drops a freed firewall's revisions and sync state. */

@@ -14,15 +14,17 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -56,7 +58,6 @@ public class FirewallService {
     private final TransactionalOperator tx;
     private final ApplicationEventPublisher events;
     private final FirewallConfigs configs;
-    private final PasswordEncoder credentials = Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8();
 
     FirewallService(MachineRepository machines, MachineViews views, NetworkService networks, IpService ips,
             PartitionService partitions, ProjectService projects, AuditLog audit, TransactionalOperator tx,
@@ -87,8 +88,10 @@ public class FirewallService {
                                 Placement.firewall(project, partition, found);
                                 return projects.take(project, "firewalls")
                                         .then(MachineService.take(machines, partition, size, Machine.Role.FIREWALL, project,
-                                                checkedName, credentials.encode(credential)))
+                                                checkedName, hash(credential)))
+                                        // networks locked in id order, as releases do, so no two requests deadlock
                                         .flatMap(id -> Flux.range(0, found.size())
+                                                .sort(java.util.Comparator.comparing(i -> found.get(i).id()))
                                                 .concatMap(i -> ips.allocateForMachine(id, project, found.get(i), requested.get(i).ip()))
                                                 .then(configs.update(id))
                                                 .then(Mono.just(id)));
@@ -104,7 +107,7 @@ public class FirewallService {
     /** Attaches a shared network of the firewall's partition to a running firewall (F2, F3). */
     public Mono<Machine> attach(Actor actor, UUID firewall, UUID network, Optional<String> ip) {
         return get(actor, firewall).flatMap(seen -> MachineService.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
-                .then(tx.transactional(locked(firewall).flatMap(row -> machines.attachments(firewall).map(Machine.Attachment::network)
+                .then(tx.transactional(locked(seen).flatMap(row -> machines.attachments(firewall).map(Machine.Attachment::network)
                                 .collectList()
                                 // one query after the other: they share the transaction's connection
                                 .flatMap(attached -> lookup(network).flatMap(wanted -> {
@@ -122,7 +125,7 @@ public class FirewallService {
     /** Detaches a shared network from a firewall and releases the firewall's IP there (F2). */
     public Mono<Machine> detach(Actor actor, UUID firewall, UUID network) {
         return get(actor, firewall).flatMap(seen -> MachineService.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
-                .then(tx.transactional(locked(firewall).flatMap(views::of).flatMap(before -> {
+                .then(tx.transactional(locked(seen).flatMap(views::of).flatMap(before -> {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
                             .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));
                     if (!"CHILD_SHARED".equals(attached.type()) || attached.primary()) {
@@ -143,11 +146,11 @@ public class FirewallService {
     /** Frees a firewall: its IPs in every network are released and it returns to the inventory. */
     public Mono<Void> free(Actor actor, UUID id) {
         return get(actor, id).flatMap(firewall -> MachineService.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
-                .then(tx.transactional(locked(id)
+                .then(tx.transactional(projects.giveBack(firewall.project(), "firewalls")
+                        .then(locked(firewall))
                         .then(ips.releaseMachine(id))
                         .then(configs.forget(id))
                         .then(machines.free(id))
-                        .then(projects.giveBack(firewall.project(), "firewalls"))
                         .then(audit.record(actor, MachineService.change("firewall.free", firewall,
                                 MachineService.summary(firewall), null))))));
     }
@@ -173,11 +176,16 @@ public class FirewallService {
     /** Whether a credential is the firewall's agent credential (for the agent protocol). */
     public Mono<Boolean> checkCredential(UUID firewall, String credential) {
         return machines.find(firewall).map(row -> row.agentSecret() != null && credential != null
-                && credentials.matches(credential, row.agentSecret())).defaultIfEmpty(false);
+                && MessageDigest.isEqual(row.agentSecret().getBytes(StandardCharsets.US_ASCII),
+                        hash(credential).getBytes(StandardCharsets.US_ASCII))).defaultIfEmpty(false);
     }
 
-    private Mono<MachineRepository.Row> locked(UUID firewall) {
-        return machines.lock(firewall).switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + firewall)));
+    /** The firewall's row, locked, if it is still the allocation the caller saw (not a later one of the machine). */
+    private Mono<MachineRepository.Row> locked(Machine seen) {
+        return machines.lock(seen.id())
+                .filter(row -> row.role() == Machine.Role.FIREWALL && row.project().equals(seen.project())
+                        && row.allocatedAt().equals(seen.allocatedAt()))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + seen.id())));
     }
 
     private Mono<Network> lookup(UUID network) {
@@ -187,6 +195,19 @@ public class FirewallService {
     private static String address(Machine machine, UUID network) {
         return machine.networks().stream().filter(a -> a.network().equals(network)).map(Machine.Attachment::ip)
                 .findFirst().orElse("");
+    }
+
+    /**
+     * The stored form of a credential: its SHA-256. The credential is 256 random bits, so a slow password hash
+     * would add cost (on the request's thread) and no protection.
+     */
+    private static String hash(String credential) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(credential.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private static String newCredential() {

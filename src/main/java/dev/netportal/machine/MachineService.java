@@ -71,11 +71,14 @@ public class MachineService {
     /** Frees a machine: its IPs are released and it returns to the inventory, in one transaction (M3). */
     public Mono<Void> free(Actor actor, UUID id) {
         return get(actor, id).flatMap(machine -> require(actor, ProjectRole.MEMBER, machine.project(), "free machines")
-                .then(tx.transactional(machines.lock(id)
+                .then(tx.transactional(projects.giveBack(machine.project(), "machines")
+                        .then(machines.lock(id))
+                        // the row as it is now: the same allocation the caller saw, not a later one of the same machine
+                        .filter(row -> row.project().equals(machine.project()) && row.role() == Machine.Role.MACHINE
+                                && row.allocatedAt().equals(machine.allocatedAt()))
                         .switchIfEmpty(Mono.error(() -> DomainException.notFound("Machine " + id)))
                         .then(ips.releaseMachine(id))
                         .then(machines.free(id))
-                        .then(projects.giveBack(machine.project(), "machines"))
                         .then(audit.record(actor, change("machine.free", machine, summary(machine), null))))));
     }
 

@@ -26,14 +26,15 @@ public final class Placement {
                     + "its primary; " + networks.size() + " were given (M1).");
         }
         Network network = networks.getFirst();
+        if ((network.type() == NetworkType.CHILD || network.type() == NetworkType.CHILD_SHARED)
+                && !project.equals(network.project())) {
+            throw new DomainException(DomainException.Kind.RULE, "M1-other-project", "Network " + network.id()
+                    + " is not a network of project " + project + "; a machine sits only in its own project's networks (M1).");
+        }
         samePartition(partition, network);
         if (network.type() != NetworkType.CHILD && network.type() != NetworkType.CHILD_SHARED) {
             throw new DomainException(DomainException.Kind.RULE, "M1-network-type", "Network " + network.name() + " is "
                     + describe(network) + "; a machine's network is a private or shared network of its project (M1).");
-        }
-        if (!project.equals(network.project())) {
-            throw new DomainException(DomainException.Kind.RULE, "M1-other-project", "Network " + network.id()
-                    + " is not a network of project " + project + "; a machine sits only in its own project's networks (M1).");
         }
         return network;
     }
@@ -50,14 +51,14 @@ public final class Placement {
             if (!seen.add(network.id())) {
                 throw DomainException.invalid("F1-duplicate", "Network " + network.name() + " is given twice (F1).");
             }
+            if (network.type() == NetworkType.CHILD && !project.equals(network.project())) {
+                throw new DomainException(DomainException.Kind.RULE, "F1-other-project", "Network " + network.id()
+                        + " is a private network of another project; a firewall's private network is its own project's (F1).");
+            }
             samePartition(partition, network);
             if (network.type() == NetworkType.SUPER) {
                 throw new DomainException(DomainException.Kind.RULE, "F1-network-type", "Network " + network.name()
                         + " is a pool; a firewall joins private, shared and external networks (F1).");
-            }
-            if (network.type() == NetworkType.CHILD && !project.equals(network.project())) {
-                throw new DomainException(DomainException.Kind.RULE, "F1-other-project", "Network " + network.id()
-                        + " is a private network of another project; a firewall's private network is its own project's (F1).");
             }
         }
         List<Network> privates = networks.stream().filter(n -> n.type() == NetworkType.CHILD).toList();

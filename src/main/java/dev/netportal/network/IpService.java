@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,6 +40,9 @@ public class IpService {
 
     /** Reserves the lowest free IPv4 address, or {@code requested}, as a static IP of the network's project. */
     public Mono<IpAddress> allocate(Actor actor, UUID networkId, Optional<String> requested, String name, String description) {
+        if ((name != null && name.length() > 100) || (description != null && description.length() > 1000)) {
+            return Mono.error(DomainException.invalid("ip-name", "An IP's name is at most 100 characters, its description 1000."));
+        }
         return networkService.get(actor, networkId).flatMap(network -> Access
                 .require(actor, ProjectRole.MEMBER, network.project(), "reserve IPs")
                 .then(Mono.defer(() -> {
@@ -89,8 +93,10 @@ public class IpService {
     /** Gives back every address of a machine (M3), inside the caller's transaction; answers how many. */
     public Mono<Long> releaseMachine(UUID machine) {
         // the networks' locks first, in id order: allocations in those networks wait, and nobody deadlocks
-        return networks.machineNetworks(machine).concatMap(networks::lockNetwork).then()
-                .thenMany(networks.deleteMachineIps(machine))
+        return networks.machineNetworks(machine).collectList()
+                .flatMapMany(Flux::fromIterable).concatMap(networks::lockNetwork).then()
+                .then(networks.deleteMachineIps(machine).collectList())
+                .flatMapMany(Flux::fromIterable)
                 .concatMap(released -> giveBack(released.network(), released.prefix(), released.address())
                         .then(networks.uncountAllocated(released.network(), released.prefix())))
                 .count();

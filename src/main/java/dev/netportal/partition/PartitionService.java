@@ -94,8 +94,11 @@ public class PartitionService {
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
                                     null, id, summary(before), summary(after))).thenReturn(after));
                 }));
-        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> new DomainException(
-                DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + id
+        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> String.valueOf(
+                e.getMessage()).contains("P1-inventory-in-use")
+                ? new DomainException(DomainException.Kind.CONFLICT, "P1-inventory-in-use", "Partition " + id
+                        + " was not changed: machines of a size were allocated meanwhile; its inventory cannot go below them.")
+                : new DomainException(DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + id
                         + " was not changed: a new pool or external prefix overlaps one it already has (P2)."));
     }
 

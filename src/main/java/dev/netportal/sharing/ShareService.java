@@ -85,6 +85,9 @@ public class ShareService {
 
     private Mono<ShareRequest> decide(Actor actor, UUID id, ShareRules.Action action, String comment) {
         String trimmed = comment == null || comment.isBlank() ? null : comment.strip();
+        if (trimmed != null && trimmed.length() > 2000) {
+            return Mono.error(DomainException.invalid("S2-comment", "A comment on a share request is at most 2000 characters."));
+        }
         Mono<ShareRequest> work = visible(actor, id)
                 // the network first, then the request: the same order as filing, so no deadlock
                 .flatMap(seen -> requests.lockNetwork(seen.network()).then(requests.lock(id)))

@@ -107,8 +107,9 @@ public class Dispatcher implements SmartLifecycle {
                 .timeout(Duration.ofSeconds(20))
                 .flatMap(answer -> switch (answer) {
                     case Agent.Applied applied -> applied(due.firewall(), applied.revision(), applied.note());
-                    case Agent.Newer newer -> applied(due.firewall(), due.revision(), "the agent runs revision "
-                            + newer.appliedRevision() + " already");
+                    case Agent.Newer newer -> failed(due, "the agent runs revision " + newer.appliedRevision()
+                            + ", which is not older than revision " + due.revision() + " sent; it may belong to an earlier "
+                            + "firewall on this machine", backoff(due.attempts() + 3));
                     case Agent.Rejected rejected -> failed(due, "rejected revision " + rejected.revision() + ": "
                             + rejected.message(), backoff(due.attempts() + 3));
                 })
@@ -132,10 +133,13 @@ public class Dispatcher implements SmartLifecycle {
                         UPDATE firewall_sync SET state = CASE WHEN applied_revision = desired_revision
                                                         THEN 'IN_SYNC'::firewall_sync_state ELSE 'FAILING'::firewall_sync_state END,
                                last_error = :error, attempts = attempts + 1,
-                               next_attempt_at = now() + make_interval(secs => :retry), leased_by = NULL, lease_until = NULL
+                               -- a newer revision stored meanwhile has not been tried yet: it goes out at once
+                               next_attempt_at = CASE WHEN desired_revision > :sent THEN now()
+                                                      ELSE now() + make_interval(secs => :retry) END,
+                               leased_by = NULL, lease_until = NULL
                         WHERE firewall_id = :id AND leased_by = :me""")
                 .bind("id", due.firewall()).bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
-                .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance)
+                .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance).bind("sent", due.revision())
                 .then();
     }
 

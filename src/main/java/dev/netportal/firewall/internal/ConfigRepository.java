@@ -28,8 +28,9 @@ public class ConfigRepository {
         this.db = db;
     }
 
+    /** The firewall's name and project, its row locked: renderings of one firewall happen one after the other. */
     public Mono<Head> head(UUID firewall) {
-        return db.sql("SELECT name, project_id FROM machine WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED'")
+        return db.sql("SELECT name, project_id FROM machine WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED' FOR UPDATE")
                 .bind("id", firewall)
                 .map((row, meta) -> new Head(row.get("name", String.class), row.get("project_id", String.class))).first();
     }
@@ -83,9 +84,12 @@ public class ConfigRepository {
                 .bind("network", network).map((row, meta) -> row.get("id", UUID.class)).all();
     }
 
+    /**
+     * Drops a freed firewall's sync state. Its revisions stay, so that the machine's next firewall continues the
+     * numbering: an agent never sees a "new" revision 1 below the one it runs.
+     */
     public Mono<Void> forget(UUID firewall) {
-        return db.sql("DELETE FROM firewall_sync WHERE firewall_id = :id").bind("id", firewall).then()
-                .then(db.sql("DELETE FROM firewall_config WHERE firewall_id = :id").bind("id", firewall).then());
+        return db.sql("DELETE FROM firewall_sync WHERE firewall_id = :id").bind("id", firewall).then();
     }
 
     public Mono<FirewallConfig> current(UUID firewall) {

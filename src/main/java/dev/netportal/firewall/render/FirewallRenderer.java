@@ -37,7 +37,7 @@ public final class FirewallRenderer {
 
     private static String frr(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
         StringBuilder out = new StringBuilder();
-        out.append("! Netportal firewall ").append(firewall).append(": rendered, do not edit\n");
+        out.append("! Netportal firewall ").append(safe(firewall)).append(": rendered, do not edit\n");
         out.append("frr defaults traditional\n");
         out.append("hostname ").append(hostname(firewall)).append("\n!\n");
         for (FirewallInput.Leg leg : legs) {
@@ -93,7 +93,7 @@ public final class FirewallRenderer {
         int seq = 10;
         for (FirewallInput.Leg source : sources) {
             out.append("route-map ").append(importMap(into)).append(" permit ").append(seq).append("\n");
-            out.append(" description ").append(source.network()).append(" into ").append(into.network()).append("\n");
+            out.append(" description ").append(safe(source.network())).append(" into ").append(safe(into.network())).append("\n");
             out.append(" match source-vrf ").append(vrf(source)).append("\n");
             out.append(" match ip address prefix-list ").append(prefixList(source)).append("\n");
             if (noExport) {
@@ -113,7 +113,7 @@ public final class FirewallRenderer {
     private static String nftables(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
         String primaryPrefixes = set(primary.prefixes());
         StringBuilder out = new StringBuilder();
-        out.append("# Netportal firewall ").append(firewall).append(": rendered, do not edit\n");
+        out.append("# Netportal firewall ").append(safe(firewall)).append(": rendered, do not edit\n");
         out.append("table inet netportal\n");
         out.append("delete table inet netportal\n");
         out.append("table inet netportal {\n");
@@ -127,14 +127,14 @@ public final class FirewallRenderer {
             }
             out.append("\t\tiifname \"").append(device(primary)).append("\" oifname \"").append(device(leg))
                     .append("\" ip saddr ").append(primaryPrefixes).append(" counter accept comment \"")
-                    .append(primary.network()).append(" to ").append(kind(leg)).append(" ").append(leg.network()).append("\"\n");
+                    .append(safe(primary.network())).append(" to ").append(kind(leg)).append(" ").append(safe(leg.network())).append("\"\n");
         }
         for (FirewallInput.Leg leg : legs) {
             if (leg.role() == FirewallInput.Role.SHARED && !leg.masquerade()) {
                 out.append("\t\tiifname \"").append(device(leg)).append("\" oifname \"").append(device(primary))
                         .append("\" ip saddr ").append(set(leg.prefixes())).append(" ip daddr ").append(primaryPrefixes)
-                        .append(" counter accept comment \"shared ").append(leg.network()).append(" to ")
-                        .append(primary.network()).append(" (NAT NONE)\"\n");
+                        .append(" counter accept comment \"shared ").append(safe(leg.network())).append(" to ")
+                        .append(safe(primary.network())).append(" (NAT NONE)\"\n");
             }
         }
         out.append("\t\tcounter comment \"dropped: everything else\"\n");
@@ -144,8 +144,8 @@ public final class FirewallRenderer {
         for (FirewallInput.Leg leg : legs) {
             if (leg != primary && leg.masquerade()) {
                 out.append("\t\toifname \"").append(device(leg)).append("\" ip saddr ").append(primaryPrefixes)
-                        .append(" counter snat ip to ").append(leg.ip()).append(" comment \"").append(primary.network())
-                        .append(" behind ").append(leg.ip()).append(" in ").append(leg.network()).append("\"\n");
+                        .append(" counter snat ip to ").append(leg.ip()).append(" comment \"").append(safe(primary.network()))
+                        .append(" behind ").append(leg.ip()).append(" in ").append(safe(leg.network())).append("\"\n");
             }
         }
         out.append("\t}\n");
@@ -182,7 +182,17 @@ public final class FirewallRenderer {
     }
 
     private static String hostname(String firewall) {
-        return "fw-" + firewall.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String name = firewall.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return "fw-" + (name.length() > 40 ? name.substring(0, 40) : name);
+    }
+
+    /**
+     * Text from users (network and firewall names) as it may appear in a comment or description: letters, digits
+     * and {@code . _ : / -} only, so that no name can end a comment or start a line of configuration.
+     */
+    static String safe(String text) {
+        String cleaned = text == null ? "" : text.replaceAll("[^A-Za-z0-9._:/-]", "_");
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
     }
 
     private static String set(List<String> prefixes) {

@@ -79,6 +79,19 @@ class FirewallRendererTest {
     }
 
     @Test
+    void namesCannotAddLinesOrRulesToTheConfiguration() throws Exception {
+        FirewallInput.Leg hostile = new FirewallInput.Leg(FirewallInput.Role.SHARED, "x\" accept\n\t\tip saddr 0.0.0.0/0 accept #",
+                104, List.of("10.0.16.0/24"), "10.0.16.3", false, List.of(), null);
+
+        Rendered rendered = FirewallRenderer.render(new FirewallInput("edge\nhostname evil", List.of(PRIVATE, INTERNET, hostile)));
+
+        assertThat(rendered.nftables()).doesNotContain("ip saddr 0.0.0.0/0 accept").doesNotContain("\" accept\n");
+        assertThat(rendered.frr()).doesNotContain("hostname evil").doesNotContain("\nip saddr");
+        assertThat(check(rendered.nftables(), ".nft", "unshare", "-rn", "nft", "-c", "-f")).isEmpty();
+        assertThat(check(rendered.frr(), ".conf", "vtysh", "-C", "-f")).isEmpty();
+    }
+
+    @Test
     void theSameInputsGiveTheSameTextAndHashWhateverTheirOrder() {
         Rendered one = FirewallRenderer.render(new FirewallInput("edge", List.of(PRIVATE, INTERNET, STORAGE_NAT, BACKUP_NO_NAT)));
         Rendered other = FirewallRenderer.render(new FirewallInput("edge", List.of(BACKUP_NO_NAT, STORAGE_NAT, INTERNET, PRIVATE)));
