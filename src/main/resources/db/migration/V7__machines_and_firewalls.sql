@@ -13,11 +13,13 @@ CREATE TABLE machine (
     role           machine_role,
     project_id     text          REFERENCES project,
     name           text          CHECK (length(btrim(name)) BETWEEN 1 AND 100),
+    -- its primary network: a machine's only one; a firewall's private network, or its own shared one (F1)
+    primary_network uuid        REFERENCES network,
     -- firewalls: the agent's credential, hashed (shown once at allocation)
     agent_secret   text,
     allocated_at   timestamptz,
     CHECK ((state = 'ALLOCATED') = (role IS NOT NULL AND project_id IS NOT NULL AND name IS NOT NULL
-                                    AND allocated_at IS NOT NULL)),
+                                    AND allocated_at IS NOT NULL AND primary_network IS NOT NULL)),
     CHECK ((role = 'FIREWALL') = (agent_secret IS NOT NULL) OR role IS NULL AND agent_secret IS NULL)
 );
 -- taking a free machine of a size: the lowest id, skipping rows another allocation holds (no waiting, no double)

@@ -60,10 +60,8 @@ public class FirewallConfigs {
 
     /** R1: the primary is the private network, or else the firewall's own shared network. */
     static FirewallInput input(ConfigRepository.Head head, List<ConfigRepository.Leg> legs) {
-        // legs come ordered by VRF: the first own shared network is the primary when there is no private one
-        UUID primary = legs.stream().filter(l -> "CHILD".equals(l.type())).findFirst()
-                .or(() -> legs.stream().filter(l -> "CHILD_SHARED".equals(l.type()) && head.project().equals(l.project())).findFirst())
-                .map(ConfigRepository.Leg::network).orElse(null);
+        // the primary network is the one chosen at allocation (F1)
+        UUID primary = head.primaryNetwork();
         return new FirewallInput(head.name(), legs.stream().map(leg -> {
             FirewallInput.Role role = leg.network().equals(primary) ? FirewallInput.Role.PRIMARY
                     : "EXTERNAL".equals(leg.type()) ? FirewallInput.Role.EXTERNAL : FirewallInput.Role.SHARED;

@@ -85,10 +85,10 @@ public class FirewallService {
                             .thenMany(Flux.fromIterable(requested).concatMap(r -> lookup(r.network())))
                             .collectList()
                             .flatMap(found -> {
-                                Placement.firewall(project, partition, found);
+                                Network primary = Placement.firewall(project, partition, found);
                                 return projects.take(project, "firewalls")
                                         .then(MachineService.take(machines, partition, size, Machine.Role.FIREWALL, project,
-                                                checkedName, hash(credential)))
+                                                checkedName, primary.id(), hash(credential)))
                                         // networks locked in id order, as releases do, so no two requests deadlock
                                         .flatMap(id -> Flux.range(0, found.size())
                                                 .sort(java.util.Comparator.comparing(i -> found.get(i).id()))

@@ -58,7 +58,8 @@ public class MachineService {
                             .then(lookup(network.network()))
                             .map(found -> Placement.machine(project, partition, List.of(found)))
                             .flatMap(primary -> projects.take(project, "machines")
-                                    .then(take(machines, partition, size, Machine.Role.MACHINE, project, checkedName, null))
+                                    .then(take(machines, partition, size, Machine.Role.MACHINE, project, checkedName,
+                                            primary.id(), null))
                                     .flatMap(id -> ips.allocateForMachine(id, project, primary, network.ip()).thenReturn(id)))
                             .flatMap(machines::find)
                             .flatMap(views::of)
@@ -105,8 +106,8 @@ public class MachineService {
      * a size the partition does not have is invalid.
      */
     static Mono<UUID> take(MachineRepository machines, String partition, String size, Machine.Role role, ProjectId project,
-            String name, String secret) {
-        return machines.takeFree(partition, size, role, project, name, secret)
+            String name, UUID primaryNetwork, String secret) {
+        return machines.takeFree(partition, size, role, project, name, primaryNetwork, secret)
                 .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
                         ? new DomainException(DomainException.Kind.CONFLICT, "M1-no-free-machine", "Partition " + partition
                                 + " has no free machine of size " + size + " left.")

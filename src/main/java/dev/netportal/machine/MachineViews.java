@@ -38,12 +38,9 @@ class MachineViews {
         });
     }
 
-    /** A machine's only network; a firewall's private network, or else its own project's shared one (F1). */
+    /** The primary network is the one stored at allocation (F1, M1). */
     private static List<Machine.Attachment> markPrimary(MachineRepository.Row row, List<Machine.Attachment> attachments) {
-        Optional<Machine.Attachment> primary = attachments.stream().filter(a -> "CHILD".equals(a.type())).findFirst()
-                .or(() -> attachments.stream()
-                        .filter(a -> "CHILD_SHARED".equals(a.type()) && row.project().value().equals(a.project())).findFirst());
         return attachments.stream().map(a -> new Machine.Attachment(a.network(), a.name(), a.type(), a.project(),
-                a.natType(), a.ip(), primary.map(p -> p.network().equals(a.network())).orElse(false))).toList();
+                a.natType(), a.ip(), a.network().equals(row.primaryNetwork()))).toList();
     }
 }

@@ -19,7 +19,7 @@ public class ConfigRepository {
     }
 
     /** The firewall's name and project; empty if it is not an allocated firewall. */
-    public record Head(String name, String project) {
+    public record Head(String name, String project, UUID primaryNetwork) {
     }
 
     private final DatabaseClient db;
@@ -30,9 +30,12 @@ public class ConfigRepository {
 
     /** The firewall's name and project, its row locked: renderings of one firewall happen one after the other. */
     public Mono<Head> head(UUID firewall) {
-        return db.sql("SELECT name, project_id FROM machine WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED' FOR UPDATE")
+        return db.sql("""
+                        SELECT name, project_id, primary_network FROM machine
+                        WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED' FOR UPDATE""")
                 .bind("id", firewall)
-                .map((row, meta) -> new Head(row.get("name", String.class), row.get("project_id", String.class))).first();
+                .map((row, meta) -> new Head(row.get("name", String.class), row.get("project_id", String.class),
+                        row.get("primary_network", UUID.class))).first();
     }
 
     public Flux<Leg> legs(UUID firewall) {

@@ -17,7 +17,7 @@ public class MachineRepository {
 
     /** An allocated machine's own columns. */
     public record Row(UUID id, String name, ProjectId project, String partition, String size, Machine.Role role,
-                      String agentSecret, OffsetDateTime allocatedAt) {
+                      UUID primaryNetwork, String agentSecret, OffsetDateTime allocatedAt) {
     }
 
     private final DatabaseClient db;
@@ -31,15 +31,15 @@ public class MachineRepository {
      * two allocations get the same machine, and none waits for another. Empty when none is free.
      */
     public Mono<UUID> takeFree(String partition, String size, Machine.Role role, ProjectId project, String name,
-            String agentSecret) {
+            UUID primaryNetwork, String agentSecret) {
         return db.sql("""
                         UPDATE machine SET state = 'ALLOCATED', role = CAST(:role AS machine_role), project_id = :project,
-                               name = :name, agent_secret = :secret, allocated_at = now()
+                               name = :name, primary_network = :primary, agent_secret = :secret, allocated_at = now()
                         WHERE id = (SELECT id FROM machine WHERE partition_id = :partition AND size = :size AND state = 'FREE'
                                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id""")
                 .bind("partition", partition).bind("size", size).bind("role", role.name()).bind("project", project.value())
-                .bind("name", name).bind("secret", Parameter.fromOrEmpty(agentSecret, String.class))
+                .bind("name", name).bind("primary", primaryNetwork).bind("secret", Parameter.fromOrEmpty(agentSecret, String.class))
                 .map((row, meta) -> row.get("id", UUID.class)).first();
     }
 
@@ -53,7 +53,7 @@ public class MachineRepository {
     public Mono<Void> free(UUID id) {
         return db.sql("""
                         UPDATE machine SET state = 'FREE', role = NULL, project_id = NULL, name = NULL, agent_secret = NULL,
-                               allocated_at = NULL
+                               primary_network = NULL, allocated_at = NULL
                         WHERE id = :id""")
                 .bind("id", id).then();
     }
@@ -105,7 +105,8 @@ public class MachineRepository {
     private static Row row(Readable row) {
         return new Row(row.get("id", UUID.class), row.get("name", String.class), new ProjectId(row.get("project_id", String.class)),
                 row.get("partition_id", String.class), row.get("size", String.class),
-                Machine.Role.valueOf(row.get("role_name", String.class)), row.get("agent_secret", String.class),
+                Machine.Role.valueOf(row.get("role_name", String.class)), row.get("primary_network", UUID.class),
+                row.get("agent_secret", String.class),
                 row.get("allocated_at", OffsetDateTime.class));
     }
 }
