@@ -1,7 +1,6 @@
 package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
-import dev.netportal.common.Slice;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.IpAddress;
@@ -48,11 +47,8 @@ class NetworkController {
     @Operation(summary = "The project's networks, oldest first (viewer)")
     Mono<Page<NetworkView>> list(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        int number = Page.number(page);
-        int limit = Page.size(size);
-        Page.check(number, limit);
-        return networks.list(actor, projectId(project), (long) number * limit, limit)
-                .map(slice -> Page.of(new Slice<>(slice.items().stream().map(NetworkView::of).toList(), slice.total()), number, limit));
+        ProjectId id = projectId(project);
+        return Page.read(page, size, (offset, limit) -> networks.list(actor, id, offset, limit), NetworkView::of);
     }
 
     @PostMapping("/projects/{project}/networks")
@@ -100,11 +96,7 @@ class NetworkController {
     @Operation(summary = "The network's IP addresses, lowest first (viewer)")
     Mono<Page<IpView>> ips(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        int number = Page.number(page);
-        int limit = Page.size(size);
-        Page.check(number, limit);
-        return ips.list(actor, id, (long) number * limit, limit)
-                .map(slice -> Page.of(new Slice<>(slice.items().stream().map(IpView::of).toList(), slice.total()), number, limit));
+        return Page.read(page, size, (offset, limit) -> ips.list(actor, id, offset, limit), IpView::of);
     }
 
     @PostMapping("/networks/{id}/ips")

@@ -170,7 +170,7 @@ public class NetworkService {
                 : networks.insertFreeBlock(partition, pool.pool(), block));
     }
 
-    /** Raises the project's usage counter ("networks", "ips"), or refuses with N4 when its quota is used up. */
+    /** Raises the project's network counter ("networks"), or refuses with N4 when its quota is used up. */
     Mono<Void> count(ProjectId project, String counter) {
         return networks.countAgainstQuota(project, counter).flatMap(counted -> counted ? Mono.<Void>empty()
                 : networks.quota(project, counter)

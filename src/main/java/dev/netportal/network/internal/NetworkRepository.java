@@ -105,7 +105,10 @@ public class NetworkRepository {
 
     /** The quota of a counter, or empty when the project does not exist; null value means unlimited. */
     public Mono<Integer> quota(ProjectId project, String counter) {
-        return db.sql("SELECT quota_" + ("networks".equals(counter) ? "networks" : "ips") + " AS q FROM project WHERE id = :id")
+        if (!"networks".equals(counter)) {
+            throw new IllegalArgumentException(counter);
+        }
+        return db.sql("SELECT quota_networks AS q FROM project WHERE id = :id")
                 .bind("id", project.value())
                 .map((row, meta) -> row.get("q", Integer.class) == null ? -1 : row.get("q", Integer.class))
                 .first();
