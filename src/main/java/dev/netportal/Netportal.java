@@ -1,21 +1,27 @@
 package dev.netportal;
 
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
+import dev.netportal.agent.AgentServer;
 import dev.netportal.api.ApiContext;
 import dev.netportal.database.EmbeddedDatabaseStarter;
+import dev.netportal.firewall.dispatch.Dispatcher;
 import dev.netportal.idp.IdpContext;
 import dev.netportal.ui.UiContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
@@ -29,6 +35,8 @@ public final class Netportal implements AutoCloseable {
 
     private final ConfigurableApplicationContext core;
     private final List<ConfigurableApplicationContext> children;  // in start order; guarded by this
+    private final List<AutoCloseable> servers = new ArrayList<>();  // guarded by this
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private Netportal(ConfigurableApplicationContext core, List<ConfigurableApplicationContext> children) {
         this.core = core;
@@ -37,11 +45,32 @@ public final class Netportal implements AutoCloseable {
 
     public static void main(String[] args) {
         try {
-            Netportal portal = start(args);
-            Runtime.getRuntime().addShutdownHook(new Thread(portal::close, "netportal-shutdown"));
+            StandardEnvironment environment = new StandardEnvironment();
+            environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+            switch (Mode.of(environment)) {
+                case AGENT -> {
+                    // a firewall's agent needs neither the database nor any Spring context
+                    AgentServer agent = AgentServer.start(environment);
+                    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "netportal-agent-shutdown"));
+                    agent.awaitClose();
+                }
+                case MIGRATE -> {
+                    String[] migrateOnly = Arrays.copyOf(args, args.length + 1);
+                    migrateOnly[args.length] = "--netportal.dispatcher.enabled=false";
+                    start(migrateOnly).close();   // the core context migrates the schema as it starts
+                    log.info("Database schema is up to date");
+                }
+                default -> {
+                    Netportal portal = start(args);
+                    Runtime.getRuntime().addShutdownHook(new Thread(portal::close, "netportal-shutdown"));
+                    portal.closed.await();   // the web servers keep a process alive by themselves; the dispatcher alone does not
+                }
+            }
         } catch (RuntimeException e) {
             log.error("Netportal did not start: {}", e.getMessage());
             System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -62,8 +91,25 @@ public final class Netportal implements AutoCloseable {
         List<ConfigurableApplicationContext> children = new ArrayList<>();
         Netportal portal = new Netportal(core, children);
         try {
-            Mode mode = core.getEnvironment().getProperty("netportal.mode", Mode.class, Mode.ALL);
+            Mode mode = Mode.of(core.getEnvironment());
+            if (mode == Mode.AGENT) {
+                throw new IllegalArgumentException("an agent runs without the portal: start it with NETPORTAL_MODE=agent");
+            }
+            if (mode == Mode.MIGRATE) {
+                return portal;
+            }
             boolean development = core.getEnvironment().matchesProfiles("dev");
+            if (mode == Mode.DISPATCHER) {
+                if (core.getBeanNamesForType(Dispatcher.class).length == 0) {
+                    throw new IllegalArgumentException("NETPORTAL_MODE=dispatcher needs NETPORTAL_DISPATCHER_ENABLED=true");
+                }
+                int port = core.getEnvironment().getProperty("netportal.dispatcher.port", Integer.class, 8082);
+                HealthServer health = new HealthServer(core, port);
+                portal.servers.add(health);
+                log.info("Netportal started in {} ms (mode dispatcher, health on port {})",
+                        (System.nanoTime() - startedAt) / 1_000_000, health.port());
+                return portal;
+            }
             // The API needs nothing from the other children, so it starts alongside them; the UI reads the
             // sign-in provider's metadata when it starts, so the provider comes first.
             CompletableFuture<ConfigurableApplicationContext> api = mode.startsApi()
@@ -129,10 +175,19 @@ public final class Netportal implements AutoCloseable {
     /** Closes the web contexts in reverse start order, then the core (which stops an embedded database). */
     @Override
     public synchronized void close() {
+        for (AutoCloseable server : servers) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                log.warn("could not stop {}: {}", server, e.toString());
+            }
+        }
+        servers.clear();
         for (int i = children.size() - 1; i >= 0; i--) {
             children.get(i).close();
         }
         children.clear();
         core.close();
+        closed.countDown();
     }
 }

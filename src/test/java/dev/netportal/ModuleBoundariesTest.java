@@ -54,4 +54,14 @@ class ModuleBoundariesTest {
                 .allowEmptyShould(true)
                 .check(classes);
     }
+
+    @Test
+    void theFirewallAgentNeedsNeitherTheDatabaseNorThePortal() {
+        noClasses().that().resideInAPackage("dev.netportal.agent..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.r2dbc..", "io.r2dbc..",
+                        "org.springframework.boot..", "org.springframework.context..", "dev.netportal.api..",
+                        "dev.netportal.ui..", "dev.netportal.idp..", "dev.netportal.database..", "dev.netportal.network..",
+                        "dev.netportal.machine..", "dev.netportal.sharing..", "dev.netportal.firewall.internal..")
+                .check(classes);
+    }
 }

@@ -3,6 +3,8 @@ package dev.netportal.api;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FleetEntry;
+import dev.netportal.firewall.Revision;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.FirewallService;
 import dev.netportal.machine.Machine;
@@ -104,6 +106,31 @@ class MachineController {
     Mono<FirewallConfig> config(Actor actor, @PathVariable UUID id) {
         return firewalls.config(actor, id)
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Configuration of firewall " + id)));
+    }
+
+    /** One revision in the history: what caused it and who, without the texts. */
+    record RevisionSummary(int revision, String hash, String cause, String actorName, java.time.OffsetDateTime createdAt) {
+    }
+
+    @GetMapping("/firewalls/{id}/config/revisions")
+    @Operation(summary = "The firewall's configuration revisions, newest first, with what caused each and who (viewer)")
+    Mono<Page<RevisionSummary>> revisions(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return firewalls.history(actor, id, 1000).map(all -> Page.of(all.stream().map(r -> new RevisionSummary(r.revision(),
+                r.hash(), r.cause(), r.actorName(), r.createdAt())).toList(), page, size));
+    }
+
+    @GetMapping("/firewalls/{id}/config/revisions/{revision}")
+    @Operation(summary = "One configuration revision of the firewall, with its FRR and nftables text (viewer)")
+    Mono<Revision> revision(Actor actor, @PathVariable UUID id, @PathVariable int revision) {
+        return firewalls.revision(actor, id, revision);
+    }
+
+    @GetMapping("/firewalls")
+    @Operation(summary = "Every firewall with its sync state, those not in sync first; notInSync=true lists only those (admin)")
+    Mono<Page<FleetEntry>> fleet(Actor actor, @RequestParam(defaultValue = "false") boolean notInSync,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return firewalls.fleet(actor, notInSync).map(all -> Page.of(all, page, size));
     }
 
     @DeleteMapping("/firewalls/{id}")

@@ -5,9 +5,12 @@ import dev.netportal.firewall.render.FirewallInput;
 import dev.netportal.firewall.render.FirewallRenderer;
 import dev.netportal.firewall.render.Rendered;
 import dev.netportal.ipam.Prefix;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,30 +21,59 @@ import reactor.core.publisher.Mono;
 @Service
 public class FirewallConfigs {
 
+    private static final SecureRandom random = new SecureRandom();
+
     private final ConfigRepository configs;
 
     FirewallConfigs(ConfigRepository configs) {
         this.configs = configs;
     }
 
-    /** Re-renders a firewall and stores a new revision if the output changed; answers the newest revision. */
-    public Mono<Integer> update(UUID firewall) {
+    /**
+     * Re-renders a firewall and stores a new revision if the output changed; answers the newest revision.
+     *
+     * @param cause     the change, in words, for the revision history
+     * @param actorName who made it
+     */
+    public Mono<Integer> update(UUID firewall, String cause, String actorName) {
         return configs.head(firewall).flatMap(head -> configs.legs(firewall).collectList()
                 .flatMap(legs -> {
                     Rendered rendered = FirewallRenderer.render(input(head, legs));
                     return configs.latest(firewall)
                             .map(latest -> latest.hash().equals(rendered.hash()) ? Mono.just(latest.revision())
-                                    : store(firewall, latest.revision() + 1, rendered))
-                            .defaultIfEmpty(Mono.defer(() -> store(firewall, 1, rendered)))
+                                    : store(firewall, latest.revision() + 1, rendered, cause, actorName))
+                            .defaultIfEmpty(Mono.defer(() -> store(firewall, 1, rendered, cause, actorName)))
                             .flatMap(next -> next);
                 }));
     }
 
     /** Re-renders every firewall with an address in the network (its type or NAT changed). */
-    public Mono<Void> updateUsing(UUID network) {
+    public Mono<Void> updateUsing(UUID network, String cause, String actorName) {
         // the list first: no query runs while another's rows are still streaming on the transaction's connection
-        return configs.firewallsIn(network).collectList().flatMapMany(reactor.core.publisher.Flux::fromIterable)
-                .concatMap(this::update).then();
+        return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
+                .concatMap(firewall -> update(firewall, cause, actorName)).then();
+    }
+
+    /** What a firewall's configuration would become if a network changed its type and NAT; nothing is stored. */
+    public record Preview(UUID firewall, String name, String project, Rendered now, Rendered then) {
+
+        public boolean changes() {
+            return !now.hash().equals(then.hash());
+        }
+    }
+
+    /**
+     * Renders, without storing, every firewall that uses the network as it is and as it would be with the given
+     * type and NAT (the approval queue shows this before a share is approved).
+     */
+    public Flux<Preview> preview(UUID network, String type, String natType) {
+        return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
+                .concatMap(firewall -> configs.head(firewall, false).flatMap(head -> configs.legs(firewall).collectList()
+                        .map(legs -> new Preview(firewall, head.name(), head.project(),
+                                FirewallRenderer.render(input(head, legs)),
+                                FirewallRenderer.render(input(head, legs.stream().map(leg -> !leg.network().equals(network) ? leg
+                                        : new ConfigRepository.Leg(leg.network(), leg.name(), type, leg.project(), leg.vrf(),
+                                                natType, leg.prefix(), leg.ip(), leg.destinations())).toList()))))));
     }
 
     /** Drops a freed firewall's revisions and sync state. */
@@ -54,8 +86,35 @@ public class FirewallConfigs {
         return configs.current(firewall);
     }
 
-    private Mono<Integer> store(UUID firewall, int revision, Rendered rendered) {
-        return configs.store(firewall, revision, rendered.hash(), rendered.frr(), rendered.nftables()).thenReturn(revision);
+    /** The firewall's revisions, newest first, at most {@code limit}. */
+    public Flux<Revision> history(UUID firewall, int limit) {
+        return configs.history(firewall, limit);
+    }
+
+    /** One stored revision of the firewall. */
+    public Mono<Revision> revision(UUID firewall, int revision) {
+        return configs.revision(firewall, revision);
+    }
+
+    /** Every allocated firewall with its sync state (callers check that the reader is an admin). */
+    public Flux<FleetEntry> fleet(boolean notInSyncOnly) {
+        return configs.fleet(notInSyncOnly);
+    }
+
+    /**
+     * Records an agent's hello (the caller checked its credential) and answers the token to expect with pushes.
+     * The token is created at the first hello and kept, so an agent that restarts, or several hellos at once,
+     * all get the same one.
+     */
+    public Mono<AgentWelcome> hello(UUID firewall, String agentUrl, int appliedRevision) {
+        byte[] token = new byte[32];
+        random.nextBytes(token);
+        return configs.hello(firewall, agentUrl, appliedRevision, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+    }
+
+    private Mono<Integer> store(UUID firewall, int revision, Rendered rendered, String cause, String actorName) {
+        return configs.store(firewall, revision, rendered.hash(), rendered.frr(), rendered.nftables(), cause, actorName)
+                .thenReturn(revision);
     }
 
     /** R1: the primary is the private network, or else the firewall's own shared network. */

@@ -3,7 +3,10 @@ package dev.netportal.machine;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
+import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FleetEntry;
+import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -14,6 +17,8 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -93,7 +98,7 @@ public class FirewallService {
                                         .flatMap(id -> Flux.range(0, found.size())
                                                 .sort(java.util.Comparator.comparing(i -> found.get(i).id()))
                                                 .concatMap(i -> ips.allocateForMachine(id, project, found.get(i), requested.get(i).ip()))
-                                                .then(configs.update(id))
+                                                .then(configs.update(id, "firewall allocated", actor.name()))
                                                 .then(Mono.just(id)));
                             })
                             .flatMap(machines::find)
@@ -113,7 +118,7 @@ public class FirewallService {
                                 .flatMap(attached -> lookup(network).flatMap(wanted -> {
                                     Placement.attachable(row.partition(), attached, wanted);
                                     return ips.allocateForMachine(firewall, row.project(), wanted, ip)
-                                            .then(configs.update(firewall))
+                                            .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
                                             .then(machines.find(firewall)).flatMap(views::of)
                                             .flatMap(after -> audit.record(actor, MachineService.change("firewall.attach", after,
                                                     null, Map.of("network", wanted.name(), "ip", address(after, network))))
@@ -135,7 +140,7 @@ public class FirewallService {
                                 + "; only attached shared networks are detached (F2). Free the firewall instead.");
                     }
                     return ips.releaseMachineIp(firewall, network)
-                            .then(configs.update(firewall))
+                            .then(configs.update(firewall, "shared network " + attached.name() + " detached", actor.name()))
                             .then(machines.find(firewall)).flatMap(views::of)
                             .flatMap(after -> audit.record(actor, MachineService.change("firewall.detach", after,
                                     Map.of("network", attached.name(), "ip", attached.ip()), null)).thenReturn(after));
@@ -173,9 +178,53 @@ public class FirewallService {
         return get(actor, id).flatMap(firewall -> configs.current(id));
     }
 
-    /** Whether a credential is the firewall's agent credential (for the agent protocol). */
+    /** The firewall's stored revisions, newest first, with what caused each (for a caller who may see it). */
+    public Mono<List<Revision>> history(Actor actor, UUID id, int limit) {
+        return get(actor, id).flatMap(firewall -> configs.history(id, limit).collectList());
+    }
+
+    /** One stored revision of the firewall (for a caller who may see it). */
+    public Mono<Revision> revision(Actor actor, UUID id, int revision) {
+        return get(actor, id).flatMap(firewall -> configs.revision(id, revision))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Revision " + revision + " of firewall " + id)));
+    }
+
+    /** Every firewall with its sync state, for admins (the fleet view). */
+    public Mono<List<FleetEntry>> fleet(Actor actor, boolean notInSyncOnly) {
+        return actor.admin() ? configs.fleet(notInSyncOnly).collectList()
+                : Mono.error(DomainException.forbidden("Only platform admins see the whole fleet of firewalls."));
+    }
+
+    /**
+     * An agent's hello (agent protocol): with the firewall's credential it tells where it listens and which
+     * revision it runs, and learns the token that the portal's pushes carry. Empty when the credential is wrong
+     * or the firewall is not allocated, so a caller cannot tell which.
+     */
+    public Mono<AgentWelcome> hello(UUID firewall, String credential, String agentUrl, int appliedRevision) {
+        URI url = agentUrl(agentUrl);
+        return checkCredential(firewall, credential).filter(valid -> valid)
+                .flatMap(valid -> configs.hello(firewall, url.toString(), appliedRevision));
+    }
+
+    /** An agent's URL: absolute http or https, no user info, at most 500 characters. */
+    static URI agentUrl(String text) {
+        try {
+            URI url = text == null ? null : new URI(text.strip());
+            if (url == null || text.length() > 500 || url.getHost() == null || url.getUserInfo() != null
+                    || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+                throw new URISyntaxException(String.valueOf(text), "not an absolute http(s) URL with a host");
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            throw DomainException.invalid("agent-url", "The agent URL " + (text == null ? "(missing)" : "'" + text + "'")
+                    + " is not an absolute http or https URL with a host (at most 500 characters).");
+        }
+    }
+
+    /** Whether a credential is the agent credential of an allocated firewall (for the agent protocol). */
     public Mono<Boolean> checkCredential(UUID firewall, String credential) {
-        return machines.find(firewall).map(row -> row.agentSecret() != null && credential != null
+        return machines.find(firewall).map(row -> row.role() == Machine.Role.FIREWALL && row.allocatedAt() != null
+                && row.agentSecret() != null && credential != null
                 && MessageDigest.isEqual(row.agentSecret().getBytes(StandardCharsets.US_ASCII),
                         hash(credential).getBytes(StandardCharsets.US_ASCII))).defaultIfEmpty(false);
     }

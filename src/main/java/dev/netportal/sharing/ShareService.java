@@ -97,7 +97,8 @@ public class ShareService {
                     Mono<Void> promote = next != ShareStatus.APPROVED ? Mono.empty()
                             : requests.promote(before.network(), before.natType()).flatMap(promoted -> promoted
                                     // the firewalls using the network render again in this transaction (S3, D1)
-                                    ? configs.updateUsing(before.network())
+                                    ? configs.updateUsing(before.network(), "network " + before.networkName() + " shared (NAT "
+                                            + before.natType() + ")", actor.name())
                                     : Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-already-shared",
                                             "Network " + before.networkName() + " is shared already.")));
                     return requests.decide(id, next, decision ? actor.subject() : null, decision ? actor.name() : null, trimmed)

@@ -186,7 +186,7 @@ class MachineServiceTest {
         Machine reattached = firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block();
         assertThat(reattached.networks()).extracting(Machine.Attachment::network).contains(w.otherShared().id());
         assertThat(firewalls.config(w.member(), fw.id()).block().revision()).as("allocation, detach, attach").isEqualTo(3);
-        portal.portal().core().getBean(dev.netportal.firewall.FirewallConfigs.class).update(fw.id()).block();
+        portal.portal().core().getBean(dev.netportal.firewall.FirewallConfigs.class).update(fw.id(), "test", "Test").block();
         assertThat(firewalls.config(w.member(), fw.id()).block().revision()).as("the same rendering: no new revision").isEqualTo(3);
         assertThat(changed).as("detach and attach each announce the firewall's change")
                 .containsExactly(new FirewallService.FirewallChanged(fw.id()), new FirewallService.FirewallChanged(fw.id()));

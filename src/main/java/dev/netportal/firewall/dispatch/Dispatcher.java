@@ -33,20 +33,30 @@ public class Dispatcher implements SmartLifecycle {
     static final int BATCH = 32;
     static final int IN_FLIGHT = 8;
 
+    /** How long a firewall without an agent waits before it is looked at again (a hello ends the wait). */
+    static final Duration NO_AGENT_WAIT = Duration.ofMinutes(10);
+
     private final DatabaseClient db;
-    private final Agent agent;
+    private final Agent local;              // null: firewalls wait for their own agents
+    private final HttpAgentClient remote;
     private final String instance = UUID.randomUUID().toString();
     private volatile Disposable running;
 
     @Autowired
-    Dispatcher(DatabaseClient db, @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records) {
-        this(db, new RecordingAgent(records));
+    Dispatcher(DatabaseClient db,
+            @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records,
+            @Value("${netportal.dispatcher.local-agents:true}") boolean localAgents) {
+        this(db, localAgents ? new RecordingAgent(records) : null);
     }
 
-    /** A dispatcher that delivers to the given agent (tests use agents that fail on purpose). */
-    Dispatcher(DatabaseClient db, Agent agent) {
+    /**
+     * A dispatcher that delivers to the given agent every firewall whose own agent has not said hello (tests use
+     * agents that fail on purpose); with none, such firewalls wait for their agents.
+     */
+    Dispatcher(DatabaseClient db, Agent local) {
         this.db = db;
-        this.agent = agent;
+        this.local = local;
+        this.remote = new HttpAgentClient();
     }
 
     /** Starts delivering once the context is up (the schema is migrated by then). */
@@ -80,7 +90,8 @@ public class Dispatcher implements SmartLifecycle {
         return lease().flatMap(this::deliver, IN_FLIGHT).then();
     }
 
-    private record Due(UUID firewall, int revision, String hash, String frr, String nftables, int attempts) {
+    private record Due(UUID firewall, int revision, String hash, String frr, String nftables, int attempts,
+                       String agentUrl, String pushToken) {
     }
 
     private Flux<Due> lease() {
@@ -94,26 +105,36 @@ public class Dispatcher implements SmartLifecycle {
                         UPDATE firewall_sync s SET leased_by = :me, lease_until = now() + make_interval(secs => :lease)
                         FROM due, firewall_config c
                         WHERE s.firewall_id = due.firewall_id AND c.firewall_id = s.firewall_id AND c.revision = s.desired_revision
-                        RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables""")
+                        RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables, s.agent_url, s.push_token""")
                 .bind("batch", BATCH).bind("me", instance).bind("lease", (double) LEASE.toSeconds())
                 .map((row, meta) -> new Due(row.get("firewall_id", UUID.class), row.get("desired_revision", Integer.class),
                         row.get("hash", String.class), row.get("frr", String.class), row.get("nftables", String.class),
-                        row.get("attempts", Integer.class)))
+                        row.get("attempts", Integer.class), row.get("agent_url", String.class), row.get("push_token", String.class)))
                 .all();
     }
 
     private Mono<Void> deliver(Due due) {
-        return agent.deliver(new Agent.Delivery(due.firewall(), due.revision(), due.hash(), due.frr(), due.nftables()))
-                .timeout(Duration.ofSeconds(20))
+        Agent.Delivery delivery = new Agent.Delivery(due.firewall(), due.revision(), due.hash(), due.frr(), due.nftables());
+        Mono<Agent.Answer> sent;
+        if (due.agentUrl() != null) {
+            sent = remote.deliver(due.agentUrl(), due.pushToken(), delivery);
+        } else if (local != null) {
+            sent = local.deliver(delivery);
+        } else {
+            return failed(due, "waiting for the firewall's agent to say hello (see the README: running an agent)",
+                    NO_AGENT_WAIT, "NO_AGENT", false);
+        }
+        return sent.timeout(Duration.ofSeconds(20))
                 .flatMap(answer -> switch (answer) {
                     case Agent.Applied applied -> applied(due.firewall(), applied.revision(), applied.note());
                     case Agent.Newer newer -> failed(due, "the agent runs revision " + newer.appliedRevision()
                             + ", which is not older than revision " + due.revision() + " sent; it may belong to an earlier "
-                            + "firewall on this machine", backoff(due.attempts() + 3));
+                            + "firewall on this machine", backoff(due.attempts() + 3), "REJECTED", true);
                     case Agent.Rejected rejected -> failed(due, "rejected revision " + rejected.revision() + ": "
-                            + rejected.message(), backoff(due.attempts() + 3));
+                            + rejected.message(), backoff(due.attempts() + 3), "REJECTED", true);
                 })
-                .onErrorResume(error -> failed(due, "agent unreachable: " + error.getMessage(), backoff(due.attempts())));
+                .onErrorResume(error -> failed(due, "agent unreachable: " + error.getMessage(), backoff(due.attempts()),
+                        "UNREACHABLE", true));
     }
 
     private Mono<Void> applied(UUID firewall, int revision, String note) {
@@ -121,18 +142,25 @@ public class Dispatcher implements SmartLifecycle {
                         UPDATE firewall_sync SET applied_revision = greatest(applied_revision, least(:revision, desired_revision)),
                                state = CASE WHEN greatest(applied_revision, least(:revision, desired_revision)) = desired_revision
                                             THEN 'IN_SYNC'::firewall_sync_state ELSE 'PENDING'::firewall_sync_state END,
-                               last_error = :note, attempts = 0, next_attempt_at = now(), leased_by = NULL, lease_until = NULL
+                               last_error = :note, last_failure = NULL, attempts = 0, next_attempt_at = now(),
+                               leased_by = NULL, lease_until = NULL
                         WHERE firewall_id = :id AND leased_by = :me""")
                 .bind("id", firewall).bind("revision", revision).bind("me", instance)
                 .bind("note", org.springframework.r2dbc.core.Parameter.fromOrEmpty(note, String.class))
                 .then();
     }
 
-    private Mono<Void> failed(Due due, String error, Duration retryIn) {
+    /**
+     * Records a delivery that did not happen: why ({@code failure}: UNREACHABLE, REJECTED or NO_AGENT, which a
+     * hello may cut short) and when to try again; {@code failing} false keeps the state pending (nothing went
+     * wrong yet: no agent has said hello).
+     */
+    private Mono<Void> failed(Due due, String error, Duration retryIn, String failure, boolean failing) {
         return db.sql("""
-                        UPDATE firewall_sync SET state = CASE WHEN applied_revision = desired_revision
-                                                        THEN 'IN_SYNC'::firewall_sync_state ELSE 'FAILING'::firewall_sync_state END,
-                               last_error = :error, attempts = attempts + 1,
+                        UPDATE firewall_sync SET state = CASE WHEN applied_revision = desired_revision THEN 'IN_SYNC'::firewall_sync_state
+                                                             WHEN :failing THEN 'FAILING'::firewall_sync_state
+                                                             ELSE 'PENDING'::firewall_sync_state END,
+                               last_error = :error, last_failure = :failure, attempts = attempts + CASE WHEN :failing THEN 1 ELSE 0 END,
                                -- a newer revision stored meanwhile has not been tried yet: it goes out at once
                                next_attempt_at = CASE WHEN desired_revision > :sent THEN now()
                                                       ELSE now() + make_interval(secs => :retry) END,
@@ -140,6 +168,7 @@ public class Dispatcher implements SmartLifecycle {
                         WHERE firewall_id = :id AND leased_by = :me""")
                 .bind("id", due.firewall()).bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
                 .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance).bind("sent", due.revision())
+                .bind("failing", failing).bind("failure", failure)
                 .then();
     }
 

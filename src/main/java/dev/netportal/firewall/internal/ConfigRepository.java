@@ -1,6 +1,9 @@
 package dev.netportal.firewall.internal;
 
+import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FleetEntry;
+import dev.netportal.firewall.Revision;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -30,9 +33,14 @@ public class ConfigRepository {
 
     /** The firewall's name and project, its row locked: renderings of one firewall happen one after the other. */
     public Mono<Head> head(UUID firewall) {
+        return head(firewall, true);
+    }
+
+    /** The firewall's name and project, its row locked or only read (for a preview that stores nothing). */
+    public Mono<Head> head(UUID firewall, boolean lock) {
         return db.sql("""
                         SELECT name, project_id, primary_network FROM machine
-                        WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED' FOR UPDATE""")
+                        WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED'""" + (lock ? " FOR UPDATE" : ""))
                 .bind("id", firewall)
                 .map((row, meta) -> new Head(row.get("name", String.class), row.get("project_id", String.class),
                         row.get("primary_network", UUID.class))).first();
@@ -66,16 +74,18 @@ public class ConfigRepository {
     }
 
     /** Stores a revision and makes it the desired one; the agent's applied revision stays as it is. */
-    public Mono<Void> store(UUID firewall, int revision, String hash, String frr, String nftables) {
+    public Mono<Void> store(UUID firewall, int revision, String hash, String frr, String nftables, String cause,
+            String actorName) {
         return db.sql("""
-                        INSERT INTO firewall_config (firewall_id, revision, hash, frr, nftables)
-                        VALUES (:id, :revision, :hash, :frr, :nftables)""")
+                        INSERT INTO firewall_config (firewall_id, revision, hash, frr, nftables, cause, actor_name)
+                        VALUES (:id, :revision, :hash, :frr, :nftables, :cause, :actor)""")
                 .bind("id", firewall).bind("revision", revision).bind("hash", hash).bind("frr", frr).bind("nftables", nftables)
+                .bind("cause", cause).bind("actor", actorName)
                 .then()
                 .then(db.sql("""
                                 INSERT INTO firewall_sync (firewall_id, desired_revision) VALUES (:id, :revision)
                                 ON CONFLICT (firewall_id) DO UPDATE SET desired_revision = EXCLUDED.desired_revision,
-                                       state = 'PENDING', attempts = 0, next_attempt_at = now()""")
+                                       state = 'PENDING', attempts = 0, next_attempt_at = now(), last_failure = NULL""")
                         .bind("id", firewall).bind("revision", revision).then());
     }
 
@@ -98,14 +108,92 @@ public class ConfigRepository {
     public Mono<FirewallConfig> current(UUID firewall) {
         return db.sql("""
                         SELECT c.revision, c.hash, c.frr, c.nftables, s.applied_revision, s.state::text AS state, s.last_error,
-                               s.next_attempt_at
+                               s.next_attempt_at, s.agent_url, s.agent_seen_at
                         FROM firewall_config c JOIN firewall_sync s ON s.firewall_id = c.firewall_id
                         WHERE c.firewall_id = :id ORDER BY c.revision DESC LIMIT 1""")
                 .bind("id", firewall)
                 .map((row, meta) -> new FirewallConfig(row.get("revision", Integer.class), row.get("hash", String.class),
                         row.get("frr", String.class), row.get("nftables", String.class),
                         row.get("applied_revision", Integer.class), row.get("state", String.class),
-                        row.get("last_error", String.class), row.get("next_attempt_at", OffsetDateTime.class)))
+                        row.get("last_error", String.class), row.get("next_attempt_at", OffsetDateTime.class),
+                        row.get("agent_url", String.class), row.get("agent_seen_at", OffsetDateTime.class)))
+                .first();
+    }
+
+    /**
+     * The firewall's revisions since its allocation, newest first (earlier firewalls on the same machine kept
+     * theirs, for the numbering, but they are not this firewall's history).
+     */
+    public Flux<Revision> history(UUID firewall, int limit) {
+        return db.sql("""
+                        SELECT c.revision, c.hash, c.frr, c.nftables, c.cause, c.actor_name, c.created_at
+                        FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
+                        WHERE c.firewall_id = :id AND c.created_at >= m.allocated_at
+                        ORDER BY c.revision DESC LIMIT :limit""")
+                .bind("id", firewall).bind("limit", limit)
+                .map((row, meta) -> revision(row)).all();
+    }
+
+    /** One stored revision of the firewall. */
+    public Mono<Revision> revision(UUID firewall, int revision) {
+        return db.sql("""
+                        SELECT revision, hash, frr, nftables, cause, actor_name, created_at
+                        FROM firewall_config WHERE firewall_id = :id AND revision = :revision""")
+                .bind("id", firewall).bind("revision", revision)
+                .map((row, meta) -> revision(row)).first();
+    }
+
+    private static Revision revision(io.r2dbc.spi.Readable row) {
+        return new Revision(row.get("revision", Integer.class), row.get("hash", String.class), row.get("frr", String.class),
+                row.get("nftables", String.class), row.get("cause", String.class), row.get("actor_name", String.class),
+                row.get("created_at", OffsetDateTime.class));
+    }
+
+    /** Every allocated firewall with its sync state, those not in sync first, or only those. */
+    public Flux<FleetEntry> fleet(boolean notInSyncOnly) {
+        return db.sql("""
+                        SELECT m.id, m.name, m.project_id, m.partition_id, s.desired_revision, s.applied_revision,
+                               s.state::text AS state, s.last_error, s.next_attempt_at, s.agent_url, s.agent_seen_at
+                        FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id
+                        WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED'
+                          AND (NOT :notInSync OR s.state <> 'IN_SYNC')
+                        ORDER BY s.state = 'IN_SYNC', s.state = 'PENDING', m.project_id, m.name, m.id""")
+                .bind("notInSync", notInSyncOnly)
+                .map((row, meta) -> new FleetEntry(row.get("id", UUID.class), row.get("name", String.class),
+                        row.get("project_id", String.class), row.get("partition_id", String.class),
+                        row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class),
+                        row.get("state", String.class), row.get("last_error", String.class),
+                        row.get("next_attempt_at", OffsetDateTime.class), row.get("agent_url", String.class),
+                        row.get("agent_seen_at", OffsetDateTime.class)))
+                .all();
+    }
+
+    /**
+     * Records an agent's hello: where it listens and what it runs. The agent's word on its applied revision is
+     * taken (it may have been reinstalled), never above the desired one. A waiting delivery goes out at once
+     * when the agent is new, moved, reports another revision, or was unreachable or missing: not after a
+     * rejection, which waits for its backoff however often the agent says hello.
+     */
+    public Mono<AgentWelcome> hello(UUID firewall, String agentUrl, int appliedRevision, String newToken) {
+        return db.sql("""
+                        UPDATE firewall_sync SET
+                            next_attempt_at = CASE WHEN agent_url IS DISTINCT FROM :url
+                                                     OR applied_revision <> least(greatest(:applied, 0), desired_revision)
+                                                     OR last_failure IN ('UNREACHABLE', 'NO_AGENT')
+                                                   THEN now() ELSE next_attempt_at END,
+                            attempts = CASE WHEN agent_url IS DISTINCT FROM :url
+                                              OR applied_revision <> least(greatest(:applied, 0), desired_revision)
+                                              OR last_failure IN ('UNREACHABLE', 'NO_AGENT')
+                                            THEN 0 ELSE attempts END,
+                            applied_revision = least(greatest(:applied, 0), desired_revision),
+                            state = CASE WHEN least(greatest(:applied, 0), desired_revision) = desired_revision
+                                         THEN 'IN_SYNC'::firewall_sync_state
+                                         WHEN state = 'IN_SYNC' THEN 'PENDING'::firewall_sync_state ELSE state END,
+                            agent_url = :url, agent_seen_at = now(), push_token = coalesce(push_token, :token)
+                        WHERE firewall_id = :id
+                        RETURNING push_token, desired_revision""")
+                .bind("id", firewall).bind("url", agentUrl).bind("applied", appliedRevision).bind("token", newToken)
+                .map((row, meta) -> new AgentWelcome(row.get("push_token", String.class), row.get("desired_revision", Integer.class)))
                 .first();
     }
 }

@@ -126,9 +126,9 @@ class DispatcherReliabilityTest {
 
         // meanwhile the firewall changes twice: revisions 2 and 3
         execute("UPDATE firewall_config SET hash = 'stale' WHERE firewall_id = '" + firewall.id() + "'");
-        bean(FirewallConfigs.class).update(firewall.id()).block();
+        bean(FirewallConfigs.class).update(firewall.id(), "test", "Test").block();
         execute("UPDATE firewall_config SET hash = 'stale' WHERE firewall_id = '" + firewall.id() + "'");
-        bean(FirewallConfigs.class).update(firewall.id()).block();
+        bean(FirewallConfigs.class).update(firewall.id(), "test", "Test").block();
         execute("UPDATE firewall_sync SET next_attempt_at = now() WHERE firewall_id = '" + firewall.id() + "'");
         dispatcher.round().block();
 
