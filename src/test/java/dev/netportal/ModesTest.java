@@ -46,4 +46,43 @@ class ModesTest {
             assertThat(Api.get(portal.apiUrl() + "/api/v1/me", null).status()).isEqualTo(401);
         }
     }
+
+    @Test
+    void dispatcherModeServesHealthForProbesAndNoWebContext() throws Exception {
+        int health;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            health = socket.getLocalPort();
+        }
+        try (TestPortal portal = TestPortal.start("--netportal.mode=dispatcher", "--netportal.dispatcher.port=" + health)) {
+            assertThat(portal.portal().context(ApiContext.class)).isEmpty();
+            assertThat(portal.portal().context(UiContext.class)).isEmpty();
+            assertThat(portal.portal().context(IdpContext.class)).as("no sign-in provider either").isEmpty();
+            Api.Answer ready = Api.get("http://localhost:" + health + "/actuator/health/readiness", null);
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.json().path("status").asString()).isEqualTo("UP");
+            assertThat(Api.get("http://localhost:" + health + "/actuator/health/liveness", null).status()).isEqualTo(200);
+            assertThatThrownBy(() -> new Socket("localhost", portal.apiPort()).close())
+                    .as("nothing listens on the API port").isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void migrateModeMigratesAndStartsNothingElse() throws Exception {
+        try (TestPortal portal = TestPortal.start("--netportal.mode=migrate")) {
+            assertThat(portal.portal().context(ApiContext.class)).isEmpty();
+            assertThat(portal.portal().context(UiContext.class)).isEmpty();
+            assertThat(portal.portal().context(IdpContext.class)).isEmpty();
+            try (Connection c = portal.database().connect(); Statement s = c.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT max(version::int) FROM flyway_schema_history WHERE success")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("every migration ran").isGreaterThanOrEqualTo(9);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownModeIsRefusedByName() {
+        assertThatThrownBy(() -> TestPortal.start("--netportal.mode=everything"))
+                .hasMessageContaining("everything").hasMessageContaining("dispatcher");
+    }
 }

@@ -119,6 +119,18 @@ public class ShareService {
         return visible(actor, id);
     }
 
+    /**
+     * What approving would do to firewalls (for admins deciding): every firewall that uses the network, rendered
+     * as it is and as it would be once shared with the requested NAT; nothing is stored.
+     */
+    public Mono<java.util.List<FirewallConfigs.Preview>> impact(Actor actor, UUID id) {
+        if (!actor.admin()) {
+            return Mono.error(DomainException.forbidden("Only platform admins review share requests."));
+        }
+        return visible(actor, id).flatMap(request -> configs.preview(request.network(), "CHILD_SHARED", request.natType())
+                .collectList());
+    }
+
     private Mono<ShareRequest> visible(Actor actor, UUID id) {
         return requests.find(id)
                 .filter(request -> actor.has(ProjectRole.VIEWER, request.project()))

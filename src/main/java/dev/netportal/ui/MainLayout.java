@@ -23,6 +23,7 @@ import dev.netportal.project.ProjectMembership;
 import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.ui.admin.AllNetworksView;
+import dev.netportal.ui.admin.FleetView;
 import dev.netportal.ui.admin.PartitionsAdminView;
 import dev.netportal.ui.admin.ProjectsAdminView;
 import dev.netportal.ui.audit.AuditView;
@@ -87,6 +88,7 @@ public class MainLayout extends AppLayout {
             admin.addItem(new SideNavItem("Partitions", PartitionsAdminView.class, VaadinIcon.GRID_BIG.create()));
             admin.addItem(new SideNavItem("Projects", ProjectsAdminView.class, VaadinIcon.FOLDER_O.create()));
             admin.addItem(new SideNavItem("All networks", AllNetworksView.class, VaadinIcon.SITEMAP.create()));
+            admin.addItem(new SideNavItem("Firewall fleet", FleetView.class, VaadinIcon.SHIELD.create()));
             addToDrawer(admin);
         }
         setPrimarySection(Section.DRAWER);

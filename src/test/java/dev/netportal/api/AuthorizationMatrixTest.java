@@ -202,6 +202,12 @@ class AuthorizationMatrixTest {
                 200, 200, 200, 200, 404, 401));
         rows.add(new Row("GET /firewalls/{id}/config", n -> new Request("GET", "/api/v1/firewalls/" + firewall() + "/config", null),
                 200, 200, 200, 200, 404, 401));
+        rows.add(new Row("GET /firewalls/{id}/config/revisions", n -> new Request("GET", "/api/v1/firewalls/" + firewall()
+                + "/config/revisions", null), 200, 200, 200, 200, 404, 401));
+        rows.add(new Row("GET /firewalls/{id}/config/revisions/{revision}", n -> new Request("GET", "/api/v1/firewalls/"
+                + firewall() + "/config/revisions/1", null), 200, 200, 200, 200, 404, 401));
+        rows.add(new Row("GET /firewalls (fleet)", n -> new Request("GET", "/api/v1/firewalls?notInSync=true", null),
+                200, 403, 403, 403, 403, 401));
         rows.add(new Row("DELETE /firewalls/{id}", n -> new Request("DELETE", "/api/v1/firewalls/" + firewall(), null),
                 204, 204, 204, 403, 404, 401));
         rows.add(new Row("PUT /firewalls/{id}/networks/{network}", n -> new Request("PUT", "/api/v1/firewalls/" + firewall()

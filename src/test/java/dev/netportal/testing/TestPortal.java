@@ -79,6 +79,10 @@ public final class TestPortal implements AutoCloseable {
         return "http://localhost:" + apiPort;
     }
 
+    public int apiPort() {
+        return apiPort;
+    }
+
     public int idpPort() {
         return idpPort;
     }

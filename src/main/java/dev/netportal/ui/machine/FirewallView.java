@@ -9,7 +9,9 @@ import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
@@ -18,13 +20,16 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
-import com.vaadin.flow.shared.Registration;
 import dev.netportal.common.DomainException;
+import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.Revision;
+import dev.netportal.firewall.SyncEvents;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.machine.FirewallService;
 import dev.netportal.machine.Machine;
@@ -32,6 +37,8 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.SharedNetwork;
+import dev.netportal.ui.Live;
+import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.sharing.ShareTexts;
@@ -57,26 +64,22 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     }
     private Machine firewall;
     private final VerticalLayout configuration = new VerticalLayout();
+    private final HorizontalLayout syncRow = new HorizontalLayout();
+    private final TabSheet tabs = new TabSheet();
+    private final Div desired = new Div();
+    private final Div unapplied = new Div();
+    private final Grid<Revision> history = new Grid<>(Revision.class, false);
+    private final Div revisionDiff = new Div();
 
-    FirewallView(UserSession session, FirewallService firewalls, ShareService shares, NetworkService networks) {
+    FirewallView(UserSession session, FirewallService firewalls, ShareService shares, NetworkService networks,
+            SyncEvents syncEvents) {
         this.networks = networks;
         this.session = session;
-        // the agent's progress shows without a reload: the page asks every two seconds while it is open
-        addAttachListener(attach -> {
-            attach.getUI().setPollInterval(2000);
-            Registration polling = attach.getUI().addPollListener(poll -> {
-                if (firewall != null) {
-                    showConfiguration();
-                }
-            });
-            addDetachListener(detach -> {
-                polling.remove();
-                detach.getUI().setPollInterval(-1);
-                detach.unregisterListener();
-            });
-        });
         this.firewalls = firewalls;
         this.shares = shares;
+        // the agent's progress shows as it happens: every sync change of this firewall, in any instance, refreshes it
+        Live.follow(this, syncEvents.changes().filter(changed -> firewall != null && changed.equals(firewall.id())),
+                this::showConfiguration);
         setPadding(true);
     }
 
@@ -142,6 +145,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         configuration.setWidthFull();
         add(new RouterLink("← Firewalls", FirewallsView.class), header, new H3("Networks"), grid, attachRow,
                 new H3("Configuration"), configuration);
+        buildConfiguration();
         refresh();
     }
 
@@ -204,31 +208,114 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         confirm.open();
     }
 
-    /** The desired configuration's revision, the agent's state and the rendered FRR and nftables text. */
-    private void showConfiguration() {
+    /** The sync state, and tabs with the desired text, what the agent does not run yet, and the history. */
+    private void buildConfiguration() {
         configuration.removeAll();
         configuration.setPadding(false);
-        firewalls.config(session.actor(), firewall.id()).blockOptional().ifPresentOrElse(config -> {
-            Badge state = new Badge(switch (config.state()) {
-                case "IN_SYNC" -> "in sync";
-                case "FAILING" -> "failing";
-                default -> "pending";
-            });
-            state.addThemeVariants(switch (config.state()) {
-                case "IN_SYNC" -> BadgeVariant.SUCCESS;
-                case "FAILING" -> BadgeVariant.ERROR;
-                default -> BadgeVariant.WARNING;
-            });
-            state.setId("sync-state");
-            Span revisions = new Span("Revision " + config.revision() + " desired, "
-                    + (config.appliedRevision() == 0 ? "none applied yet" : "revision " + config.appliedRevision() + " applied")
-                    + Optional.ofNullable(config.lastError()).map(e -> ". Last error: " + e).orElse("")
-                    + " · hash " + config.hash().substring(0, 12));
-            revisions.setId("config-revision");
-            configuration.add(new HorizontalLayout(state, revisions),
-                    text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),
-                    text("nftables (filtering and NAT)", config.nftables(), "config-nftables"));
-        }, () -> configuration.add(new Span("No configuration rendered yet.")));
+        syncRow.setAlignItems(FlexComponent.Alignment.BASELINE);
+        syncRow.setWidthFull();
+        desired.setWidthFull();
+        unapplied.setWidthFull();
+        unapplied.setId("config-unapplied");
+        history.setId("config-history");
+        history.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        history.setAllRowsVisible(true);
+        history.addColumn(Revision::revision).setHeader("Revision").setAutoWidth(true).setFlexGrow(0);
+        history.addColumn(r -> AuditText.WHEN.format(r.createdAt())).setHeader("When").setAutoWidth(true).setFlexGrow(0);
+        history.addColumn(r -> Optional.ofNullable(r.cause()).orElse("(not recorded)")).setHeader("Cause").setFlexGrow(3);
+        history.addColumn(r -> Optional.ofNullable(r.actorName()).orElse("")).setHeader("By").setAutoWidth(true);
+        history.addSelectionListener(selected -> showRevision(selected.getFirstSelectedItem().orElse(null)));
+        revisionDiff.setWidthFull();
+        revisionDiff.setId("config-revision-diff");
+        VerticalLayout historyTab = new VerticalLayout(new Span("Choose a revision to see what it changed."), history, revisionDiff);
+        historyTab.setPadding(false);
+        tabs.setWidthFull();
+        tabs.setId("config-tabs");
+        tabs.add("Desired configuration", desired);
+        tabs.add("Not yet applied", unapplied);
+        tabs.add("History", historyTab);
+        configuration.add(syncRow, tabs);
+        showConfiguration();
+    }
+
+    /** Refreshes the state and the tabs' content in place (the chosen tab and revision stay). */
+    private void showConfiguration() {
+        if (firewall == null) {
+            return;
+        }
+        syncRow.removeAll();
+        desired.removeAll();
+        unapplied.removeAll();
+        FirewallConfig config = firewalls.config(session.actor(), firewall.id()).block();
+        if (config == null) {
+            syncRow.add(new Span("No configuration rendered yet."));
+            tabs.setVisible(false);
+            return;
+        }
+        tabs.setVisible(true);
+        Badge state = new Badge(switch (config.state()) {
+            case "IN_SYNC" -> "in sync";
+            case "FAILING" -> "failing";
+            default -> "pending";
+        });
+        state.addThemeVariants(switch (config.state()) {
+            case "IN_SYNC" -> BadgeVariant.SUCCESS;
+            case "FAILING" -> BadgeVariant.ERROR;
+            default -> BadgeVariant.WARNING;
+        });
+        state.setId("sync-state");
+        Span revisions = new Span("Revision " + config.revision() + " desired, "
+                + (config.appliedRevision() == 0 ? "none applied yet" : "revision " + config.appliedRevision() + " applied")
+                + " · " + agent(config) + " · hash " + config.hash().substring(0, 12));
+        revisions.setId("config-revision");
+        syncRow.add(state, revisions);
+        if (config.lastError() != null) {
+            Span error = new Span(("FAILING".equals(config.state()) ? "Last error: " : "Note: ") + config.lastError()
+                    + (config.nextRetryAt() != null && !"IN_SYNC".equals(config.state())
+                            ? " · next attempt " + AuditText.WHEN.format(config.nextRetryAt()) : ""));
+            error.setId("sync-error");
+            error.addClassName("FAILING".equals(config.state()) ? "np-error-text" : "np-muted");
+            syncRow.add(error);
+        }
+        desired.add(text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),
+                text("nftables (filtering and NAT)", config.nftables(), "config-nftables"));
+        if (config.appliedRevision() == config.revision()) {
+            unapplied.add(new Span("The agent runs the desired revision " + config.revision() + ": nothing waits."));
+        } else if (config.appliedRevision() == 0) {
+            unapplied.add(new Span("The agent runs no revision yet: it gets the whole desired configuration."));
+        } else {
+            Revision applied = firewalls.revision(session.actor(), firewall.id(), config.appliedRevision()).block();
+            String from = "revision " + applied.revision() + " (applied)";
+            String to = "revision " + config.revision() + " (desired)";
+            unapplied.add(new H4("FRR"), ConfigDiff.of(applied.frr(), config.frr(), from, to),
+                    new H4("nftables"), ConfigDiff.of(applied.nftables(), config.nftables(), from, to));
+        }
+        Revision chosen = history.getSelectedItems().stream().findFirst().orElse(null);
+        history.setItems(firewalls.history(session.actor(), firewall.id(), 50).block());
+        if (chosen != null) {
+            history.select(chosen);
+        }
+    }
+
+    /** What a revision changed against the one before it. */
+    private void showRevision(Revision revision) {
+        revisionDiff.removeAll();
+        if (revision == null) {
+            return;
+        }
+        Revision before = revision.revision() <= 1 ? null
+                : firewalls.revision(session.actor(), firewall.id(), revision.revision() - 1).onErrorComplete().block();
+        String from = before == null ? "(nothing)" : "revision " + before.revision();
+        String to = "revision " + revision.revision();
+        revisionDiff.add(new H4("Revision " + revision.revision() + ": " + Optional.ofNullable(revision.cause()).orElse("")),
+                new H4("FRR"), ConfigDiff.of(before == null ? "" : before.frr(), revision.frr(), from, to),
+                new H4("nftables"), ConfigDiff.of(before == null ? "" : before.nftables(), revision.nftables(), from, to));
+    }
+
+    /** Who receives the configuration: the firewall's own agent, or the portal's built-in one. */
+    private static String agent(FirewallConfig config) {
+        return config.agentUrl() == null ? "built-in record agent (no agent of its own has said hello)"
+                : "agent at " + config.agentUrl() + (config.agentSeenAt() == null ? "" : ", last hello " + AuditText.WHEN.format(config.agentSeenAt()));
     }
 
     private static Details text(String title, String body, String id) {

@@ -1,5 +1,12 @@
 package dev.netportal.ui.sharing;
 
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.html.H4;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import dev.netportal.firewall.FirewallConfigs;
+import dev.netportal.ui.machine.ConfigDiff;
+import java.util.List;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -104,8 +111,7 @@ public class ApprovalQueueView extends VerticalLayout implements BeforeEnterObse
                 fact("NAT for consumers", ShareTexts.nat(request.natType())),
                 fact("Requested by", request.requestedByName() + ", " + WHEN.format(request.createdAt())),
                 fact("Reason", request.reason()),
-                fact("Firewalls whose configuration changes", "none: no firewall uses " + request.networkName()
-                        + " yet. Approving turns it into a shared network for good."));
+                impact(request));
         TextArea comment = new TextArea("Comment");
         comment.setId("decision-comment");
         comment.setWidthFull();
@@ -124,6 +130,30 @@ public class ApprovalQueueView extends VerticalLayout implements BeforeEnterObse
             fourEyes.setId("four-eyes");
             review.add(fourEyes);
         }
+    }
+
+    /** Every firewall using the network, with the configuration change approving would cause (rendered, not stored). */
+    private Component impact(ShareRequest request) {
+        List<FirewallConfigs.Preview> previews = shares.impact(session.actor(), request.id()).block();
+        Div impact = new Div();
+        impact.setId("impact");
+        long changing = previews.stream().filter(FirewallConfigs.Preview::changes).count();
+        impact.add(fact("Firewalls whose configuration changes", previews.isEmpty()
+                ? "none: no firewall uses " + request.networkName() + " yet. Approving turns it into a shared network for good."
+                : changing + " of the " + previews.size() + " firewalls that use " + request.networkName()
+                        + (changing == 0 ? " (their configuration reads the same once it is shared)" : "")));
+        for (FirewallConfigs.Preview preview : previews) {
+            VerticalLayout diff = new VerticalLayout(new H4("FRR"),
+                    ConfigDiff.of(preview.now().frr(), preview.then().frr(), "now", "after approval"),
+                    new H4("nftables"),
+                    ConfigDiff.of(preview.now().nftables(), preview.then().nftables(), "now", "after approval"));
+            diff.setPadding(false);
+            Details details = new Details(preview.name() + " (" + preview.project() + "): "
+                    + (preview.changes() ? "changes" : "no change"), diff);
+            details.addClassName("np-impact");
+            impact.add(details);
+        }
+        return impact;
     }
 
     private void decide(ShareRequest request, boolean approve, TextArea comment) {

@@ -1,0 +1,107 @@
+package dev.netportal.ui.admin;
+
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.badge.BadgeVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
+import dev.netportal.firewall.FleetEntry;
+import dev.netportal.firewall.SyncEvents;
+import dev.netportal.machine.FirewallService;
+import dev.netportal.ui.Live;
+import dev.netportal.ui.UserSession;
+import dev.netportal.ui.audit.AuditText;
+import dev.netportal.ui.machine.FirewallView;
+import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.util.List;
+
+/** Platform admins: every firewall and whether its agent runs its configuration, updating live (D4). */
+@Route("admin/firewalls")
+@PageTitle("Firewall fleet · Admin · Netportal")
+@PermitAll
+public class FleetView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final UserSession session;
+    private final FirewallService firewalls;
+    private final Grid<FleetEntry> grid = new Grid<>(FleetEntry.class, false);
+    private final Checkbox notInSync = new Checkbox("Only firewalls not in sync");
+    private final Span summary = new Span();
+
+    FleetView(UserSession session, FirewallService firewalls, SyncEvents syncEvents) {
+        this.session = session;
+        this.firewalls = firewalls;
+        setSizeFull();
+        // many firewalls may change at once (an approval re-renders all that use a network): one refresh per burst
+        Live.follow(this, syncEvents.changes().sample(Duration.ofMillis(300)), this::refresh);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        if (!AdminOnly.check(event, session) || !getChildren().toList().isEmpty()) {
+            return;
+        }
+        notInSync.setId("fleet-not-in-sync");
+        notInSync.addValueChangeListener(change -> refresh());
+        summary.setId("fleet-summary");
+        HorizontalLayout tools = new HorizontalLayout(notInSync, summary);
+        tools.setAlignItems(FlexComponent.Alignment.BASELINE);
+
+        grid.setId("fleet");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.addComponentColumn(FleetView::state).setHeader("Sync").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(entry -> new RouterLink(entry.name(), FirewallView.class,
+                new RouteParameters("id", entry.firewall().toString()))).setHeader("Firewall").setAutoWidth(true);
+        grid.addColumn(FleetEntry::project).setHeader("Project").setAutoWidth(true);
+        grid.addColumn(FleetEntry::partition).setHeader("Partition").setAutoWidth(true);
+        grid.addColumn(entry -> entry.appliedRevision() + " / " + entry.desiredRevision()).setHeader("Applied / desired")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(entry -> entry.agentUrl() == null ? "built-in record agent" : entry.agentUrl()
+                + (entry.agentSeenAt() == null ? "" : " (hello " + AuditText.WHEN.format(entry.agentSeenAt()) + ")"))
+                .setHeader("Agent").setFlexGrow(2);
+        grid.addColumn(entry -> entry.lastError() == null ? "" : entry.lastError()
+                + (entry.nextRetryAt() != null && !"IN_SYNC".equals(entry.state())
+                        ? " · next attempt " + AuditText.WHEN.format(entry.nextRetryAt()) : ""))
+                .setHeader("Last error").setFlexGrow(3);
+        add(new H2("Firewall fleet"), tools, grid);
+        refresh();
+    }
+
+    private static Badge state(FleetEntry entry) {
+        Badge badge = new Badge(switch (entry.state()) {
+            case "IN_SYNC" -> "in sync";
+            case "FAILING" -> "failing";
+            default -> "pending";
+        });
+        badge.addThemeVariants(switch (entry.state()) {
+            case "IN_SYNC" -> BadgeVariant.SUCCESS;
+            case "FAILING" -> BadgeVariant.ERROR;
+            default -> BadgeVariant.WARNING;
+        });
+        badge.addClassName("np-sync-" + entry.state().toLowerCase(java.util.Locale.ROOT));
+        return badge;
+    }
+
+    private void refresh() {
+        if (getChildren().toList().isEmpty()) {
+            return;
+        }
+        List<FleetEntry> all = firewalls.fleet(session.actor(), false).block();
+        long inSync = all.stream().filter(entry -> "IN_SYNC".equals(entry.state())).count();
+        long failing = all.stream().filter(entry -> "FAILING".equals(entry.state())).count();
+        summary.setText(all.size() + " firewalls: " + inSync + " in sync, " + (all.size() - inSync - failing) + " pending, "
+                + failing + " failing");
+        grid.setItems(notInSync.getValue() ? all.stream().filter(entry -> !"IN_SYNC".equals(entry.state())).toList() : all);
+    }
+}

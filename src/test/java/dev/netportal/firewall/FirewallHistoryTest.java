@@ -1,0 +1,81 @@
+package dev.netportal.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.machine.FirewallService;
+import dev.netportal.machine.Machine;
+import dev.netportal.machine.NetworkRequest;
+import dev.netportal.network.Network;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionService;
+import dev.netportal.project.ProjectService;
+import dev.netportal.sharing.ShareRequest;
+import dev.netportal.sharing.ShareService;
+import dev.netportal.testing.TestPortal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Why each revision exists, the admins' fleet, and the approval preview that stores nothing. */
+class FirewallHistoryTest {
+
+    private final TestPortal portal = TestPortal.shared();
+    private static final ProjectId PROJECT = new ProjectId("history");
+    private static final ProjectId OTHER = new ProjectId("history-shares");
+    private static final Actor OWNER = new Actor("ho", "Hanna Owner", false, Map.of(PROJECT, ProjectRole.OWNER));
+    private static final Actor SHARER = new Actor("hs", "Hugo Sharer", false, Map.of(OTHER, ProjectRole.OWNER));
+    private static final Actor ADMIN = new Actor("ha", "Hedda Admin", true, Map.of());
+
+    private <T> T bean(Class<T> type) {
+        return portal.portal().core().getBean(type);
+    }
+
+    @Test
+    void revisionsNameTheirCauseAndTheFleetAndPreviewShowTheState() {
+        bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "History", "").block();
+        bean(ProjectService.class).createIfAbsent(Actor.system(), OTHER, "History shares", "").block();
+        NetworkService networks = bean(NetworkService.class);
+        ShareService shares = bean(ShareService.class);
+        Network own = networks.create(OWNER, PROJECT, new NewNetwork("hist-own", "nbg-1", Optional.of(28), "")).block();
+        Network backup = networks.create(SHARER, OTHER, new NewNetwork("hist-backup", "nbg-1", Optional.of(28), "")).block();
+        shares.approve(ADMIN, shares.file(SHARER, backup.id(), "history", "NONE").block().id(), null).block();
+        UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
+        FirewallService firewalls = bean(FirewallService.class);
+        Machine firewall = firewalls.allocate(OWNER, PROJECT, "hist-fw", "nbg-1", "c1-large", List.of(
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block().firewall();
+        firewalls.attach(OWNER, firewall.id(), backup.id(), Optional.empty()).block();
+
+        List<Revision> history = firewalls.history(OWNER, firewall.id(), 10).block();
+        assertThat(history).extracting(Revision::revision).containsExactly(2, 1);
+        assertThat(history).extracting(Revision::cause).containsExactly("shared network hist-backup attached", "firewall allocated");
+        assertThat(history).extracting(Revision::actorName).containsOnly("Hanna Owner");
+        assertThat(firewalls.revision(OWNER, firewall.id(), 2).block().nftables()).contains("hist-backup");
+        assertThat(firewalls.revision(OWNER, firewall.id(), 1).block().nftables()).doesNotContain("hist-backup");
+        assertThatThrownBy(() -> firewalls.revision(OWNER, firewall.id(), 99).block()).isInstanceOf(DomainException.class)
+                .hasMessageContaining("Revision 99");
+        assertThatThrownBy(() -> firewalls.history(SHARER, firewall.id(), 10).block())
+                .as("another project's firewall is not found").isInstanceOf(DomainException.class);
+
+        assertThat(firewalls.fleet(ADMIN, false).block()).extracting(FleetEntry::firewall).contains(firewall.id());
+        assertThat(firewalls.fleet(ADMIN, true).block()).allMatch(entry -> !"IN_SYNC".equals(entry.state()));
+        assertThatThrownBy(() -> firewalls.fleet(OWNER, false).block()).isInstanceOf(DomainException.class)
+                .hasMessageContaining("admins");
+
+        // the owner's own network, about to be shared: its firewall is previewed, and nothing is stored
+        ShareRequest request = shares.file(OWNER, own.id(), "preview", "IPV4_MASQUERADE").block();
+        List<FirewallConfigs.Preview> impact = shares.impact(ADMIN, request.id()).block();
+        assertThat(impact).extracting(FirewallConfigs.Preview::name).containsExactly("hist-fw");
+        assertThat(impact.getFirst().now().hash()).isEqualTo(firewalls.config(OWNER, firewall.id()).block().hash());
+        assertThat(firewalls.history(OWNER, firewall.id(), 10).block()).hasSize(2);
+        assertThatThrownBy(() -> shares.impact(OWNER, request.id()).block()).isInstanceOf(DomainException.class);
+        shares.withdraw(OWNER, request.id(), null).block();
+    }
+}
