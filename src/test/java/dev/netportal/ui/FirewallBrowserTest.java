@@ -84,6 +84,22 @@ class FirewallBrowserTest {
         bob.locator("#config-nftables").click();
         assertThat(bob.locator("#config-nftables")).containsText("policy drop");
         Browser.screenshot(bob, "firewall-bob");
+        bob.locator("#config-tabs vaadin-tab", new Page.LocatorOptions().setHasText("History")).click();
+        assertThat(Browser.visibleCells(bob, "#config-history", "shared network storage-net attached")).hasCount(1);
+        assertThat(Browser.visibleCells(bob, "#config-history", "shared network storage-net detached")).hasCount(1);
+        assertThat(Browser.visibleCells(bob, "#config-history", "firewall allocated")).hasCount(1);
+        Browser.visibleCells(bob, "#config-history", "shared network storage-net detached").click();
+        assertThat(bob.locator("#config-revision-diff .np-diff-del", new Page.LocatorOptions().setHasText("storage-net")).first())
+                .isVisible();
+        Browser.screenshot(bob, "firewall-history");
+
+        Page admin = browser.signIn(portal, "admin");
+        admin.navigate(portal.uiUrl() + "/admin/firewalls");
+        assertThat(Browser.visibleCells(admin, "#fleet", "edge").first()).isVisible();
+        assertThat(admin.locator("#fleet-summary")).containsText("firewalls:");
+        Browser.screenshot(admin, "fleet");
+        admin.locator("#fleet-not-in-sync input").check();
+        assertThat(Browser.visibleCells(admin, "#fleet", "edge")).hasCount(0);
 
         String prefix = own.get("prefix").asString();
         String fixed = prefix.substring(0, prefix.lastIndexOf('.') + 1)

@@ -1,0 +1,381 @@
+package dev.netportal.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Lints and renders the Helm chart with the real helm binary, with the default values and with
+ * {@code ci/production-values.yaml}, and checks the manifests: probes, resources, security contexts, secrets only
+ * by reference, the components' modes, the migration hook and the Ingress routes.
+ *
+ * <p>helm comes from {@code NETPORTAL_HELM} (path to the binary) or the PATH ({@code .ci/install-helm} installs it).
+ * Without it the tests are skipped, unless {@code NETPORTAL_REQUIRE_HELM=1} (as in CI), which makes them fail.
+ */
+class HelmChartTest {
+
+    private static final Path CHART = Path.of("helm", "netportal");
+    private static final String DEFAULT_VALUES = "default";
+    private static final String PRODUCTION_VALUES = "ci/production-values.yaml";
+
+    private static Path helm;
+
+    @TempDir
+    static Path helmHome;  // helm's cache, config and data folders: nothing from the machine's user leaks in
+
+    @BeforeAll
+    static void findHelm() {
+        boolean required = "1".equals(System.getenv("NETPORTAL_REQUIRE_HELM"));
+        String configured = System.getenv("NETPORTAL_HELM");
+        if (configured != null && !configured.isBlank()) {
+            Path path = Path.of(configured);
+            if (!Files.isExecutable(path)) {
+                fail("NETPORTAL_HELM=" + configured + " is not an executable file (install helm with .ci/install-helm DIR)");
+            }
+            helm = path;
+            return;
+        }
+        Optional<Path> onPath = Stream.of(Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator))
+                .filter(dir -> !dir.isBlank())
+                .map(dir -> Path.of(dir, "helm"))
+                .filter(Files::isExecutable)
+                .findFirst();
+        if (onPath.isEmpty() && required) {
+            fail("helm not found: NETPORTAL_REQUIRE_HELM=1 needs it; set NETPORTAL_HELM to the helm binary or put helm"
+                    + " on the PATH (.ci/install-helm /opt/netportal-tools installs it)");
+        }
+        Assumptions.assumeTrue(onPath.isPresent(),
+                "helm not found (NETPORTAL_HELM or PATH): the chart is not checked; .ci/install-helm installs it");
+        helm = onPath.get();
+    }
+
+    // ---- helm lint / helm template ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void chartLints(String values) {
+        List<String> command = new ArrayList<>(List.of("lint", CHART.toString(), "--strict"));
+        command.addAll(valuesArgs(values));
+        Result lint = helm(command);
+        assertThat(lint.exitCode())
+                .as("helm %s exited with %d:%n%s", String.join(" ", command), lint.exitCode(), lint.output())
+                .isZero();
+        assertThat(lint.output()).as("helm lint output").contains("0 chart(s) failed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void everyContainerHasProbesResourcesAndARestrictedSecurityContext(String values) {
+        List<Map<String, Object>> manifests = render(values);
+        List<Map<String, Object>> workloads = manifests.stream()
+                .filter(m -> List.of("Deployment", "Job").contains(m.get("kind"))).toList();
+        assertThat(workloads).as("Deployments and Jobs").hasSize(4);
+        for (Map<String, Object> workload : workloads) {
+            String name = kindAndName(workload);
+            Map<String, Object> podSpec = map(at(workload, "spec", "template", "spec"), name + " pod spec");
+            Map<String, Object> podSecurity = mapOrEmpty(podSpec.get("securityContext"));
+            assertThat(podSpec.get("enableServiceLinks")).as("%s enableServiceLinks", name).isEqualTo(false);
+            assertThat(podSpec.get("automountServiceAccountToken")).as("%s automountServiceAccountToken", name).isEqualTo(false);
+            List<Map<String, Object>> containers = listOfMaps(podSpec.get("containers"), name + " containers");
+            assertThat(containers).as("%s containers", name).isNotEmpty();
+            for (Map<String, Object> container : containers) {
+                String where = name + " container " + container.get("name");
+                Map<String, Object> security = map(container.get("securityContext"), where + " securityContext");
+                Object runAsNonRoot = security.containsKey("runAsNonRoot") ? security.get("runAsNonRoot") : podSecurity.get("runAsNonRoot");
+                assertThat(runAsNonRoot).as("%s runAsNonRoot", where).isEqualTo(true);
+                assertThat(security.get("readOnlyRootFilesystem")).as("%s readOnlyRootFilesystem", where).isEqualTo(true);
+                assertThat(security.get("allowPrivilegeEscalation")).as("%s allowPrivilegeEscalation", where).isEqualTo(false);
+                assertThat(list(at(security, "capabilities", "drop"), where + " capabilities.drop")).as("%s drops", where).contains("ALL");
+                Object uid = security.containsKey("runAsUser") ? security.get("runAsUser") : podSecurity.get("runAsUser");
+                assertThat(uid).as("%s runAsUser (the image's user)", where).isEqualTo(10001);
+
+                for (String kind : List.of("requests", "limits")) {
+                    Map<String, Object> amounts = map(at(container, "resources", kind), where + " resources." + kind);
+                    assertThat(amounts).as("%s resources.%s", where, kind).containsKeys("cpu", "memory");
+                }
+                assertThat(mounts(container)).as("%s mounts (writable /tmp on a read-only root)", where).contains("/tmp");
+
+                if ("Deployment".equals(workload.get("kind"))) {
+                    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                        Map<String, Object> http = map(at(container, probe, "httpGet"), where + " " + probe + ".httpGet");
+                        assertThat(containerPortNames(container)).as("%s %s port", where, probe).contains(String.valueOf(http.get("port")));
+                    }
+                    assertThat(at(container, "livenessProbe", "httpGet", "path")).as("%s liveness path", where).isEqualTo("/actuator/health/liveness");
+                    assertThat(at(container, "readinessProbe", "httpGet", "path")).as("%s readiness path", where).isEqualTo("/actuator/health/readiness");
+                }
+            }
+        }
+    }
+
+    @Test
+    void componentsRunInTheirModesAndOnlyTheMigrationJobMigrates() {
+        List<Map<String, Object>> manifests = render(PRODUCTION_VALUES);
+        Map<String, Integer> ports = Map.of("ui", 8080, "api", 8081, "dispatcher", 8082);
+        for (String component : List.of("ui", "api", "dispatcher")) {
+            Map<String, Object> deployment = one(manifests, "Deployment", component);
+            Map<String, Object> container = listOfMaps(at(deployment, "spec", "template", "spec", "containers"), "containers").getFirst();
+            Map<String, Object> env = envByName(container);
+            String where = "Deployment " + component;
+            assertThat(literal(env, "NETPORTAL_MODE")).as("%s NETPORTAL_MODE", where).isEqualTo(component);
+            assertThat(literal(env, "NETPORTAL_DISPATCHER_ENABLED")).as("%s NETPORTAL_DISPATCHER_ENABLED", where)
+                    .isEqualTo(component.equals("dispatcher") ? "true" : "false");
+            if (component.equals("dispatcher")) {
+                assertThat(literal(env, "NETPORTAL_DISPATCHER_LOCAL_AGENTS")).as("%s local agents", where).isEqualTo("false");
+            }
+            assertThat(literal(env, "SPRING_FLYWAY_ENABLED")).as("%s SPRING_FLYWAY_ENABLED", where).isEqualTo("false");
+            assertThat(env).as("%s gets no migration credentials", where).doesNotContainKeys("SPRING_FLYWAY_USER", "SPRING_FLYWAY_PASSWORD");
+            List<Map<String, Object>> containerPorts = listOfMaps(container.get("ports"), where + " ports");
+            assertThat(containerPorts).extracting(p -> p.get("containerPort")).as("%s port", where).containsExactly(ports.get(component));
+        }
+        // with the production values, the HPAs own the replica counts of UI and API
+        for (String component : List.of("ui", "api")) {
+            Map<String, Object> hpa = one(manifests, "HorizontalPodAutoscaler", component);
+            assertThat(at(hpa, "spec", "scaleTargetRef", "name")).isEqualTo(name(one(manifests, "Deployment", component)));
+            assertThat(map(at(one(manifests, "Deployment", component), "spec"), component + " spec"))
+                    .as("Deployment %s leaves its replicas to the autoscaler", component).doesNotContainKey("replicas");
+        }
+        assertThat(at(one(manifests, "Deployment", "dispatcher"), "spec", "replicas")).isEqualTo(3);
+
+        Map<String, Object> job = manifests.stream().filter(m -> "Job".equals(m.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no migration Job rendered"));
+        Map<String, Object> annotations = map(at(job, "metadata", "annotations"), "Job annotations");
+        assertThat(List.of(String.valueOf(annotations.get("helm.sh/hook")).split(",")))
+                .as("the migration Job's hook events").containsExactlyInAnyOrder("pre-install", "pre-upgrade");
+        assertThat(String.valueOf(annotations.get("helm.sh/hook-delete-policy"))).contains("before-hook-creation");
+        Map<String, Object> jobEnv = envByName(listOfMaps(at(job, "spec", "template", "spec", "containers"), "Job containers").getFirst());
+        assertThat(literal(jobEnv, "NETPORTAL_MODE")).isEqualTo("migrate");
+        assertThat(literal(jobEnv, "SPRING_FLYWAY_URL")).startsWith("jdbc:postgresql://");
+        assertThat(literal(jobEnv, "SPRING_FLYWAY_USER")).as("the migration user of the production values").isEqualTo("netportal_owner");
+        assertThat(secretRef(jobEnv, "SPRING_FLYWAY_PASSWORD")).containsEntry("name", "netportal-db-owner");
+    }
+
+    @Test
+    void productionValuesPutNoSecretIntoAnyManifest() {
+        List<Map<String, Object>> manifests = render(PRODUCTION_VALUES);
+        assertThat(manifests).as("no Secret is rendered when existing Secrets are named")
+                .noneMatch(m -> "Secret".equals(m.get("kind")));
+        for (Map<String, Object> manifest : manifests) {
+            if ("ConfigMap".equals(manifest.get("kind"))) {
+                assertThat(mapOrEmpty(manifest.get("data")).keySet()).as("ConfigMap keys").noneMatch(HelmChartTest::looksSecret);
+            }
+            if (!List.of("Deployment", "Job").contains(manifest.get("kind"))) {
+                continue;
+            }
+            for (Map<String, Object> container : listOfMaps(at(manifest, "spec", "template", "spec", "containers"), "containers")) {
+                for (Map<String, Object> entry : listOfMaps(container.getOrDefault("env", List.of()), "env")) {
+                    String envName = String.valueOf(entry.get("name"));
+                    if (looksSecret(envName)) {
+                        String where = kindAndName(manifest) + " env " + envName;
+                        assertThat(entry).as("%s must not hold a literal value", where).doesNotContainKey("value");
+                        assertThat(at(entry, "valueFrom", "secretKeyRef")).as("%s comes from a Secret", where).isNotNull();
+                    }
+                }
+            }
+        }
+        Map<String, Object> uiEnv = envByName(listOfMaps(at(one(manifests, "Deployment", "ui"), "spec", "template", "spec", "containers"), "c").getFirst());
+        assertThat(secretRef(uiEnv, "NETPORTAL_OIDC_CLIENT_SECRET")).containsEntry("name", "netportal-oidc").containsEntry("key", "client-secret");
+        assertThat(secretRef(uiEnv, "SPRING_R2DBC_PASSWORD")).containsEntry("name", "netportal-db-app");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void ingressRoutesTheApiAndTheAgentsToTheApiAndTheRestToTheUi(String values) {
+        List<Map<String, Object>> manifests = render(values);
+        String apiService = name(one(manifests, "Service", "api"));
+        String uiService = name(one(manifests, "Service", "ui"));
+        Map<String, String> routes = new LinkedHashMap<>();  // path -> service
+        for (Map<String, Object> ingress : manifests.stream().filter(m -> "Ingress".equals(m.get("kind"))).toList()) {
+            for (Map<String, Object> rule : listOfMaps(at(ingress, "spec", "rules"), "rules")) {
+                for (Map<String, Object> path : listOfMaps(at(rule, "http", "paths"), "paths")) {
+                    routes.put(String.valueOf(path.get("path")), String.valueOf(at(path, "backend", "service", "name")));
+                }
+            }
+        }
+        assertThat(routes).as("Ingress routes").containsEntry("/api", apiService).containsEntry("/agent", apiService)
+                .containsEntry("/v3/api-docs", apiService).containsEntry("/", uiService);
+        // the Services select the pods of their own component
+        for (String component : List.of("ui", "api")) {
+            assertThat(map(at(one(manifests, "Service", component), "spec", "selector"), "selector"))
+                    .containsEntry("app.kubernetes.io/component", component);
+        }
+        // sticky sessions for the UI only
+        Map<String, Object> uiIngress = one(manifests, "Ingress", "ui");
+        assertThat(map(at(uiIngress, "metadata", "annotations"), "UI Ingress annotations"))
+                .containsEntry("nginx.ingress.kubernetes.io/affinity", "cookie");
+        assertThat(mapOrEmpty(at(one(manifests, "Ingress", "api"), "metadata", "annotations")))
+                .doesNotContainKey("nginx.ingress.kubernetes.io/affinity");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void disruptionBudgetsSelectTheirDeploymentsPods(String values) {
+        List<Map<String, Object>> manifests = render(values);
+        for (String component : List.of("ui", "api", "dispatcher")) {
+            Map<String, Object> podLabels = map(at(one(manifests, "Deployment", component), "spec", "template", "metadata", "labels"), "labels");
+            Map<String, Object> selector = map(at(one(manifests, "PodDisruptionBudget", component), "spec", "selector", "matchLabels"), "selector");
+            assertThat(podLabels).as("pods of %s match their PodDisruptionBudget", component).containsAllEntriesOf(selector);
+        }
+    }
+
+    // ---- running helm ----
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static List<String> valuesArgs(String values) {
+        return DEFAULT_VALUES.equals(values) ? List.of() : List.of("-f", CHART.resolve(values).toString());
+    }
+
+    private static List<Map<String, Object>> render(String values) {
+        List<String> command = new ArrayList<>(List.of("template", "netportal", CHART.toString(), "--namespace", "netportal"));
+        command.addAll(valuesArgs(values));
+        Result rendered = helm(command);
+        assertThat(rendered.exitCode())
+                .as("helm %s exited with %d:%n%s", String.join(" ", command), rendered.exitCode(), rendered.output())
+                .isZero();
+        List<Map<String, Object>> manifests = new ArrayList<>();
+        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rendered.output())) {
+            if (document != null) {
+                manifests.add(map(document, "a rendered document"));
+            }
+        }
+        assertThat(manifests).as("rendered manifests").isNotEmpty();
+        return manifests;
+    }
+
+    private static Result helm(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(helm.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("HELM_CACHE_HOME", helmHome.resolve("cache").toString());
+        builder.environment().put("HELM_CONFIG_HOME", helmHome.resolve("config").toString());
+        builder.environment().put("HELM_DATA_HOME", helmHome.resolve("data").toString());
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            // read before waiting: a full pipe would block helm
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                fail("helm %s did not finish in 2 minutes", String.join(" ", args));
+            }
+            return new Result(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + command + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running helm", e);
+        }
+    }
+
+    // ---- reading the manifests ----
+
+    /** The one manifest of a kind whose component label is the given one. */
+    private static Map<String, Object> one(List<Map<String, Object>> manifests, String kind, String component) {
+        List<Map<String, Object>> found = manifests.stream()
+                .filter(m -> kind.equals(m.get("kind")))
+                .filter(m -> component.equals(mapOrEmpty(at(m, "metadata", "labels")).get("app.kubernetes.io/component")))
+                .toList();
+        assertThat(found).as("%s of component %s", kind, component).hasSize(1);
+        return found.getFirst();
+    }
+
+    private static String name(Map<String, Object> manifest) {
+        return String.valueOf(at(manifest, "metadata", "name"));
+    }
+
+    private static String kindAndName(Map<String, Object> manifest) {
+        return manifest.get("kind") + " " + name(manifest);
+    }
+
+    private static boolean looksSecret(String envName) {
+        String upper = envName.toUpperCase();
+        return upper.contains("PASSWORD") || upper.contains("SECRET") || upper.contains("TOKEN") || upper.contains("CREDENTIAL");
+    }
+
+    private static Map<String, Object> envByName(Map<String, Object> container) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        for (Map<String, Object> entry : listOfMaps(container.getOrDefault("env", List.of()), "env")) {
+            Object previous = env.put(String.valueOf(entry.get("name")), entry);
+            assertThat(previous).as("env %s set twice in container %s", entry.get("name"), container.get("name")).isNull();
+        }
+        return env;
+    }
+
+    private static String literal(Map<String, Object> env, String name) {
+        Map<String, Object> entry = map(env.get(name), "env " + name);
+        return String.valueOf(entry.get("value"));
+    }
+
+    private static Map<String, Object> secretRef(Map<String, Object> env, String name) {
+        return map(at(map(env.get(name), "env " + name), "valueFrom", "secretKeyRef"), "env " + name + " secretKeyRef");
+    }
+
+    private static List<String> mounts(Map<String, Object> container) {
+        return listOfMaps(container.getOrDefault("volumeMounts", List.of()), "volumeMounts").stream()
+                .map(m -> String.valueOf(m.get("mountPath"))).toList();
+    }
+
+    private static List<String> containerPortNames(Map<String, Object> container) {
+        List<String> names = new ArrayList<>();
+        for (Map<String, Object> port : listOfMaps(container.getOrDefault("ports", List.of()), "ports")) {
+            names.add(String.valueOf(port.get("name")));
+            names.add(String.valueOf(port.get("containerPort")));
+        }
+        return names;
+    }
+
+    /** The value at a path of map keys, or null where the path ends early. */
+    static Object at(Object root, String... path) {
+        Object current = root;
+        for (String key : path) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(key);
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value, String what) {
+        assertThat(value).as(what).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    static Map<String, Object> mapOrEmpty(Object value) {
+        return value == null ? Map.of() : map(value, "a map");
+    }
+
+    static List<?> list(Object value, String what) {
+        assertThat(value).as(what).isInstanceOf(List.class);
+        return (List<?>) value;
+    }
+
+    static List<Map<String, Object>> listOfMaps(Object value, String what) {
+        return list(value, what).stream().map(item -> map(item, what + " item")).toList();
+    }
+}
