@@ -370,9 +370,10 @@ class HelmChartTest {
         return value == null ? Map.of() : map(value, "a map");
     }
 
-    static List<?> list(Object value, String what) {
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value, String what) {
         assertThat(value).as(what).isInstanceOf(List.class);
-        return (List<?>) value;
+        return (List<Object>) value;
     }
 
     static List<Map<String, Object>> listOfMaps(Object value, String what) {

@@ -30,13 +30,16 @@ public class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     static final Duration LEASE = Duration.ofSeconds(30);
-    static final int BATCH = 32;
-    static final int IN_FLIGHT = 8;
+    /** Firewalls leased at once; a full batch is followed by the next at once, not at the next tick. */
+    static final int BATCH = 128;
+    /** Deliveries under way at once, over all agents. */
+    static final int IN_FLIGHT = 64;
 
     /** How long a firewall without an agent waits before it is looked at again (a hello ends the wait). */
     static final Duration NO_AGENT_WAIT = Duration.ofMinutes(10);
 
     private final DatabaseClient db;
+    private final Duration lease;
     private final Agent local;              // null: firewalls wait for their own agents
     private final HttpAgentClient remote;
     private final String instance = UUID.randomUUID().toString();
@@ -45,8 +48,9 @@ public class Dispatcher implements SmartLifecycle {
     @Autowired
     Dispatcher(DatabaseClient db,
             @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records,
-            @Value("${netportal.dispatcher.local-agents:true}") boolean localAgents) {
-        this(db, localAgents ? new RecordingAgent(records) : null);
+            @Value("${netportal.dispatcher.local-agents:true}") boolean localAgents,
+            @Value("${netportal.dispatcher.lease:30s}") Duration lease) {
+        this(db, localAgents ? new RecordingAgent(records) : null, lease);
     }
 
     /**
@@ -54,8 +58,13 @@ public class Dispatcher implements SmartLifecycle {
      * agents that fail on purpose); with none, such firewalls wait for their agents.
      */
     Dispatcher(DatabaseClient db, Agent local) {
+        this(db, local, LEASE);
+    }
+
+    Dispatcher(DatabaseClient db, Agent local, Duration lease) {
         this.db = db;
         this.local = local;
+        this.lease = lease;
         this.remote = new HttpAgentClient();
     }
 
@@ -64,7 +73,7 @@ public class Dispatcher implements SmartLifecycle {
     public void start() {
         running = Flux.interval(Duration.ofMillis(200), Duration.ofMillis(500))
                 .onBackpressureDrop()
-                .concatMap(tick -> round().onErrorResume(error -> {
+                .concatMap(tick -> drain().onErrorResume(error -> {
                     log.warn("delivery round failed, trying again: {}", error.toString());
                     return Mono.empty();
                 }), 1)
@@ -85,9 +94,14 @@ public class Dispatcher implements SmartLifecycle {
         return running != null;
     }
 
-    /** One round: lease what is due, deliver it, record the answers. */
-    Mono<Void> round() {
-        return lease().flatMap(this::deliver, IN_FLIGHT).then();
+    /** Rounds until one leases less than a full batch: a burst of revisions goes out without waiting for ticks. */
+    Mono<Void> drain() {
+        return round().expand(leased -> leased == BATCH ? round() : Mono.empty()).then();
+    }
+
+    /** One round: lease what is due, deliver it, record the answers; answers how many firewalls it leased. */
+    Mono<Integer> round() {
+        return lease().flatMap(due -> deliver(due).thenReturn(due), IN_FLIGHT).count().map(Long::intValue);
     }
 
     private record Due(UUID firewall, int revision, String hash, String frr, String nftables, int attempts,
@@ -106,7 +120,7 @@ public class Dispatcher implements SmartLifecycle {
                         FROM due, firewall_config c
                         WHERE s.firewall_id = due.firewall_id AND c.firewall_id = s.firewall_id AND c.revision = s.desired_revision
                         RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables, s.agent_url, s.push_token""")
-                .bind("batch", BATCH).bind("me", instance).bind("lease", (double) LEASE.toSeconds())
+                .bind("batch", BATCH).bind("me", instance).bind("lease", lease.toMillis() / 1000.0)
                 .map((row, meta) -> new Due(row.get("firewall_id", UUID.class), row.get("desired_revision", Integer.class),
                         row.get("hash", String.class), row.get("frr", String.class), row.get("nftables", String.class),
                         row.get("attempts", Integer.class), row.get("agent_url", String.class), row.get("push_token", String.class)))
