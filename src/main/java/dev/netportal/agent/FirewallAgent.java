@@ -56,46 +56,90 @@ public final class FirewallAgent {
         return firewall;
     }
 
+    public Mode mode() {
+        return mode;
+    }
+
     public synchronized int appliedRevision() {
         return appliedRevision;
     }
 
     /** Takes one revision: answers what became of it. Deliveries are handled one at a time. */
     public synchronized Agent.Answer receive(Agent.Delivery delivery) throws InterruptedException {
+        Agent.Answer early = screen(delivery);
+        if (early != null) {
+            return early;
+        }
+        Written written;
+        try {
+            written = write(delivery);
+        } catch (IOException e) {
+            return unwritable(delivery, e);
+        }
+        List<String> notes = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        check(Tools.run("vtysh", List.of("vtysh", "-C", "-f", written.frr().toString())), "vtysh -C", "vtysh", notes, problems);
+        // a user and network namespace of its own: the check needs CAP_NET_ADMIN but must not touch this host
+        check(Tools.run("nft", List.of("unshare", "-rn", "nft", "-c", "-f", written.nftables().toString())), "nft -c", "nft",
+                notes, problems);
+        if (!problems.isEmpty()) {
+            return new Agent.Rejected(delivery.revision(), String.join("; ", problems));
+        }
+        if (mode == Mode.APPLY) {
+            Tools.Result applied = Tools.run("nft", List.of("nft", "-f", written.nftables().toString()));
+            if (!applied.ok()) {
+                return new Agent.Rejected(delivery.revision(), "nft -f: " + applied.complaint());
+            }
+            String routing = reloadFrr(written.frr());
+            if (routing != null) {
+                notes.add(routing);
+            }
+        }
+        return applied(delivery, notes);
+    }
+
+    /** The files of one revision, written in the firewall's directory. */
+    public record Written(Path frr, Path nftables) {
+    }
+
+    /**
+     * The answer a revision gets without looking at it: "newer" when it is older than the one running, "applied"
+     * when it is the one running; null when it must be checked.
+     */
+    public synchronized Agent.Answer screen(Agent.Delivery delivery) {
         if (delivery.revision() < appliedRevision) {
             return new Agent.Newer(appliedRevision);
         }
         if (delivery.revision() == appliedRevision && delivery.hash().equals(appliedHash)) {
             return new Agent.Applied(appliedRevision, "revision " + appliedRevision + " runs already");
         }
-        Path frr;
-        Path nft;
-        try {
-            Files.createDirectories(directory);
-            frr = Files.writeString(directory.resolve(delivery.revision() + ".frr.conf"), delivery.frr());
-            nft = Files.writeString(directory.resolve(delivery.revision() + ".nft"), delivery.nftables());
-        } catch (IOException e) {
-            return new Agent.Rejected(delivery.revision(), "could not write the configuration files in " + directory
-                    + ": " + e.getMessage());
+        return null;
+    }
+
+    /** Keeps the revision's files. */
+    public synchronized Written write(Agent.Delivery delivery) throws IOException {
+        Files.createDirectories(directory);
+        return new Written(Files.writeString(directory.resolve(delivery.revision() + ".frr.conf"), delivery.frr()),
+                Files.writeString(directory.resolve(delivery.revision() + ".nft"), delivery.nftables()));
+    }
+
+    Agent.Answer unwritable(Agent.Delivery delivery, IOException e) {
+        return new Agent.Rejected(delivery.revision(), "could not write the configuration files in " + directory + ": "
+                + e.getMessage());
+    }
+
+    /**
+     * Records a revision that was checked elsewhere as the one running (record mode only: the portal's built-in
+     * agents check many firewalls' revisions in one run of each validator).
+     */
+    public synchronized Agent.Answer recordChecked(Agent.Delivery delivery, List<String> notes) {
+        if (mode != Mode.RECORD) {
+            throw new IllegalStateException("only a record-mode agent takes a revision checked elsewhere");
         }
-        List<String> notes = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        check(Tools.run("vtysh", List.of("vtysh", "-C", "-f", frr.toString())), "vtysh -C", "vtysh", notes, problems);
-        // a user and network namespace of its own: the check needs CAP_NET_ADMIN but must not touch this host
-        check(Tools.run("nft", List.of("unshare", "-rn", "nft", "-c", "-f", nft.toString())), "nft -c", "nft", notes, problems);
-        if (!problems.isEmpty()) {
-            return new Agent.Rejected(delivery.revision(), String.join("; ", problems));
-        }
-        if (mode == Mode.APPLY) {
-            Tools.Result applied = Tools.run("nft", List.of("nft", "-f", nft.toString()));
-            if (!applied.ok()) {
-                return new Agent.Rejected(delivery.revision(), "nft -f: " + applied.complaint());
-            }
-            String routing = reloadFrr(frr);
-            if (routing != null) {
-                notes.add(routing);
-            }
-        }
+        return applied(delivery, notes);
+    }
+
+    private Agent.Answer applied(Agent.Delivery delivery, List<String> notes) {
         appliedRevision = delivery.revision();
         appliedHash = delivery.hash();
         if (remembers) {
@@ -113,7 +157,8 @@ public final class FirewallAgent {
         return reload.ok() ? null : "frr-reload.py: " + reload.complaint();
     }
 
-    private static void check(Tools.Result result, String name, String tool, List<String> notes, List<String> problems) {
+    /** Sorts a validator's result: a missing tool becomes a note, a complaint a problem. */
+    static void check(Tools.Result result, String name, String tool, List<String> notes, List<String> problems) {
         if (result.missing()) {
             notes.add(tool + " is not installed: " + name + " was not run");
         } else if (!result.ok()) {

@@ -1,5 +1,9 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.agent.AgentServer;
+import dev.netportal.agent.AgentSettings;
+import dev.netportal.agent.FirewallAgent;
+import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -12,54 +16,113 @@ import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
+import dev.netportal.sharing.ShareService;
 import dev.netportal.testing.TestPortal;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 
 /**
- * How long N pending firewall configurations take to come in sync through one dispatcher and the built-in
- * record-mode agent (which runs vtysh -C and nft -c for each). Not part of the test run; run it with
- * {@code ./mvnw test -Dtest=DispatchBenchmark -Dsurefire.failIfNoSpecifiedTests=false} and read the "BENCH" lines.
+ * From one change that alters N firewalls' configurations (all N use one shared network whose NAT changes; the
+ * change and the N new revisions commit in one transaction, as a share approval's do) until every agent has
+ * acknowledged: with the portal's built-in record-mode agents, and with N separate agents over HTTP
+ * ({@link AgentServer}, record mode, each checking its own revision). Not part of the test run; run it with
+ * {@code ./mvnw test -Dtest=DispatchBenchmark -Dsurefire.failIfNoSpecifiedTests=false} and read the "BENCH" lines
+ * ({@code -Dbench.sizes=10,100} to choose the sizes, {@code -Dbench.http=false} to skip the HTTP agents).
  */
 class DispatchBenchmark {
 
+    private static final ProjectId PROJECT = new ProjectId("dispatch-bench");
+    private static final ProjectId SHARER = new ProjectId("dispatch-bench-shares");
+    private static final Actor OWNER = new Actor("b", "B", false, Map.of(PROJECT, ProjectRole.OWNER, SHARER, ProjectRole.OWNER));
+    private static final Actor ADMIN = new Actor("a", "A", true, Map.of());
+
     @Test
     void measure() throws Exception {
-        try (TestPortal portal = TestPortal.start("--netportal.dispatcher.enabled=false")) {
+        List<Integer> sizes = java.util.Arrays.stream(System.getProperty("bench.sizes", "10,100,500").split(","))
+                .map(String::strip).map(Integer::parseInt).toList();
+        boolean http = Boolean.parseBoolean(System.getProperty("bench.http", "true"));
+        for (int n : sizes) {
+            run(n, false);
+            if (http) {
+                run(n, true);
+            }
+        }
+    }
+
+    private void run(int n, boolean http) throws Exception {
+        try (TestPortal portal = TestPortal.start("--netportal.dispatcher.local-agents=" + !http,
+                "--netportal.dispatcher.record-directory=" + Files.createTempDirectory("bench-records"))) {
             var core = portal.portal().core();
-            ProjectId project = new ProjectId("dispatch-bench");
-            core.getBean(ProjectService.class).createIfAbsent(Actor.system(), project, "Bench", "").block();
+            core.getBean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Bench", "").block();
+            core.getBean(ProjectService.class).createIfAbsent(Actor.system(), SHARER, "Bench shares", "").block();
             core.getBean(PartitionService.class).create(Actor.system(), new PartitionSpec("bench-fw", "Bench", "",
                     Prefix.parse("10.64.0.0/12"), Optional.empty(), 28, 12, Map.of("fw", 700),
                     List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("100.64.0.0/16")),
                             List.of(Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")), Optional.empty())).block();
-            Actor owner = new Actor("b", "B", false, Map.of(project, ProjectRole.OWNER));
             UUID internet = core.getBean(PartitionService.class).get("bench-fw").block().externalNetworks().getFirst().id();
+            NetworkService networks = core.getBean(NetworkService.class);
+            ShareService shares = core.getBean(ShareService.class);
+            Network shared = networks.create(OWNER, SHARER, new NewNetwork("shared", "bench-fw", Optional.of(20), "")).block();
+            shares.approve(ADMIN, shares.file(OWNER, shared.id(), "bench", "IPV4_MASQUERADE").block().id(), null).block();
+            List<FirewallService.Allocated> firewalls = Flux.range(0, n).concatMap(i -> networks
+                            .create(OWNER, PROJECT, new NewNetwork("n" + i, "bench-fw", Optional.empty(), ""))
+                            .flatMap(own -> core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "fw" + i, "bench-fw", "fw",
+                                    List.of(new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()),
+                                            new NetworkRequest(shared.id(), Optional.empty())))))
+                    .collectList().block();
             DatabaseClient db = core.getBean(DatabaseClient.class);
-            for (int n : new int[] {10, 100, 500}) {
-                db.sql("UPDATE firewall_sync SET state = 'IN_SYNC', applied_revision = desired_revision").then().block();
-                Flux.range(0, n).concatMap(i -> core.getBean(NetworkService.class)
-                                .create(owner, project, new NewNetwork("n" + n + "-" + i, "bench-fw", Optional.empty(), ""))
-                                .flatMap(network -> core.getBean(FirewallService.class).allocate(owner, project, "fw", "bench-fw", "fw",
-                                        List.of(new NetworkRequest(network.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty())))))
-                        .then().block();
-                Dispatcher dispatcher = new Dispatcher(db, new RecordingAgent(Files.createTempDirectory("bench-agents")));
-                long start = System.nanoTime();
-                dispatcher.start();
-                while (db.sql("SELECT count(*) AS n FROM firewall_sync WHERE state <> 'IN_SYNC'")
-                        .map((row, meta) -> row.get("n", Long.class)).one().block() > 0) {
-                    Thread.sleep(20);
+            List<AgentServer> agents = new ArrayList<>();
+            try {
+                if (http) {
+                    Path records = Files.createTempDirectory("bench-agents");
+                    for (FirewallService.Allocated fw : firewalls) {
+                        int port;
+                        try (ServerSocket socket = new ServerSocket(0)) {
+                            port = socket.getLocalPort();
+                        }
+                        agents.add(AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), fw.firewall().id(),
+                                fw.agentCredential(), "127.0.0.1", port, URI.create("http://127.0.0.1:" + port),
+                                records.resolve(fw.firewall().id().toString()), FirewallAgent.Mode.RECORD,
+                                "/usr/lib/frr/frr-reload.py", Duration.ofMinutes(10))));
+                    }
                 }
+                waitInSync(db, Duration.ofMinutes(10));
+
+                long start = System.nanoTime();
+                core.getBean(TransactionalOperator.class).transactional(
+                        db.sql("UPDATE network SET nat_type = 'NONE' WHERE id = :id").bind("id", shared.id()).then()
+                                .then(core.getBean(FirewallConfigs.class).updateUsing(shared.id(), "bench", "bench"))).block();
+                double committed = (System.nanoTime() - start) / 1e9;
+                waitInSync(db, Duration.ofMinutes(10));
                 double seconds = (System.nanoTime() - start) / 1e9;
-                dispatcher.stop();
-                System.out.printf("BENCH firewalls=%d in_sync_after_s=%.2f (%.1f ms each)%n", n, seconds, seconds * 1000 / n);
+                System.out.printf("BENCH agents=%s firewalls=%d revisions_committed_s=%.2f all_acknowledged_s=%.2f%n",
+                        http ? "http" : "built-in", n, committed, seconds);
+            } finally {
+                agents.forEach(AgentServer::close);
             }
+        }
+    }
+
+    private static void waitInSync(DatabaseClient db, Duration limit) throws InterruptedException {
+        long until = System.nanoTime() + limit.toNanos();
+        while (db.sql("SELECT count(*) AS n FROM firewall_sync WHERE state <> 'IN_SYNC'")
+                .map((row, meta) -> row.get("n", Long.class)).one().block() > 0) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("not in sync after " + limit);
+            }
+            Thread.sleep(5);
         }
     }
 }
