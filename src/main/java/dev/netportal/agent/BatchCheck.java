@@ -18,6 +18,9 @@ import java.util.List;
  */
 public final class BatchCheck {
 
+    /** nft hands a file to the kernel as one netlink batch, which has a size limit (about 40 rulesets of 1 KB fail). */
+    static final int NFT_CHUNK_CHARACTERS = 16_000;
+
     /** One revision for one agent. */
     public record Item(FirewallAgent agent, Agent.Delivery delivery) {
     }
@@ -50,34 +53,47 @@ public final class BatchCheck {
     }
 
     /** The notes (missing validators) when all staged revisions pass together; null when they must be checked alone. */
-    private static List<String> checkTogether(List<Item> items, List<Integer> staged, Path scratch) throws InterruptedException {
+    static List<String> checkTogether(List<Item> items, List<Integer> staged, Path scratch) throws InterruptedException {
         StringBuilder frr = new StringBuilder();
-        StringBuilder nftables = new StringBuilder();
+        List<StringBuilder> nftables = new ArrayList<>(List.of(new StringBuilder()));
         for (int i : staged) {
             if (items.get(i).agent().mode() != FirewallAgent.Mode.RECORD) {
                 return null;
             }
             frr.append(items.get(i).delivery().frr()).append('\n');
-            nftables.append(items.get(i).delivery().nftables()).append('\n');
+            String ruleset = items.get(i).delivery().nftables();
+            if (nftables.getLast().length() > 0 && nftables.getLast().length() + ruleset.length() > NFT_CHUNK_CHARACTERS) {
+                nftables.add(new StringBuilder());
+            }
+            nftables.getLast().append(ruleset).append('\n');
         }
-        Path frrFile = null;
-        Path nftFile = null;
+        List<Path> files = new ArrayList<>();
         try {
             Files.createDirectories(scratch);
-            frrFile = Files.writeString(Files.createTempFile(scratch, "batch-", ".frr.conf"), frr);
-            nftFile = Files.writeString(Files.createTempFile(scratch, "batch-", ".nft"), nftables);
+            Path frrFile = Files.writeString(Files.createTempFile(scratch, "batch-", ".frr.conf"), frr);
+            files.add(frrFile);
             List<String> notes = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             FirewallAgent.check(Tools.run("vtysh", List.of("vtysh", "-C", "-f", frrFile.toString())), "vtysh -C", "vtysh",
                     notes, problems);
-            FirewallAgent.check(Tools.run("nft", List.of("unshare", "-rn", "nft", "-c", "-f", nftFile.toString())), "nft -c",
-                    "nft", notes, problems);
+            for (StringBuilder chunk : nftables) {
+                Path nftFile = Files.writeString(Files.createTempFile(scratch, "batch-", ".nft"), chunk);
+                files.add(nftFile);
+                List<String> chunkNotes = new ArrayList<>();
+                FirewallAgent.check(Tools.run("nft", List.of("unshare", "-rn", "nft", "-c", "-f", nftFile.toString())), "nft -c",
+                        "nft", chunkNotes, problems);
+                if (!problems.isEmpty()) {
+                    return null;
+                }
+                if (!notes.containsAll(chunkNotes)) {
+                    notes.addAll(chunkNotes);
+                }
+            }
             return problems.isEmpty() ? notes : null;
         } catch (IOException e) {
             return null;
         } finally {
-            deleteQuietly(frrFile);
-            deleteQuietly(nftFile);
+            files.forEach(BatchCheck::deleteQuietly);
         }
     }
 

@@ -58,6 +58,18 @@ class BatchCheckTest {
     }
 
     @Test
+    void manyRevisionsAreCheckedInChunksThatTheKernelTakes() throws Exception {
+        List<BatchCheck.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            items.add(item("two-shared", 1, null));
+        }
+        assertThat(items.stream().mapToInt(item -> item.delivery().nftables().length()).sum())
+                .as("more than one chunk").isGreaterThan(2 * BatchCheck.NFT_CHUNK_CHARACTERS);
+        assertThat(BatchCheck.checkTogether(items, java.util.stream.IntStream.range(0, 80).boxed().toList(),
+                directory.resolve("scratch"))).as("passed together, not each alone").isNotNull().isEmpty();
+    }
+
+    @Test
     void anOlderRevisionIsAnsweredWithoutChecking() throws Exception {
         BatchCheck.Item first = item("two-shared", 5, null);
         BatchCheck.receive(List.of(first), directory.resolve("scratch"));
