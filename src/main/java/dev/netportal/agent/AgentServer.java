@@ -2,6 +2,7 @@ package dev.netportal.agent;
 
 import dev.netportal.firewall.dispatch.Agent;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class AgentServer implements AutoCloseable {
     private final AgentSettings settings;
     private final FirewallAgent agent;
     private final DisposableServer server;
+    private final URI advertised;
     private final Disposable hellos;
     private volatile String pushToken;     // from the last welcome; null before the first
     private volatile String lastHello = "not yet";
@@ -50,9 +52,12 @@ public final class AgentServer implements AutoCloseable {
                         .get("/v1/status", (request, response) -> send(response, HttpResponseStatus.OK, status()))
                         .get("/health", (request, response) -> send(response, HttpResponseStatus.OK, Map.of("status", "UP"))))
                 .bindNow();
+        // without a URL of its own, the agent is reached where it listens (port 0: the port it was given)
+        this.advertised = settings.advertisedUrl() != null ? settings.advertisedUrl()
+                : URI.create("http://" + settings.host() + ":" + server.port());
         this.hellos = helloLoop().subscribe();
         log.info("Netportal agent for firewall {} listens on {}:{} ({} mode), says hello to {} as {}", settings.firewall(),
-                settings.host(), server.port(), settings.mode().name().toLowerCase(), settings.portalUrl(), settings.advertisedUrl());
+                settings.host(), server.port(), settings.mode().name().toLowerCase(), settings.portalUrl(), advertised);
     }
 
     /** Starts the agent: it listens at once and says hello until the portal welcomes it. */
@@ -142,7 +147,7 @@ public final class AgentServer implements AutoCloseable {
                                 .set("Content-Type", "application/json"))
                         .post().uri(settings.portalUrl().toString().replaceAll("/+$", "") + "/agent/v1/firewalls/" + settings.firewall() + "/hello")
                         .send(reactor.netty.ByteBufFlux.fromString(Mono.just(json.writeValueAsString(Map.of(
-                                "agentUrl", settings.advertisedUrl().toString(), "appliedRevision", agent.appliedRevision())))))
+                                "agentUrl", advertised.toString(), "appliedRevision", agent.appliedRevision())))))
                         .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                                 .flatMap(text -> {
                                     if (response.status().code() != 200) {

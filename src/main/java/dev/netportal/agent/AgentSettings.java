@@ -13,7 +13,8 @@ import org.springframework.core.env.Environment;
  * @param firewall      the firewall this agent serves
  * @param credential    the firewall's agent credential, shown once when the firewall was allocated
  * @param port          where the agent listens for the portal's pushes
- * @param advertisedUrl how the portal reaches this agent (default {@code http://<host name>:<port>})
+ * @param advertisedUrl how the portal reaches this agent (default {@code http://<host name>:<port>}; null: where
+ *                      it listens, which suits tests on a loopback address and port 0)
  * @param directory     where the files of every revision and the applied revision are kept
  * @param mode          record (validate and keep) or apply
  * @param helloEvery    how often the agent says hello again once it was welcomed

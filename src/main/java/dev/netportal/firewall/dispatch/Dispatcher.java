@@ -1,5 +1,6 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.database.Notifications;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -42,6 +43,7 @@ public class Dispatcher implements SmartLifecycle {
     private final Duration lease;
     private final Agent local;              // null: firewalls wait for their own agents
     private final HttpAgentClient remote;
+    private final Flux<String> wakeUps;     // sync rows changed in some instance's transaction; empty in tests
     private final String instance = UUID.randomUUID().toString();
     private volatile Disposable running;
 
@@ -49,8 +51,8 @@ public class Dispatcher implements SmartLifecycle {
     Dispatcher(DatabaseClient db,
             @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records,
             @Value("${netportal.dispatcher.local-agents:true}") boolean localAgents,
-            @Value("${netportal.dispatcher.lease:30s}") Duration lease) {
-        this(db, localAgents ? new RecordingAgent(records) : null, lease);
+            @Value("${netportal.dispatcher.lease:30s}") Duration lease, Notifications notifications) {
+        this(db, localAgents ? new RecordingAgent(records) : null, lease, notifications.on("firewall_sync"));
     }
 
     /**
@@ -58,20 +60,25 @@ public class Dispatcher implements SmartLifecycle {
      * agents that fail on purpose); with none, such firewalls wait for their agents.
      */
     Dispatcher(DatabaseClient db, Agent local) {
-        this(db, local, LEASE);
+        this(db, local, LEASE, Flux.empty());
     }
 
-    Dispatcher(DatabaseClient db, Agent local, Duration lease) {
+    Dispatcher(DatabaseClient db, Agent local, Duration lease, Flux<String> wakeUps) {
         this.db = db;
         this.local = local;
         this.lease = lease;
+        this.wakeUps = wakeUps;
         this.remote = new HttpAgentClient();
     }
 
     /** Starts delivering once the context is up (the schema is migrated by then). */
     @Override
     public void start() {
-        running = Flux.interval(Duration.ofMillis(200), Duration.ofMillis(500))
+        // a new revision (or a hello) is announced on commit: a round starts at once instead of at the next tick;
+        // the ticks stay for retries that come due and for notifications lost while reconnecting
+        Flux<Object> wake = Flux.<Object>merge(Flux.interval(Duration.ofMillis(200), Duration.ofMillis(500)),
+                wakeUps.sample(Duration.ofMillis(20)));
+        running = wake
                 .onBackpressureDrop()
                 .concatMap(tick -> drain().onErrorResume(error -> {
                     log.warn("delivery round failed, trying again: {}", error.toString());

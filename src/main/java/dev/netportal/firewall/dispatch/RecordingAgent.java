@@ -34,6 +34,8 @@ public class RecordingAgent implements Agent {
         this.directory = directory;
         arrivals.asFlux()
                 .bufferTimeout(64, Duration.ofMillis(20))
+                // batches wait here while two are being checked (bufferTimeout fails when nobody asks for its batch)
+                .onBackpressureBuffer()
                 // two batches at once: one in the validators while the next gathers its files
                 .flatMap(batch -> Mono.fromRunnable(() -> check(batch)).subscribeOn(Schedulers.boundedElastic()), 2)
                 .subscribe();

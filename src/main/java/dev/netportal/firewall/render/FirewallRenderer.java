@@ -125,13 +125,13 @@ public final class FirewallRenderer {
             if (leg == primary) {
                 continue;
             }
-            out.append("\t\tiifname \"").append(device(primary)).append("\" oifname \"").append(device(leg))
+            out.append("\t\tiifname ").append(ingress(primary)).append(" oifname \"").append(device(leg))
                     .append("\" ip saddr ").append(primaryPrefixes).append(" counter accept comment \"")
                     .append(safe(primary.network())).append(" to ").append(kind(leg)).append(" ").append(safe(leg.network())).append("\"\n");
         }
         for (FirewallInput.Leg leg : legs) {
             if (leg.role() == FirewallInput.Role.SHARED && !leg.masquerade()) {
-                out.append("\t\tiifname \"").append(device(leg)).append("\" oifname \"").append(device(primary))
+                out.append("\t\tiifname ").append(ingress(leg)).append(" oifname \"").append(device(primary))
                         .append("\" ip saddr ").append(set(leg.prefixes())).append(" ip daddr ").append(primaryPrefixes)
                         .append(" counter accept comment \"shared ").append(safe(leg.network())).append(" to ")
                         .append(safe(primary.network())).append(" (NAT NONE)\"\n");
@@ -163,6 +163,15 @@ public final class FirewallRenderer {
     /** The firewall's interface in a network (within the 15 characters Linux allows). */
     public static String device(FirewallInput.Leg leg) {
         return "n" + leg.vrf();
+    }
+
+    /**
+     * How forwarded traffic that arrived in a network is recognised: where the kernel has VRF devices, the forward
+     * hook sees the VRF device as the input interface, not the network's own interface; where VRFs are emulated
+     * by routing tables, it sees the interface. Each VRF holds exactly one interface, so both names mean the same.
+     */
+    private static String ingress(FirewallInput.Leg leg) {
+        return "{ \"" + device(leg) + "\", \"" + vrf(leg) + "\" }";
     }
 
     private static String prefixList(FirewallInput.Leg leg) {

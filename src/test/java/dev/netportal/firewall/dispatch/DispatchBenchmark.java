@@ -18,7 +18,6 @@ import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.testing.TestPortal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,24 +87,20 @@ class DispatchBenchmark {
                 if (http) {
                     Path records = Files.createTempDirectory("bench-agents");
                     for (FirewallService.Allocated fw : firewalls) {
-                        int port;
-                        try (ServerSocket socket = new ServerSocket(0)) {
-                            port = socket.getLocalPort();
-                        }
                         agents.add(AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), fw.firewall().id(),
-                                fw.agentCredential(), "127.0.0.1", port, URI.create("http://127.0.0.1:" + port),
+                                fw.agentCredential(), "127.0.0.1", 0, null,
                                 records.resolve(fw.firewall().id().toString()), FirewallAgent.Mode.RECORD,
                                 "/usr/lib/frr/frr-reload.py", Duration.ofMinutes(10))));
                     }
                 }
-                waitInSync(db, Duration.ofMinutes(10));
+                waitInSync(db, Duration.ofMinutes(3));
 
                 long start = System.nanoTime();
                 core.getBean(TransactionalOperator.class).transactional(
                         db.sql("UPDATE network SET nat_type = 'NONE' WHERE id = :id").bind("id", shared.id()).then()
                                 .then(core.getBean(FirewallConfigs.class).updateUsing(shared.id(), "bench", "bench"))).block();
                 double committed = (System.nanoTime() - start) / 1e9;
-                waitInSync(db, Duration.ofMinutes(10));
+                waitInSync(db, Duration.ofMinutes(3));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("BENCH agents=%s firewalls=%d revisions_committed_s=%.2f all_acknowledged_s=%.2f%n",
                         http ? "http" : "built-in", n, committed, seconds);
@@ -120,7 +115,10 @@ class DispatchBenchmark {
         while (db.sql("SELECT count(*) AS n FROM firewall_sync WHERE state <> 'IN_SYNC'")
                 .map((row, meta) -> row.get("n", Long.class)).one().block() > 0) {
             if (System.nanoTime() > until) {
-                throw new IllegalStateException("not in sync after " + limit);
+                throw new IllegalStateException("not in sync after " + limit + ": " + db.sql("""
+                                SELECT state::text || ' ' || coalesce(last_error, '') AS e, count(*) AS n FROM firewall_sync
+                                WHERE state <> 'IN_SYNC' GROUP BY 1 ORDER BY 2 DESC LIMIT 5""")
+                        .map((row, meta) -> row.get("n", Long.class) + "x " + row.get("e", String.class)).all().collectList().block());
             }
             Thread.sleep(5);
         }

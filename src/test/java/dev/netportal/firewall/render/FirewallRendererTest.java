@@ -106,7 +106,8 @@ class FirewallRendererTest {
         String nft = FirewallRenderer.render(new FirewallInput("edge", List.of(PRIVATE, INTERNET, STORAGE_NAT, BACKUP_NO_NAT)))
                 .nftables();
 
-        assertThat(nft).contains("iifname \"n103\" oifname \"n101\"").doesNotContain("iifname \"n102\" oifname \"n101\"");
+        assertThat(nft).contains("iifname { \"n103\", \"vrf-103\" } oifname \"n101\"")
+                .doesNotContain("iifname { \"n102\", \"vrf-102\" } oifname \"n101\"");
         assertThat(nft).contains("oifname \"n102\" ip saddr 10.0.4.0/22 counter snat ip to 10.0.8.9")
                 .contains("oifname \"n100\" ip saddr 10.0.4.0/22 counter snat ip to 185.1.2.7")
                 .doesNotContain("oifname \"n103\" ip saddr 10.0.4.0/22 counter snat");
