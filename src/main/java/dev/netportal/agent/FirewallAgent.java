@@ -33,6 +33,7 @@ public final class FirewallAgent {
     private final Mode mode;
     private final boolean remembers;
     private final String frrReload;
+    private final List<String> nft;
     private int appliedRevision;   // guarded by this
     private String appliedHash;    // guarded by this
 
@@ -42,6 +43,12 @@ public final class FirewallAgent {
      * @param frrReload the path of FRR's {@code frr-reload.py}
      */
     public FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload) {
+        this(firewall, directory, mode, remembers, frrReload, List.of("nft"));
+    }
+
+    /** @param nft how nft is started to apply (tests apply inside a network namespace of their own) */
+    FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload, List<String> nft) {
+        this.nft = List.copyOf(nft);
         this.firewall = firewall;
         this.directory = directory;
         this.mode = mode;
@@ -86,7 +93,9 @@ public final class FirewallAgent {
             return new Agent.Rejected(delivery.revision(), String.join("; ", problems));
         }
         if (mode == Mode.APPLY) {
-            Tools.Result applied = Tools.run("nft", List.of("nft", "-f", written.nftables().toString()));
+            List<String> command = new ArrayList<>(nft);
+            command.addAll(List.of("-f", written.nftables().toString()));
+            Tools.Result applied = Tools.run("nft", command);
             if (!applied.ok()) {
                 return new Agent.Rejected(delivery.revision(), "nft -f: " + applied.complaint());
             }
