@@ -96,7 +96,7 @@ class FirewallBrowserTest {
         Page admin = browser.signIn(portal, "admin");
         admin.navigate(portal.uiUrl() + "/admin/firewalls");
         assertThat(Browser.visibleCells(admin, "#fleet", "edge").first()).isVisible();
-        assertThat(admin.locator("#fleet-summary")).containsText("firewalls:");
+        assertThat(admin.locator("#fleet-summary")).containsText("in sync,");
         Browser.screenshot(admin, "fleet");
         admin.locator("#fleet-not-in-sync input").check();
         assertThat(Browser.visibleCells(admin, "#fleet", "edge")).hasCount(0);

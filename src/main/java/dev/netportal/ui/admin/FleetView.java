@@ -60,7 +60,7 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
 
         grid.setId("fleet");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addComponentColumn(FleetView::state).setHeader("Sync").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(FleetView::state).setHeader("Sync").setWidth("7.5rem").setFlexGrow(0);
         grid.addComponentColumn(entry -> new RouterLink(entry.name(), FirewallView.class,
                 new RouteParameters("id", entry.firewall().toString()))).setHeader("Firewall").setAutoWidth(true);
         grid.addColumn(FleetEntry::project).setHeader("Project").setAutoWidth(true);
@@ -100,7 +100,7 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
         List<FleetEntry> all = firewalls.fleet(session.actor(), false).block();
         long inSync = all.stream().filter(entry -> "IN_SYNC".equals(entry.state())).count();
         long failing = all.stream().filter(entry -> "FAILING".equals(entry.state())).count();
-        summary.setText(all.size() + " firewalls: " + inSync + " in sync, " + (all.size() - inSync - failing) + " pending, "
+        summary.setText(all.size() + (all.size() == 1 ? " firewall: " : " firewalls: ") + inSync + " in sync, " + (all.size() - inSync - failing) + " pending, "
                 + failing + " failing");
         grid.setItems(notInSync.getValue() ? all.stream().filter(entry -> !"IN_SYNC".equals(entry.state())).toList() : all);
     }
