@@ -5,6 +5,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
+import dev.netportal.firewall.SyncState;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.FirewallService;
 import dev.netportal.machine.Machine;
@@ -77,7 +78,8 @@ class MachineController {
     @Operation(summary = "The project's firewalls (viewer)")
     Mono<Page<FirewallView>> firewalls(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return firewalls.list(actor, projectId(project)).map(all -> Page.of(all.stream().map(FirewallView::of).toList(), page, size));
+        return firewalls.list(actor, projectId(project)).flatMap(all -> firewalls.sync(all)
+                .map(sync -> Page.of(all.stream().map(m -> FirewallView.of(m, sync.get(m.id()))).toList(), page, size)));
     }
 
     @PostMapping("/projects/{project}/firewalls")
@@ -89,8 +91,9 @@ class MachineController {
                         : body.networks().stream().map(n -> new NetworkRequest(required(n.network(), "networks[].network"),
                                 Optional.ofNullable(n.ip()))).toList())
                 .flatMap(requests -> firewalls.allocate(actor, projectId(project), body.name(), body.partition(), body.size(), requests))
-                .map(created -> ResponseEntity.created(URI.create("/api/v1/firewalls/" + created.firewall().id()))
-                        .body(new NewFirewallView(FirewallView.of(created.firewall()), created.agentCredential()))),
+                .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
+                        .created(URI.create("/api/v1/firewalls/" + created.firewall().id()))
+                        .body(new NewFirewallView(view, created.agentCredential())))),
                 // the credential is never stored for a replay: a replayed answer has none
                 answer -> new NewFirewallView(answer.firewall(), null));
     }
@@ -98,7 +101,7 @@ class MachineController {
     @GetMapping("/firewalls/{id}")
     @Operation(summary = "One firewall with its networks and IPs (viewer)")
     Mono<FirewallView> firewall(Actor actor, @PathVariable UUID id) {
-        return firewalls.get(actor, id).map(FirewallView::of);
+        return firewalls.get(actor, id).flatMap(this::view);
     }
 
     @GetMapping("/firewalls/{id}/config")
@@ -146,7 +149,7 @@ class MachineController {
             @PathVariable UUID network, @RequestBody(required = false) Attach body) {
         Attach attach = body == null ? new Attach(null) : body;
         return idempotency.once(actor, write, attach, FirewallView.class, () -> firewalls
-                .attach(actor, id, network, Optional.ofNullable(attach.ip())).map(after -> ResponseEntity.ok(FirewallView.of(after))));
+                .attach(actor, id, network, Optional.ofNullable(attach.ip())).flatMap(this::view).map(ResponseEntity::ok));
     }
 
     @DeleteMapping("/firewalls/{id}/networks/{network}")
@@ -154,7 +157,7 @@ class MachineController {
     Mono<ResponseEntity<FirewallView>> detach(Actor actor, IdempotentWrite write, @PathVariable UUID id,
             @PathVariable UUID network) {
         return idempotency.once(actor, write, null, FirewallView.class,
-                () -> firewalls.detach(actor, id, network).map(after -> ResponseEntity.ok(FirewallView.of(after))));
+                () -> firewalls.detach(actor, id, network).flatMap(this::view).map(ResponseEntity::ok));
     }
 
     private static UUID required(UUID value, String field) {
@@ -206,13 +209,18 @@ class MachineController {
         }
     }
 
+    /** A firewall with its networks and its agent's sync state ({@code sync} is null before its first revision). */
     record FirewallView(UUID id, String name, String project, String partition, String size, List<AttachmentView> networks,
-                        OffsetDateTime allocatedAt) {
+                        OffsetDateTime allocatedAt, SyncState sync) {
 
-        static FirewallView of(Machine m) {
+        static FirewallView of(Machine m, SyncState sync) {
             return new FirewallView(m.id(), m.name(), m.project().value(), m.partition(), m.size(),
-                    m.networks().stream().map(AttachmentView::of).toList(), m.allocatedAt());
+                    m.networks().stream().map(AttachmentView::of).toList(), m.allocatedAt(), sync);
         }
+    }
+
+    private Mono<FirewallView> view(Machine firewall) {
+        return firewalls.sync(List.of(firewall)).map(sync -> FirewallView.of(firewall, sync.get(firewall.id())));
     }
 
     /** A new firewall and its agent credential, which is never shown again (not even to a replay). */

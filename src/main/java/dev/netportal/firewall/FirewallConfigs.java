@@ -86,6 +86,12 @@ public class FirewallConfigs {
         return configs.current(firewall);
     }
 
+    /** The sync states of the given firewalls, by id (one query for a whole list). */
+    public Mono<java.util.Map<UUID, SyncState>> sync(List<UUID> firewalls) {
+        return firewalls.isEmpty() ? Mono.just(java.util.Map.of())
+                : configs.sync(firewalls).collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
+    }
+
     /** The firewall's revisions, newest first, at most {@code limit}. */
     public Flux<Revision> history(UUID firewall, int limit) {
         return configs.history(firewall, limit);

@@ -7,6 +7,7 @@ import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
+import dev.netportal.firewall.SyncState;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -176,6 +177,14 @@ public class FirewallService {
     /** The firewall's desired configuration and sync state (D4), for a caller who may see the firewall. */
     public Mono<FirewallConfig> config(Actor actor, UUID id) {
         return get(actor, id).flatMap(firewall -> configs.current(id));
+    }
+
+    /**
+     * The sync states of firewalls the caller has already read (through {@link #get} or {@link #list}), by id;
+     * a firewall without a configuration yet is missing.
+     */
+    public Mono<Map<UUID, SyncState>> sync(List<Machine> seen) {
+        return configs.sync(seen.stream().map(Machine::id).toList());
     }
 
     /** The firewall's stored revisions, newest first, with what caused each (for a caller who may see it). */

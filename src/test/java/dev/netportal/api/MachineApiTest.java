@@ -107,6 +107,15 @@ class MachineApiTest {
         assertThat(replay.json().get("agentCredential").isNull()).as("the credential is shown once, not kept").isTrue();
 
         String id = firewall.get("id").asString();
+        assertThat(firewall.get("sync").get("revision").asInt()).as("the first revision exists with the firewall").isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode sync = send("GET", "bob", "/api/v1/firewalls/" + id, null).json().get("sync");
+            assertThat(sync.get("state").asString()).isEqualTo("IN_SYNC");
+            assertThat(sync.get("appliedRevision").asInt()).isEqualTo(1);
+        });
+        assertThat(send("GET", "bob", "/api/v1/projects/tenant-a/firewalls", null).json().get("items").valueStream()
+                .filter(f -> f.get("id").asString().equals(id)).findFirst().orElseThrow().get("sync").get("state").asString())
+                .isEqualTo("IN_SYNC");
         assertProblem(send("PUT", "bob", "/api/v1/firewalls/" + id + "/networks/" + second, "{}"), 422, "F3-second-private");
         assertProblem(send("POST", "bob", "/api/v1/projects/tenant-a/firewalls", "{\"name\":\"e\",\"partition\":\"nbg-1\","
                 + "\"size\":\"c1-large\",\"networks\":[{\"network\":\"" + own + "\"},{\"network\":\"" + second + "\"},{\"network\":\""

@@ -4,8 +4,10 @@ import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
+import dev.netportal.firewall.SyncState;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -147,6 +149,17 @@ public class ConfigRepository {
         return new Revision(row.get("revision", Integer.class), row.get("hash", String.class), row.get("frr", String.class),
                 row.get("nftables", String.class), row.get("cause", String.class), row.get("actor_name", String.class),
                 row.get("created_at", OffsetDateTime.class));
+    }
+
+    /** The sync states of the given firewalls (those without a configuration are missing). */
+    public Flux<Map.Entry<UUID, SyncState>> sync(List<UUID> firewalls) {
+        return db.sql("""
+                        SELECT firewall_id, state::text AS state, desired_revision, applied_revision FROM firewall_sync
+                        WHERE firewall_id = ANY(:ids)""")
+                .bind("ids", firewalls.toArray(UUID[]::new))
+                .map((row, meta) -> Map.entry(row.get("firewall_id", UUID.class), new SyncState(row.get("state", String.class),
+                        row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class))))
+                .all();
     }
 
     /** Every allocated firewall with its sync state, those not in sync first, or only those. */
