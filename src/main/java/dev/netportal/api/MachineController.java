@@ -133,7 +133,7 @@ class MachineController {
     @Operation(summary = "Every firewall with its sync state, those not in sync first; notInSync=true lists only those (admin)")
     Mono<Page<FleetEntry>> fleet(Actor actor, @RequestParam(defaultValue = "false") boolean notInSync,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
-        return firewalls.fleet(actor, notInSync).map(all -> Page.of(all, page, size));
+        return Page.read(page, size, (offset, limit) -> firewalls.fleet(actor, notInSync, offset, limit), entry -> entry);
     }
 
     @DeleteMapping("/firewalls/{id}")

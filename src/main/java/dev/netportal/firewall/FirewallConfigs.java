@@ -102,9 +102,14 @@ public class FirewallConfigs {
         return configs.revision(firewall, revision);
     }
 
-    /** Every allocated firewall with its sync state (callers check that the reader is an admin). */
-    public Flux<FleetEntry> fleet(boolean notInSyncOnly) {
-        return configs.fleet(notInSyncOnly);
+    /** A stretch of the allocated firewalls with their sync states (callers check that the reader is an admin). */
+    public Mono<dev.netportal.common.Slice<FleetEntry>> fleet(boolean notInSyncOnly, long offset, int limit) {
+        return configs.fleet(notInSyncOnly, offset, limit);
+    }
+
+    /** How many allocated firewalls are in each sync state (PENDING, IN_SYNC, FAILING). */
+    public Mono<java.util.Map<String, Long>> fleetCounts() {
+        return configs.fleetCounts();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.netportal.machine;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
+import dev.netportal.common.Slice;
 import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
@@ -198,9 +199,21 @@ public class FirewallService {
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Revision " + revision + " of firewall " + id)));
     }
 
-    /** Every firewall with its sync state, for admins (the fleet view). */
-    public Mono<List<FleetEntry>> fleet(Actor actor, boolean notInSyncOnly) {
-        return actor.admin() ? configs.fleet(notInSyncOnly).collectList()
+    /** A stretch of all firewalls with their sync states, those not in sync first, for admins (the fleet view). */
+    public Mono<Slice<FleetEntry>> fleet(Actor actor, boolean notInSyncOnly, long offset, int limit) {
+        return admin(actor).then(Mono.defer(() -> {
+            Slice.check(offset, limit);
+            return configs.fleet(notInSyncOnly, offset, limit);
+        }));
+    }
+
+    /** How many firewalls are in each sync state, for admins. */
+    public Mono<Map<String, Long>> fleetCounts(Actor actor) {
+        return admin(actor).then(configs.fleetCounts());
+    }
+
+    private static Mono<Void> admin(Actor actor) {
+        return actor.admin() ? Mono.empty()
                 : Mono.error(DomainException.forbidden("Only platform admins see the whole fleet of firewalls."));
     }
 

@@ -64,9 +64,18 @@ class FirewallHistoryTest {
         assertThatThrownBy(() -> firewalls.history(SHARER, firewall.id(), 10).block())
                 .as("another project's firewall is not found").isInstanceOf(DomainException.class);
 
-        assertThat(firewalls.fleet(ADMIN, false).block()).extracting(FleetEntry::firewall).contains(firewall.id());
-        assertThat(firewalls.fleet(ADMIN, true).block()).allMatch(entry -> !"IN_SYNC".equals(entry.state()));
-        assertThatThrownBy(() -> firewalls.fleet(OWNER, false).block()).isInstanceOf(DomainException.class)
+        var fleet = firewalls.fleet(ADMIN, false, 0, 500).block();
+        assertThat(fleet.items()).extracting(FleetEntry::firewall).contains(firewall.id());
+        assertThat(fleet.total()).isEqualTo(fleet.items().size())
+                .isEqualTo(firewalls.fleetCounts(ADMIN).block().values().stream().mapToLong(Long::longValue).sum());
+        var page = firewalls.fleet(ADMIN, false, 0, 1).block();
+        assertThat(page.items()).hasSize(1);
+        assertThat(fleet.items()).extracting(FleetEntry::firewall).contains(page.items().getFirst().firewall());
+        assertThat(page.total()).isEqualTo(fleet.total());
+        assertThat(firewalls.fleet(ADMIN, false, 10_000, 10).block().total()).as("past the end, still counted")
+                .isEqualTo(fleet.total());
+        assertThat(firewalls.fleet(ADMIN, true, 0, 500).block().items()).allMatch(entry -> !"IN_SYNC".equals(entry.state()));
+        assertThatThrownBy(() -> firewalls.fleet(OWNER, false, 0, 10).block()).isInstanceOf(DomainException.class)
                 .hasMessageContaining("admins");
 
         // the owner's own network, about to be shared: its firewall is previewed, and nothing is stored

@@ -1,5 +1,6 @@
 package dev.netportal.firewall.internal;
 
+import dev.netportal.common.Slice;
 import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
@@ -162,23 +163,41 @@ public class ConfigRepository {
                 .all();
     }
 
-    /** Every allocated firewall with its sync state, those not in sync first, or only those. */
-    public Flux<FleetEntry> fleet(boolean notInSyncOnly) {
+    /** A stretch of the allocated firewalls with their sync states, those not in sync first, or only those. */
+    public Mono<Slice<FleetEntry>> fleet(boolean notInSyncOnly, long offset, int limit) {
         return db.sql("""
                         SELECT m.id, m.name, m.project_id, m.partition_id, s.desired_revision, s.applied_revision,
-                               s.state::text AS state, s.last_error, s.next_attempt_at, s.agent_url, s.agent_seen_at
+                               s.state::text AS state, s.last_error, s.next_attempt_at, s.agent_url, s.agent_seen_at,
+                               count(*) OVER () AS total
                         FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id
                         WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED'
                           AND (NOT :notInSync OR s.state <> 'IN_SYNC')
-                        ORDER BY s.state = 'IN_SYNC', s.state = 'PENDING', m.project_id, m.name, m.id""")
-                .bind("notInSync", notInSyncOnly)
-                .map((row, meta) -> new FleetEntry(row.get("id", UUID.class), row.get("name", String.class),
-                        row.get("project_id", String.class), row.get("partition_id", String.class),
+                        ORDER BY s.state = 'IN_SYNC', s.state = 'PENDING', m.project_id, m.name, m.id
+                        OFFSET :offset LIMIT :limit""")
+                .bind("notInSync", notInSyncOnly).bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), new FleetEntry(row.get("id", UUID.class),
+                        row.get("name", String.class), row.get("project_id", String.class), row.get("partition_id", String.class),
                         row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class),
                         row.get("state", String.class), row.get("last_error", String.class),
                         row.get("next_attempt_at", OffsetDateTime.class), row.get("agent_url", String.class),
-                        row.get("agent_seen_at", OffsetDateTime.class)))
-                .all();
+                        row.get("agent_seen_at", OffsetDateTime.class))))
+                .all().collectList()
+                .flatMap(rows -> rows.isEmpty() && offset > 0
+                        // past the end: the total still counts
+                        ? fleetCounts().map(counts -> new Slice<FleetEntry>(List.of(), notInSyncOnly
+                                ? counts.values().stream().mapToLong(Long::longValue).sum() - counts.getOrDefault("IN_SYNC", 0L)
+                                : counts.values().stream().mapToLong(Long::longValue).sum()))
+                        : Mono.just(new Slice<>(rows.stream().map(Map.Entry::getValue).toList(),
+                                rows.isEmpty() ? 0 : rows.getFirst().getKey())));
+    }
+
+    /** How many allocated firewalls are in each sync state. */
+    public Mono<Map<String, Long>> fleetCounts() {
+        return db.sql("""
+                        SELECT s.state::text AS state, count(*) AS n FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id
+                        WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED' GROUP BY s.state""")
+                .map((row, meta) -> Map.entry(row.get("state", String.class), row.get("n", Long.class)))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     /**

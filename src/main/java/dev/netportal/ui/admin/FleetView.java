@@ -25,7 +25,7 @@ import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.machine.FirewallView;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 /** Platform admins: every firewall and whether its agent runs its configuration, updating live (D4). */
 @Route("admin/firewalls")
@@ -97,11 +97,17 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
         if (getChildren().toList().isEmpty()) {
             return;
         }
-        List<FleetEntry> all = firewalls.fleet(session.actor(), false).block();
-        long inSync = all.stream().filter(entry -> "IN_SYNC".equals(entry.state())).count();
-        long failing = all.stream().filter(entry -> "FAILING".equals(entry.state())).count();
-        summary.setText(all.size() + (all.size() == 1 ? " firewall: " : " firewalls: ") + inSync + " in sync, " + (all.size() - inSync - failing) + " pending, "
+        Map<String, Long> counts = firewalls.fleetCounts(session.actor()).block();
+        long inSync = counts.getOrDefault("IN_SYNC", 0L);
+        long pending = counts.getOrDefault("PENDING", 0L);
+        long failing = counts.getOrDefault("FAILING", 0L);
+        long all = inSync + pending + failing;
+        summary.setText(all + (all == 1 ? " firewall: " : " firewalls: ") + inSync + " in sync, " + pending + " pending, "
                 + failing + " failing");
-        grid.setItems(notInSync.getValue() ? all.stream().filter(entry -> !"IN_SYNC".equals(entry.state())).toList() : all);
+        boolean onlyNotInSync = notInSync.getValue();
+        long shown = onlyNotInSync ? pending + failing : all;
+        // the grid asks for the rows it shows, a page at a time: a fleet may hold thousands of firewalls
+        grid.setItems(query -> firewalls.fleet(session.actor(), onlyNotInSync, query.getOffset(), query.getLimit())
+                .block().items().stream(), query -> (int) Math.min(shown, Integer.MAX_VALUE));
     }
 }
