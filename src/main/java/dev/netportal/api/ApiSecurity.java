@@ -26,22 +26,14 @@ class ApiSecurity {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain agentFilterChain(ServerHttpSecurity http, ApiErrors errors) {
-        return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/agent/**"))
-                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        return stateless(http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/agent/**"))
+                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()), errors)
                 .build();
     }
 
     @Bean
     SecurityWebFilterChain apiFilterChain(ServerHttpSecurity http, ApiErrors errors) {
-        return http
+        return stateless(http
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
                                 "/swagger-ui.html", "/swagger-ui/**", "/webjars/**").permitAll()
@@ -49,14 +41,19 @@ class ApiSecurity {
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(Customizer.withDefaults())
                         .authenticationEntryPoint(errors)
-                        .accessDeniedHandler(errors))
+                        .accessDeniedHandler(errors)), errors)
+                .build();
+    }
+
+    /** No sessions, no cookies, no forms: every request stands alone, and refusals are problem documents. */
+    private static ServerHttpSecurity stateless(ServerHttpSecurity http, ApiErrors errors) {
+        return http
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .build();
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
     }
 }

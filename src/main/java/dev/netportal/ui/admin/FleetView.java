@@ -1,7 +1,5 @@
 package dev.netportal.ui.admin;
 
-import com.vaadin.flow.component.badge.Badge;
-import com.vaadin.flow.component.badge.BadgeVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -23,6 +21,7 @@ import dev.netportal.ui.Live;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.machine.FirewallView;
+import dev.netportal.ui.machine.SyncBadge;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
 import java.util.Map;
@@ -60,7 +59,7 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
 
         grid.setId("fleet");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addComponentColumn(FleetView::state).setHeader("Sync").setWidth("7.5rem").setFlexGrow(0);
+        grid.addComponentColumn(entry -> SyncBadge.of(entry.state())).setHeader("Sync").setWidth("7.5rem").setFlexGrow(0);
         grid.addComponentColumn(entry -> new RouterLink(entry.name(), FirewallView.class,
                 new RouteParameters("id", entry.firewall().toString()))).setHeader("Firewall").setAutoWidth(true);
         grid.addColumn(FleetEntry::project).setHeader("Project").setAutoWidth(true);
@@ -76,21 +75,6 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
                 .setHeader("Last error").setFlexGrow(3);
         add(new H2("Firewall fleet"), tools, grid);
         refresh();
-    }
-
-    private static Badge state(FleetEntry entry) {
-        Badge badge = new Badge(switch (entry.state()) {
-            case "IN_SYNC" -> "in sync";
-            case "FAILING" -> "failing";
-            default -> "pending";
-        });
-        badge.addThemeVariants(switch (entry.state()) {
-            case "IN_SYNC" -> BadgeVariant.SUCCESS;
-            case "FAILING" -> BadgeVariant.ERROR;
-            default -> BadgeVariant.WARNING;
-        });
-        badge.addClassName("np-sync-" + entry.state().toLowerCase(java.util.Locale.ROOT));
-        return badge;
     }
 
     private void refresh() {

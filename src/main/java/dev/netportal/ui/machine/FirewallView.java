@@ -1,7 +1,6 @@
 package dev.netportal.ui.machine;
 
 import com.vaadin.flow.component.badge.Badge;
-import com.vaadin.flow.component.badge.BadgeVariant;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -253,16 +252,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             return;
         }
         tabs.setVisible(true);
-        Badge state = new Badge(switch (config.state()) {
-            case "IN_SYNC" -> "in sync";
-            case "FAILING" -> "failing";
-            default -> "pending";
-        });
-        state.addThemeVariants(switch (config.state()) {
-            case "IN_SYNC" -> BadgeVariant.SUCCESS;
-            case "FAILING" -> BadgeVariant.ERROR;
-            default -> BadgeVariant.WARNING;
-        });
+        Badge state = SyncBadge.of(config.state());
         state.setId("sync-state");
         Span revisions = new Span("Revision " + config.revision() + " desired, "
                 + (config.appliedRevision() == 0 ? "none applied yet" : "revision " + config.appliedRevision() + " applied")
