@@ -149,6 +149,10 @@ public final class FirewallAgent {
     }
 
     private Agent.Answer applied(Agent.Delivery delivery, List<String> notes) {
+        if (delivery.revision() < appliedRevision) {
+            // a newer revision was taken while this one was being checked (a batch that outlived its delivery)
+            return new Agent.Newer(appliedRevision);
+        }
         appliedRevision = delivery.revision();
         appliedHash = delivery.hash();
         if (remembers) {

@@ -70,6 +70,17 @@ class BatchCheckTest {
     }
 
     @Test
+    void aRevisionCheckedWhileANewerOneWasTakenIsNotRecorded() throws Exception {
+        BatchCheck.Item newer = item("two-shared", 6, null);
+        Agent.Delivery older = new Agent.Delivery(newer.delivery().firewall(), 5, "h5", newer.delivery().frr(),
+                newer.delivery().nftables());
+        assertThat(newer.agent().screen(older)).as("not yet: nothing runs").isNull();
+        BatchCheck.receive(List.of(newer), directory.resolve("scratch"));
+        assertThat(newer.agent().recordChecked(older, List.of())).isEqualTo(new Agent.Newer(6));
+        assertThat(newer.agent().appliedRevision()).isEqualTo(6);
+    }
+
+    @Test
     void anOlderRevisionIsAnsweredWithoutChecking() throws Exception {
         BatchCheck.Item first = item("two-shared", 5, null);
         BatchCheck.receive(List.of(first), directory.resolve("scratch"));
