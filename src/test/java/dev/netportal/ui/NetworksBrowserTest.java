@@ -20,6 +20,8 @@ class NetworksBrowserTest {
     @Test
     void bobCreatesANetworkThatVeraSeesAndDaveDoesNot() {
         Page bob = signIn("bob");
+        org.assertj.core.api.Assertions.assertThat(bob.url()).as("back where the browser started, without a marker")
+                .isEqualTo(portal.uiUrl() + "/");
         bob.navigate(portal.uiUrl() + "/networks");
         bob.locator("#new-network").click();
         bob.locator("#network-name input").fill("frontend-ui");
