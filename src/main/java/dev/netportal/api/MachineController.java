@@ -119,8 +119,8 @@ class MachineController {
     @Operation(summary = "The firewall's configuration revisions, newest first, with what caused each and who (viewer)")
     Mono<Page<RevisionSummary>> revisions(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return firewalls.history(actor, id, 1000).map(all -> Page.of(all.stream().map(r -> new RevisionSummary(r.revision(),
-                r.hash(), r.cause(), r.actorName(), r.createdAt())).toList(), page, size));
+        return Page.read(page, size, (offset, limit) -> firewalls.history(actor, id, offset, limit),
+                r -> new RevisionSummary(r.revision(), r.hash(), r.cause(), r.actorName(), r.createdAt()));
     }
 
     @GetMapping("/firewalls/{id}/config/revisions/{revision}")

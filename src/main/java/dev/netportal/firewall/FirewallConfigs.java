@@ -92,9 +92,9 @@ public class FirewallConfigs {
                 : configs.sync(firewalls).collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
     }
 
-    /** The firewall's revisions, newest first, at most {@code limit}. */
-    public Flux<Revision> history(UUID firewall, int limit) {
-        return configs.history(firewall, limit);
+    /** A stretch of the firewall's revisions, newest first, and how many there are. */
+    public Mono<dev.netportal.common.Slice<Revision>> history(UUID firewall, long offset, int limit) {
+        return configs.history(firewall, offset, limit);
     }
 
     /** One stored revision of the firewall. */

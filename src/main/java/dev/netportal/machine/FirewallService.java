@@ -189,8 +189,11 @@ public class FirewallService {
     }
 
     /** The firewall's stored revisions, newest first, with what caused each (for a caller who may see it). */
-    public Mono<List<Revision>> history(Actor actor, UUID id, int limit) {
-        return get(actor, id).flatMap(firewall -> configs.history(id, limit).collectList());
+    public Mono<Slice<Revision>> history(Actor actor, UUID id, long offset, int limit) {
+        return get(actor, id).flatMap(firewall -> {
+            Slice.check(offset, limit);
+            return configs.history(id, offset, limit);
+        });
     }
 
     /** One stored revision of the firewall (for a caller who may see it). */

@@ -53,7 +53,13 @@ class FirewallHistoryTest {
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block().firewall();
         firewalls.attach(OWNER, firewall.id(), backup.id(), Optional.empty()).block();
 
-        List<Revision> history = firewalls.history(OWNER, firewall.id(), 10).block();
+        List<Revision> history = firewalls.history(OWNER, firewall.id(), 0, 10).block().items();
+        assertThat(firewalls.history(OWNER, firewall.id(), 0, 1).block()).satisfies(first -> {
+            assertThat(first.total()).isEqualTo(2);
+            assertThat(first.items()).extracting(Revision::revision).containsExactly(2);
+        });
+        assertThat(firewalls.history(OWNER, firewall.id(), 1, 5).block().items()).extracting(Revision::revision).containsExactly(1);
+        assertThat(firewalls.history(OWNER, firewall.id(), 9, 5).block().total()).as("past the end, still counted").isEqualTo(2);
         assertThat(history).extracting(Revision::revision).containsExactly(2, 1);
         assertThat(history).extracting(Revision::cause).containsExactly("shared network hist-backup attached", "firewall allocated");
         assertThat(history).extracting(Revision::actorName).containsOnly("Hanna Owner");
@@ -61,7 +67,7 @@ class FirewallHistoryTest {
         assertThat(firewalls.revision(OWNER, firewall.id(), 1).block().nftables()).doesNotContain("hist-backup");
         assertThatThrownBy(() -> firewalls.revision(OWNER, firewall.id(), 99).block()).isInstanceOf(DomainException.class)
                 .hasMessageContaining("Revision 99");
-        assertThatThrownBy(() -> firewalls.history(SHARER, firewall.id(), 10).block())
+        assertThatThrownBy(() -> firewalls.history(SHARER, firewall.id(), 0, 10).block())
                 .as("another project's firewall is not found").isInstanceOf(DomainException.class);
 
         var fleet = firewalls.fleet(ADMIN, false, 0, 500).block();
@@ -83,7 +89,7 @@ class FirewallHistoryTest {
         List<FirewallConfigs.Preview> impact = shares.impact(ADMIN, request.id()).block();
         assertThat(impact).extracting(FirewallConfigs.Preview::name).containsExactly("hist-fw");
         assertThat(impact.getFirst().now().hash()).isEqualTo(firewalls.config(OWNER, firewall.id()).block().hash());
-        assertThat(firewalls.history(OWNER, firewall.id(), 10).block()).hasSize(2);
+        assertThat(firewalls.history(OWNER, firewall.id(), 0, 10).block().total()).isEqualTo(2);
         assertThatThrownBy(() -> shares.impact(OWNER, request.id()).block()).isInstanceOf(DomainException.class);
         shares.withdraw(OWNER, request.id(), null).block();
     }

@@ -127,14 +127,24 @@ public class ConfigRepository {
      * The firewall's revisions since its allocation, newest first (earlier firewalls on the same machine kept
      * theirs, for the numbering, but they are not this firewall's history).
      */
-    public Flux<Revision> history(UUID firewall, int limit) {
+    public Mono<Slice<Revision>> history(UUID firewall, long offset, int limit) {
         return db.sql("""
-                        SELECT c.revision, c.hash, c.frr, c.nftables, c.cause, c.actor_name, c.created_at
+                        SELECT c.revision, c.hash, c.frr, c.nftables, c.cause, c.actor_name, c.created_at,
+                               count(*) OVER () AS total
                         FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
                         WHERE c.firewall_id = :id AND c.created_at >= m.allocated_at
-                        ORDER BY c.revision DESC LIMIT :limit""")
-                .bind("id", firewall).bind("limit", limit)
-                .map((row, meta) -> revision(row)).all();
+                        ORDER BY c.revision DESC OFFSET :offset LIMIT :limit""")
+                .bind("id", firewall).bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), revision(row))).all().collectList()
+                .flatMap(rows -> !rows.isEmpty() || offset == 0
+                        ? Mono.just(new Slice<>(rows.stream().map(Map.Entry::getValue).toList(),
+                                rows.isEmpty() ? 0 : rows.getFirst().getKey()))
+                        // past the end: count what there is
+                        : db.sql("""
+                                        SELECT count(*) AS n FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
+                                        WHERE c.firewall_id = :id AND c.created_at >= m.allocated_at""")
+                                .bind("id", firewall).map((row, meta) -> row.get("n", Long.class)).one()
+                                .map(total -> new Slice<Revision>(List.of(), total)));
     }
 
     /** One stored revision of the firewall. */

@@ -69,6 +69,8 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     private final Div unapplied = new Div();
     private final Grid<Revision> history = new Grid<>(Revision.class, false);
     private final Div revisionDiff = new Div();
+    /** Up to this many revisions the history grid shows them all; beyond, it scrolls. */
+    private static final int FEW_REVISIONS = 8;
 
     FirewallView(UserSession session, FirewallService firewalls, ShareService shares, NetworkService networks,
             SyncEvents syncEvents) {
@@ -218,7 +220,6 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         unapplied.setId("config-unapplied");
         history.setId("config-history");
         history.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        history.setAllRowsVisible(true);
         history.addColumn(Revision::revision).setHeader("Revision").setAutoWidth(true).setFlexGrow(0);
         history.addColumn(r -> AuditText.WHEN.format(r.createdAt())).setHeader("When").setAutoWidth(true).setFlexGrow(0);
         history.addColumn(r -> Optional.ofNullable(r.cause()).orElse("(not recorded)")).setHeader("Cause").setFlexGrow(3);
@@ -281,7 +282,12 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
                     new H4("nftables"), ConfigDiff.of(applied.nftables(), config.nftables(), from, to));
         }
         Revision chosen = history.getSelectedItems().stream().findFirst().orElse(null);
-        history.setItems(firewalls.history(session.actor(), firewall.id(), 50).block());
+        // the grid asks for the rows it shows, a page at a time: a long-lived firewall gathers many revisions
+        long revisionCount = firewalls.history(session.actor(), firewall.id(), 0, 1).block().total();
+        history.setAllRowsVisible(revisionCount <= FEW_REVISIONS);
+        history.setHeight(revisionCount <= FEW_REVISIONS ? null : "20rem");
+        history.setItems(query -> firewalls.history(session.actor(), firewall.id(), query.getOffset(), query.getLimit())
+                .block().items().stream(), query -> (int) revisionCount);
         if (chosen != null) {
             history.select(chosen);
         }
