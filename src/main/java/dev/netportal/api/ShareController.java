@@ -56,8 +56,8 @@ class ShareController {
             @Parameter(description = "PENDING, APPROVED, REJECTED or WITHDRAWN; all if absent")
             @RequestParam(required = false) String status,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
-        return shares.list(actor, Optional.ofNullable(status).map(ShareController::status))
-                .map(all -> Page.of(all.stream().map(ShareRequestView::of).toList(), page, size));
+        Optional<ShareStatus> wanted = Optional.ofNullable(status).map(ShareController::status);
+        return Page.read(page, size, (offset, limit) -> shares.list(actor, wanted, offset, limit), ShareRequestView::of);
     }
 
     @GetMapping("/share-requests/{id}")

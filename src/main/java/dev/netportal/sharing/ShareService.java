@@ -2,6 +2,7 @@ package dev.netportal.sharing;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Slice;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -141,6 +142,14 @@ public class ShareService {
      * Requests, in one status or all: admins see every project's, others their projects'. Pending ones come
      * oldest first (the queue), the others newest first.
      */
+    /** A stretch of what {@link #list(Actor, Optional)} answers, read as such from the database. */
+    public Mono<Slice<ShareRequest>> list(Actor actor, Optional<ShareStatus> status, long offset, int limit) {
+        return Mono.defer(() -> {
+            Slice.check(offset, limit);
+            return requests.list(actor.roles().keySet(), actor.admin(), status.orElse(null), offset, limit);
+        });
+    }
+
     public Mono<List<ShareRequest>> list(Actor actor, Optional<ShareStatus> status) {
         return requests.list(actor.roles().keySet(), actor.admin(), status.orElse(null)).collectList();
     }

@@ -60,6 +60,16 @@ class ShareApiTest {
         List<String> queue = send("GET", "admin", "/api/v1/share-requests?status=PENDING&size=500", null).json()
                 .get("items").valueStream().map(r -> r.get("id").asString()).toList();
         assertThat(queue).contains(request);
+        JsonNode all = send("GET", "admin", "/api/v1/share-requests?size=500", null).json();
+        List<String> everything = all.get("items").valueStream().map(r -> r.get("id").asString()).toList();
+        JsonNode second = send("GET", "admin", "/api/v1/share-requests?size=1&page=1", null).json();
+        assertThat(second.get("total").asLong()).isEqualTo(all.get("total").asLong()).isEqualTo(everything.size());
+        if (everything.size() > 1) {
+            assertThat(second.get("items").get(0).get("id").asString()).as("paged in the same order").isEqualTo(everything.get(1));
+        }
+        JsonNode past = send("GET", "admin", "/api/v1/share-requests?size=10&page=1000", null).json();
+        assertThat(past.get("items").size()).isZero();
+        assertThat(past.get("total").asLong()).as("past the end, still counted").isEqualTo(everything.size());
         assertThat(send("GET", "bob", "/api/v1/share-requests?size=500", null).json().get("items").valueStream()
                 .map(r -> r.get("project").asString()).distinct()).doesNotContain("storage");
 

@@ -136,15 +136,10 @@ public class ConfigRepository {
                         ORDER BY c.revision DESC OFFSET :offset LIMIT :limit""")
                 .bind("id", firewall).bind("offset", offset).bind("limit", limit)
                 .map((row, meta) -> Map.entry(row.get("total", Long.class), revision(row))).all().collectList()
-                .flatMap(rows -> !rows.isEmpty() || offset == 0
-                        ? Mono.just(new Slice<>(rows.stream().map(Map.Entry::getValue).toList(),
-                                rows.isEmpty() ? 0 : rows.getFirst().getKey()))
-                        // past the end: count what there is
-                        : db.sql("""
-                                        SELECT count(*) AS n FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
-                                        WHERE c.firewall_id = :id AND c.created_at >= m.allocated_at""")
-                                .bind("id", firewall).map((row, meta) -> row.get("n", Long.class)).one()
-                                .map(total -> new Slice<Revision>(List.of(), total)));
+                .flatMap(rows -> Slice.of(rows, offset, db.sql("""
+                                SELECT count(*) AS n FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
+                                WHERE c.firewall_id = :id AND c.created_at >= m.allocated_at""")
+                        .bind("id", firewall).map((row, meta) -> row.get("n", Long.class)).one()));
     }
 
     /** One stored revision of the firewall. */
@@ -192,13 +187,9 @@ public class ConfigRepository {
                         row.get("next_attempt_at", OffsetDateTime.class), row.get("agent_url", String.class),
                         row.get("agent_seen_at", OffsetDateTime.class))))
                 .all().collectList()
-                .flatMap(rows -> rows.isEmpty() && offset > 0
-                        // past the end: the total still counts
-                        ? fleetCounts().map(counts -> new Slice<FleetEntry>(List.of(), notInSyncOnly
-                                ? counts.values().stream().mapToLong(Long::longValue).sum() - counts.getOrDefault("IN_SYNC", 0L)
-                                : counts.values().stream().mapToLong(Long::longValue).sum()))
-                        : Mono.just(new Slice<>(rows.stream().map(Map.Entry::getValue).toList(),
-                                rows.isEmpty() ? 0 : rows.getFirst().getKey())));
+                .flatMap(rows -> Slice.of(rows, offset, fleetCounts().map(counts -> counts.entrySet().stream()
+                        .filter(count -> !notInSyncOnly || !"IN_SYNC".equals(count.getKey()))
+                        .mapToLong(Map.Entry::getValue).sum())));
     }
 
     /** How many allocated firewalls are in each sync state. */

@@ -1,5 +1,6 @@
 package dev.netportal.sharing.internal;
 
+import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.sharing.ShareRequest;
 import dev.netportal.sharing.ShareStatus;
@@ -8,6 +9,7 @@ import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -106,6 +108,25 @@ public class ShareRepository {
                 .bind("everything", everything).bind("projects", ids)
                 .bind("status", Parameter.fromOrEmpty(status == null ? null : status.name(), String.class))
                 .map(ShareRepository::request).all();
+    }
+
+    /** A stretch of what {@link #list} answers, and how long the whole list is. */
+    public Mono<Slice<ShareRequest>> list(Collection<ProjectId> projects, boolean everything, ShareStatus status,
+            long offset, int limit) {
+        String[] ids = projects.stream().map(ProjectId::value).toArray(String[]::new);
+        String order = status == ShareStatus.PENDING ? "q.created_at, q.id" : "q.created_at DESC, q.id";
+        String where = """
+                 WHERE (:everything OR r.project_id = ANY(:projects))
+                   AND (CAST(:status AS share_request_status) IS NULL OR r.status = CAST(:status AS share_request_status))""";
+        Parameter wanted = Parameter.fromOrEmpty(status == null ? null : status.name(), String.class);
+        return db.sql("SELECT q.*, count(*) OVER () AS total FROM (" + REQUEST_VIEW + where + ") q ORDER BY " + order
+                        + " OFFSET :offset LIMIT :limit")
+                .bind("everything", everything).bind("projects", ids).bind("status", wanted)
+                .bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), request(row))).all().collectList()
+                .flatMap(rows -> Slice.of(rows, offset, db.sql("SELECT count(*) AS n FROM share_request r\n" + where)
+                        .bind("everything", everything).bind("projects", ids).bind("status", wanted)
+                        .map((row, meta) -> row.get("n", Long.class)).one()));
     }
 
     /** The requests for one network, newest first. */
