@@ -1,5 +1,6 @@
 package dev.netportal.network.internal;
 
+import dev.netportal.database.FreeRanges;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Address;
 import dev.netportal.ipam.Prefix;
@@ -42,10 +43,12 @@ public class NetworkRepository {
             """;
 
     private final DatabaseClient db;
+    private final FreeRanges freeRanges;
     private final JsonMapper json;
 
-    NetworkRepository(DatabaseClient db, JsonMapper json) {
+    NetworkRepository(DatabaseClient db, JsonMapper json, FreeRanges freeRanges) {
         this.db = db;
+        this.freeRanges = freeRanges;
         this.json = json;
     }
 
@@ -219,7 +222,7 @@ public class NetworkRepository {
                         VALUES (:network, :partition, 'CHILD', CAST(:prefix AS cidr))""")
                 .bind("network", network).bind("partition", partition).bind("prefix", prefix.toString())
                 .then()
-                .then(Mono.justOrEmpty(prefix.allocatable()).flatMap(range -> insertRun(network, prefix, range)));
+                .then(Mono.justOrEmpty(prefix.allocatable()).flatMap(range -> freeRanges.insert(network, prefix, range)));
     }
 
     /** The free run that ends at the given address. */
@@ -239,18 +242,14 @@ public class NetworkRepository {
                 .map(NetworkRepository::range).first();
     }
 
+    /** Adds a run of free addresses (a released address, merged with its free neighbours). */
+    public Mono<Void> insertRun(UUID network, Prefix prefix, Range run) {
+        return freeRanges.insert(network, prefix, run);
+    }
+
     public Mono<Void> deleteRun(UUID network, Prefix prefix, Range run) {
         return db.sql("DELETE FROM ip_free_range WHERE network_id = :network AND prefix = CAST(:prefix AS cidr) AND first = CAST(:first AS inet)")
                 .bind("network", network).bind("prefix", prefix.toString()).bind("first", run.first().toString())
-                .then();
-    }
-
-    public Mono<Void> insertRun(UUID network, Prefix prefix, Range run) {
-        return db.sql("""
-                        INSERT INTO ip_free_range (network_id, prefix, first, last)
-                        VALUES (:network, CAST(:prefix AS cidr), CAST(:first AS inet), CAST(:last AS inet))""")
-                .bind("network", network).bind("prefix", prefix.toString())
-                .bind("first", run.first().toString()).bind("last", run.last().toString())
                 .then();
     }
 

@@ -1,5 +1,6 @@
 package dev.netportal.partition.internal;
 
+import dev.netportal.database.FreeRanges;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;
 import dev.netportal.partition.PartitionService.PartitionSettings;
@@ -21,9 +22,11 @@ import reactor.core.publisher.Mono;
 public class PartitionRepository {
 
     private final DatabaseClient db;
+    private final FreeRanges freeRanges;
 
-    PartitionRepository(DatabaseClient db) {
+    PartitionRepository(DatabaseClient db, FreeRanges freeRanges) {
         this.db = db;
+        this.freeRanges = freeRanges;
     }
 
     public Mono<Boolean> exists(String id) {
@@ -63,7 +66,7 @@ public class PartitionRepository {
                 .bind("id", id).bind("partition", partition).bind("nat", external.natType()).bind("name", external.name())
                 .then()
                 .thenMany(Flux.fromIterable(external.prefixes()).concatMap(p -> insertPrefix(id, partition, "POOL", p)
-                        .then(Mono.justOrEmpty(p.allocatable()).flatMap(range -> insertFreeRun(id, p, range)))))
+                        .then(Mono.justOrEmpty(p.allocatable()).flatMap(range -> freeRanges.insert(id, p, range)))))
                 .thenMany(Flux.fromIterable(external.destinations()).concatMap(d ->
                         db.sql("INSERT INTO external_destination (network_id, prefix) VALUES (:id, CAST(:prefix AS cidr))")
                                 .bind("id", id).bind("prefix", d.toString()).then()))
@@ -171,16 +174,6 @@ public class PartitionRepository {
                         row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
                         row.get("child_length_v6", Short.class), Boolean.TRUE.equals(row.get("v6", Boolean.class))))
                 .first();
-    }
-
-    /** Free addresses of an external prefix, from which firewalls get their IPs. */
-    private Mono<Void> insertFreeRun(UUID network, Prefix prefix, Range run) {
-        return db.sql("""
-                        INSERT INTO ip_free_range (network_id, prefix, first, last)
-                        VALUES (:network, CAST(:prefix AS cidr), CAST(:first AS inet), CAST(:last AS inet))""")
-                .bind("network", network).bind("prefix", prefix.toString())
-                .bind("first", run.first().toString()).bind("last", run.last().toString())
-                .then();
     }
 
     /** Machines in use (allocated) by size; sizes without any are absent. */
