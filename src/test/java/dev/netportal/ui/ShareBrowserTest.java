@@ -5,7 +5,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
+import dev.netportal.testing.Api;
 import dev.netportal.testing.Browser;
+import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,15 @@ class ShareBrowserTest {
         alice.locator("#create-network").click();
         alice.locator("#networks a", new Page.LocatorOptions().setHasText("backup-share")).click();
         assertThat(alice.locator("#share-state")).containsText("Private network");
+        // a firewall of alice's project protects the network: the review previews its configuration
+        String network = alice.url().replaceAll(".*/networks/", "");
+        String token = PkceLogin.accessToken(portal.issuer(), "alice", "alice");
+        String internet = Api.get(portal.apiUrl() + "/api/v1/partitions/fra-1", token).json().get("externalNetworks").get(0)
+                .get("id").asString();
+        Api.Answer firewall = Api.send("POST", portal.apiUrl() + "/api/v1/projects/storage/firewalls", token,
+                "{\"name\":\"storage-edge\",\"partition\":\"fra-1\",\"size\":\"c1-large\",\"networks\":[{\"network\":\""
+                        + network + "\"},{\"network\":\"" + internet + "\"}]}");
+        org.assertj.core.api.Assertions.assertThat(firewall.status()).as(firewall.raw().body()).isEqualTo(201);
         alice.locator("#request-sharing").click();
         assertThat(alice.locator("#share-warning")).containsText("cannot be undone");
         assertThat(alice.locator("#share-nat")).containsText("consumers' machines appear behind their firewall's address");
@@ -50,6 +61,10 @@ class ShareBrowserTest {
         assertThat(admin.locator("#review")).containsText("Backups for every tenant of fra-1");
         assertThat(admin.locator("#review")).containsText("Alice Storage");
         assertThat(admin.locator("#review")).containsText("only firewalls in this partition can attach it");
+        assertThat(admin.locator("#impact")).containsText("0 of the 1 firewalls that use backup-share");
+        assertThat(admin.locator("#impact vaadin-details").first()).containsText("storage-edge (storage): no change");
+        admin.locator("#impact vaadin-details-summary").first().click();
+        assertThat(admin.locator("#impact .np-diff-none").first()).hasText("No change.");
         Browser.screenshot(admin, "approval-review-admin");
         admin.locator("#approve").click();
         assertThat(admin.locator("vaadin-notification-card").last()).containsText("backup-share is now a shared network");

@@ -71,6 +71,7 @@ public class ApprovalQueueView extends VerticalLayout implements BeforeEnterObse
 
         review.setId("review");
         review.addClassName("np-review");
+        review.setHeightFull();
         SplitLayout split = new SplitLayout(queue, review);
         split.setSizeFull();
         split.setSplitterPosition(50);
