@@ -34,7 +34,8 @@ public final class FirewallAgent {
     private final boolean remembers;
     private final String frrReload;
     private final List<String> nft;
-    private int appliedRevision;   // guarded by this
+    private final List<String> frrRunning;
+    private volatile int appliedRevision;   // written under this; read without it (status and hellos never wait for a check)
     private String appliedHash;    // guarded by this
 
     /**
@@ -43,12 +44,17 @@ public final class FirewallAgent {
      * @param frrReload the path of FRR's {@code frr-reload.py}
      */
     public FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload) {
-        this(firewall, directory, mode, remembers, frrReload, List.of("nft"));
+        this(firewall, directory, mode, remembers, frrReload, List.of("nft"), List.of("vtysh", "-c", "show version"));
     }
 
-    /** @param nft how nft is started to apply (tests apply inside a network namespace of their own) */
-    FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload, List<String> nft) {
+    /**
+     * @param nft        how nft is started to apply (tests apply inside a network namespace of their own)
+     * @param frrRunning a command that succeeds when FRR runs here
+     */
+    FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload, List<String> nft,
+            List<String> frrRunning) {
         this.nft = List.copyOf(nft);
+        this.frrRunning = List.copyOf(frrRunning);
         this.firewall = firewall;
         this.directory = directory;
         this.mode = mode;
@@ -67,7 +73,7 @@ public final class FirewallAgent {
         return mode;
     }
 
-    public synchronized int appliedRevision() {
+    public int appliedRevision() {
         return appliedRevision;
     }
 
@@ -93,15 +99,14 @@ public final class FirewallAgent {
             return new Agent.Rejected(delivery.revision(), String.join("; ", problems));
         }
         if (mode == Mode.APPLY) {
-            List<String> command = new ArrayList<>(nft);
-            command.addAll(List.of("-f", written.nftables().toString()));
-            Tools.Result applied = Tools.run("nft", command);
+            Tools.Result applied = Tools.run("nft", withFile(nft, written.nftables()));
             if (!applied.ok()) {
                 return new Agent.Rejected(delivery.revision(), "nft -f: " + applied.complaint());
             }
-            String routing = reloadFrr(written.frr());
-            if (routing != null) {
-                notes.add(routing);
+            String reload = reloadFrr(written.frr(), notes);
+            if (reload != null) {
+                // filtering and routing go together: the rules of the revision that runs come back
+                return new Agent.Rejected(delivery.revision(), "frr-reload.py: " + reload + "; " + restoreRules());
             }
         }
         return applied(delivery, notes);
@@ -161,13 +166,34 @@ public final class FirewallAgent {
         return new Agent.Applied(delivery.revision(), notes.isEmpty() ? null : String.join("; ", notes));
     }
 
-    /** Moves a running FRR to the new configuration; answers a note when FRR does not run here. */
-    private String reloadFrr(Path frr) throws InterruptedException {
-        if (!Tools.run("vtysh", List.of("vtysh", "-c", "show version")).ok()) {
-            return "FRR does not run on this host: the routing configuration was checked and kept, not applied";
+    /**
+     * Moves a running FRR to the new configuration; answers its complaint, or null when it reloaded or when FRR
+     * does not run on this host (then a note says so: nothing to apply the routing to).
+     */
+    private String reloadFrr(Path frr, List<String> notes) throws InterruptedException {
+        if (!Tools.run("vtysh", frrRunning).ok()) {
+            notes.add("FRR does not run on this host: the routing configuration was checked and kept, not applied");
+            return null;
         }
         Tools.Result reload = Tools.run("frr-reload.py", List.of(frrReload, "--reload", frr.toString()));
-        return reload.ok() ? null : "frr-reload.py: " + reload.complaint();
+        return reload.ok() ? null : reload.complaint();
+    }
+
+    /** Applies the nftables rules of the revision that runs again (after a half-applied revision). */
+    private String restoreRules() throws InterruptedException {
+        Path previous = directory.resolve(appliedRevision + ".nft");
+        if (appliedRevision == 0 || !Files.exists(previous)) {
+            return "no earlier revision to restore the nftables rules from; the new rules stay until the next revision";
+        }
+        Tools.Result restored = Tools.run("nft", withFile(nft, previous));
+        return restored.ok() ? "the nftables rules of revision " + appliedRevision + " were restored"
+                : "restoring the nftables rules of revision " + appliedRevision + " failed too: " + restored.complaint();
+    }
+
+    private static List<String> withFile(List<String> command, Path file) {
+        List<String> full = new ArrayList<>(command);
+        full.addAll(List.of("-f", file.toString()));
+        return full;
     }
 
     /** Sorts a validator's result: a missing tool becomes a note, a complaint a problem. */

@@ -2,6 +2,8 @@ package dev.netportal.agent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,27 +26,45 @@ final class Tools {
     private Tools() {
     }
 
+    /** How long a tool may take; a hung one (e.g. vtysh waiting for a stuck daemon) is killed after this. */
+    static final long TIMEOUT_SECONDS = 30;
+
     /** Runs the command; {@code tool} is the program that matters (the command may start it through another). */
     static Result run(String tool, List<String> command) throws InterruptedException {
-        Process process;
+        Path output;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return new Result(true, -1, notInstalled.getMessage());
-        }
-        try {
-            // the output is read before waiting, so a chatty tool never blocks on a full pipe
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Result(false, -1, String.join(" ", command) + " did not finish within 30 s");
-            }
-            // `unshare -rn nft ...` starts, then fails to find nft: that is a missing tool too
-            boolean missing = process.exitValue() != 0 && output.contains("No such file or directory") && output.contains(tool);
-            return new Result(missing, process.exitValue(), output);
+            // the output goes to a file, so waiting (with a timeout) never depends on the tool closing a pipe
+            output = Files.createTempFile("netportal-tool-", ".out");
         } catch (IOException e) {
-            process.destroyForcibly();
+            return new Result(false, -1, "could not create a file for the output of " + command.get(0) + ": " + e.getMessage());
+        }
+        Process process = null;
+        try {
+            try {
+                process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            } catch (IOException notInstalled) {
+                return new Result(true, -1, notInstalled.getMessage());
+            }
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                return new Result(false, -1, String.join(" ", command) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8).strip();
+            // `unshare -rn nft ...` starts, then fails to find nft: that is a missing tool too
+            boolean missing = process.exitValue() != 0 && text.contains("No such file or directory") && text.contains(tool);
+            return new Result(missing, process.exitValue(), text);
+        } catch (IOException e) {
             return new Result(false, -1, "could not read the output of " + command.get(0) + ": " + e.getMessage());
+        } finally {
+            // also when interrupted or timed out: no tool outlives the question asked of it
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException ignored) {
+                // a temporary file left behind is harmless
+            }
         }
     }
 }

@@ -27,7 +27,7 @@ class FirewallAgentTest {
     private FirewallAgent agent(UUID firewall) {
         // each nft run is a fresh namespace: applying twice in a row also shows the file needs no prior table
         return new FirewallAgent(firewall, directory, FirewallAgent.Mode.APPLY, true, "/usr/lib/frr/frr-reload.py",
-                List.of("unshare", "-rn", "nft"));
+                List.of("unshare", "-rn", "nft"), List.of("vtysh", "-c", "show version"));
     }
 
     @Test
@@ -61,5 +61,24 @@ class FirewallAgentTest {
                         assertThat(rejected.message()).startsWith("nft -f:").contains("nowhere"));
         assertThat(agent.appliedRevision()).isZero();
         assertThat(agent(firewall).appliedRevision()).as("nothing remembered either").isZero();
+    }
+
+    @Test
+    void aRoutingReloadThatFailsRejectsTheRevisionAndRestoresTheRulesThatRan() throws Exception {
+        UUID firewall = UUID.randomUUID();
+        // FRR "runs" (true); the first reload works (true), the second fails (false)
+        FirewallAgent first = new FirewallAgent(firewall, directory, FirewallAgent.Mode.APPLY, true, "true",
+                List.of("unshare", "-rn", "nft"), List.of("true"));
+        assertThat(first.receive(new Agent.Delivery(firewall, 1, "h1", golden("private-internet.frr"), golden("private-internet.nft"))))
+                .isInstanceOf(Agent.Applied.class);
+
+        FirewallAgent failing = new FirewallAgent(firewall, directory, FirewallAgent.Mode.APPLY, true, "false",
+                List.of("unshare", "-rn", "nft"), List.of("true"));
+        Agent.Answer answer = failing.receive(new Agent.Delivery(firewall, 2, "h2", golden("two-shared.frr"), golden("two-shared.nft")));
+
+        assertThat(answer).isInstanceOfSatisfying(Agent.Rejected.class, rejected -> assertThat(rejected.message())
+                .startsWith("frr-reload.py:").contains("the nftables rules of revision 1 were restored"));
+        assertThat(failing.appliedRevision()).as("revision 1 still runs").isEqualTo(1);
+        assertThat(agent(firewall).appliedRevision()).as("and is what a restart remembers").isEqualTo(1);
     }
 }
