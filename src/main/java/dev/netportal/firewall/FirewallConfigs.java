@@ -113,14 +113,15 @@ public class FirewallConfigs {
     }
 
     /**
-     * Records an agent's hello (the caller checked its credential) and answers the token to expect with pushes.
-     * The token is created at the first hello and kept, so an agent that restarts, or several hellos at once,
-     * all get the same one.
+     * Records an agent's hello and answers the token to expect with pushes; empty unless the firewall is
+     * allocated with that credential (its stored hash), checked in the same statement. The token is created at
+     * the first hello and kept, so an agent that restarts, or several hellos at once, all get the same one.
      */
-    public Mono<AgentWelcome> hello(UUID firewall, String agentUrl, int appliedRevision) {
+    public Mono<AgentWelcome> hello(UUID firewall, String credentialHash, String agentUrl, int appliedRevision) {
         byte[] token = new byte[32];
         random.nextBytes(token);
-        return configs.hello(firewall, agentUrl, appliedRevision, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        return configs.hello(firewall, credentialHash, agentUrl, appliedRevision,
+                Base64.getUrlEncoder().withoutPadding().encodeToString(token));
     }
 
     private Mono<Integer> store(UUID firewall, int revision, Rendered rendered, String cause, String actorName) {

@@ -11,6 +11,8 @@ import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.SyncState;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
+import dev.netportal.ipam.Address;
+import dev.netportal.ipam.Prefix;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.machine.internal.MachineRepository;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -65,10 +68,15 @@ public class FirewallService {
     private final TransactionalOperator tx;
     private final ApplicationEventPublisher events;
     private final FirewallConfigs configs;
+    /** Where agents may listen (empty: anywhere); the dispatcher pushes only there. */
+    private final List<Prefix> agentNetworks;
 
     FirewallService(MachineRepository machines, MachineViews views, NetworkService networks, IpService ips,
             PartitionService partitions, ProjectService projects, AuditLog audit, TransactionalOperator tx,
-            ApplicationEventPublisher events, FirewallConfigs configs) {
+            ApplicationEventPublisher events, FirewallConfigs configs,
+            @Value("${netportal.agent-networks:}") String agentNetworks) {
+        this.agentNetworks = java.util.Arrays.stream(agentNetworks.split(",")).map(String::strip).filter(text -> !text.isEmpty())
+                .map(Prefix::parse).toList();
         this.configs = configs;
         this.machines = machines;
         this.views = views;
@@ -226,23 +234,44 @@ public class FirewallService {
      * or the firewall is not allocated, so a caller cannot tell which.
      */
     public Mono<AgentWelcome> hello(UUID firewall, String credential, String agentUrl, int appliedRevision) {
-        URI url = agentUrl(agentUrl);
-        return checkCredential(firewall, credential).filter(valid -> valid)
-                .flatMap(valid -> configs.hello(firewall, url.toString(), appliedRevision));
+        URI url = agentUrl(agentUrl, agentNetworks);
+        return credential == null || credential.isBlank() ? Mono.empty()
+                : configs.hello(firewall, hash(credential), url.toString(), appliedRevision);
     }
 
-    /** An agent's URL: absolute http or https, no user info, at most 500 characters. */
-    static URI agentUrl(String text) {
+    /**
+     * An agent's URL: absolute http or https, a host, nothing else (no user info, path, query or fragment: the
+     * dispatcher appends {@code /v1/config} and nothing may steer it elsewhere), at most 500 characters; with
+     * {@code netportal.agent-networks} set, an IP address inside one of those networks.
+     */
+    static URI agentUrl(String text, List<Prefix> agentNetworks) {
+        URI url;
         try {
-            URI url = text == null ? null : new URI(text.strip());
-            if (url == null || text.length() > 500 || url.getHost() == null || url.getUserInfo() != null
-                    || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-                throw new URISyntaxException(String.valueOf(text), "not an absolute http(s) URL with a host");
-            }
-            return url;
+            url = text == null ? null : new URI(text.strip());
         } catch (URISyntaxException e) {
+            url = null;
+        }
+        if (url == null || text.length() > 500 || url.getHost() == null || url.getUserInfo() != null
+                || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                || !(url.getRawPath() == null || url.getRawPath().isEmpty() || url.getRawPath().equals("/"))
+                || url.getRawQuery() != null || url.getRawFragment() != null) {
             throw DomainException.invalid("agent-url", "The agent URL " + (text == null ? "(missing)" : "'" + text + "'")
-                    + " is not an absolute http or https URL with a host (at most 500 characters).");
+                    + " is not an http or https URL of a host and port only (e.g. http://10.0.0.5:7901; at most 500 characters).");
+        }
+        if (!agentNetworks.isEmpty() && !inAgentNetworks(url.getHost(), agentNetworks)) {
+            throw DomainException.invalid("agent-url", "The agent URL '" + text + "' is not in the networks agents may use ("
+                    + agentNetworks.stream().map(Prefix::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + "): give the agent's IP address there.");
+        }
+        return url;
+    }
+
+    private static boolean inAgentNetworks(String host, List<Prefix> agentNetworks) {
+        try {
+            Address address = Address.parse(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            return agentNetworks.stream().anyMatch(network -> network.contains(address));
+        } catch (RuntimeException notAnAddress) {
+            return false;
         }
     }
 

@@ -93,4 +93,41 @@ class FirewallHistoryTest {
         assertThatThrownBy(() -> shares.impact(OWNER, request.id()).block()).isInstanceOf(DomainException.class);
         shares.withdraw(OWNER, request.id(), null).block();
     }
+
+    @Test
+    void theNextTenantOfAMachineSeesNoneOfTheEarlierTenantsRevisionsAndItsAgentIsNotWelcome() {
+        ProjectId first = new ProjectId("history-first");
+        ProjectId second = new ProjectId("history-second");
+        Actor one = new Actor("h1", "First Owner", false, Map.of(first, ProjectRole.OWNER));
+        Actor two = new Actor("h2", "Second Owner", false, Map.of(second, ProjectRole.OWNER));
+        bean(ProjectService.class).createIfAbsent(Actor.system(), first, "First", "").block();
+        bean(ProjectService.class).createIfAbsent(Actor.system(), second, "Second", "").block();
+        // a partition with one firewall machine: the second tenant gets the machine the first one freed
+        bean(PartitionService.class).create(Actor.system(), new dev.netportal.partition.PartitionSpec("hist-one", "One", "",
+                dev.netportal.ipam.Prefix.parse("10.96.0.0/16"), Optional.empty(), 28, 24, Map.of("fw", 1),
+                List.of(new dev.netportal.partition.PartitionSpec.ExternalNetworkSpec("internet",
+                        List.of(dev.netportal.ipam.Prefix.parse("100.96.0.0/24")),
+                        List.of(dev.netportal.ipam.Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")), Optional.empty())).block();
+        UUID internet = bean(PartitionService.class).get("hist-one").block().externalNetworks().getFirst().id();
+        NetworkService networks = bean(NetworkService.class);
+        FirewallService firewalls = bean(FirewallService.class);
+        Network firstOwn = networks.create(one, first, new NewNetwork("first-own", "hist-one", Optional.empty(), "")).block();
+        var earlier = firewalls.allocate(one, first, "first-fw", "hist-one", "fw", List.of(
+                new NetworkRequest(firstOwn.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block();
+        firewalls.free(one, earlier.firewall().id()).block();
+
+        Network secondOwn = networks.create(two, second, new NewNetwork("second-own", "hist-one", Optional.empty(), "")).block();
+        var later = firewalls.allocate(two, second, "second-fw", "hist-one", "fw", List.of(
+                new NetworkRequest(secondOwn.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block();
+
+        UUID machine = later.firewall().id();
+        assertThat(machine).as("the same machine").isEqualTo(earlier.firewall().id());
+        assertThat(firewalls.history(two, machine, 0, 10).block().items()).extracting(Revision::revision).containsExactly(2);
+        assertThatThrownBy(() -> firewalls.revision(two, machine, 1).block()).as("the first tenant's revision")
+                .isInstanceOf(DomainException.class);
+        assertThat(firewalls.revision(two, machine, 2).block().nftables()).contains("second-own").doesNotContain("first-own");
+        assertThat(firewalls.hello(machine, earlier.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional())
+                .as("the first tenant's agent gets no token").isEmpty();
+        assertThat(firewalls.hello(machine, later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
+    }
 }

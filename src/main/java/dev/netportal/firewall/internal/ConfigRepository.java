@@ -142,11 +142,12 @@ public class ConfigRepository {
                         .bind("id", firewall).map((row, meta) -> row.get("n", Long.class)).one()));
     }
 
-    /** One stored revision of the firewall. */
+    /** One stored revision of the firewall since its allocation (an earlier tenant's stay theirs). */
     public Mono<Revision> revision(UUID firewall, int revision) {
         return db.sql("""
-                        SELECT revision, hash, frr, nftables, cause, actor_name, created_at
-                        FROM firewall_config WHERE firewall_id = :id AND revision = :revision""")
+                        SELECT c.revision, c.hash, c.frr, c.nftables, c.cause, c.actor_name, c.created_at
+                        FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
+                        WHERE c.firewall_id = :id AND c.revision = :revision AND c.created_at >= m.allocated_at""")
                 .bind("id", firewall).bind("revision", revision)
                 .map((row, meta) -> revision(row)).first();
     }
@@ -207,7 +208,7 @@ public class ConfigRepository {
      * when the agent is new, moved, reports another revision, or was unreachable or missing: not after a
      * rejection, which waits for its backoff however often the agent says hello.
      */
-    public Mono<AgentWelcome> hello(UUID firewall, String agentUrl, int appliedRevision, String newToken) {
+    public Mono<AgentWelcome> hello(UUID firewall, String credentialHash, String agentUrl, int appliedRevision, String newToken) {
         return db.sql("""
                         UPDATE firewall_sync SET
                             next_attempt_at = CASE WHEN agent_url IS DISTINCT FROM :url
@@ -221,11 +222,17 @@ public class ConfigRepository {
                             applied_revision = least(greatest(:applied, 0), desired_revision),
                             state = CASE WHEN least(greatest(:applied, 0), desired_revision) = desired_revision
                                          THEN 'IN_SYNC'::firewall_sync_state
-                                         WHEN state = 'IN_SYNC' THEN 'PENDING'::firewall_sync_state ELSE state END,
+                                         WHEN firewall_sync.state = 'IN_SYNC' THEN 'PENDING'::firewall_sync_state
+                                         ELSE firewall_sync.state END,
                             agent_url = :url, agent_seen_at = now(), push_token = coalesce(push_token, :token)
-                        WHERE firewall_id = :id
-                        RETURNING push_token, desired_revision""")
+                        FROM machine m
+                        -- the credential is checked in the same statement: a firewall freed and allocated again
+                        -- meanwhile has another credential, so an earlier tenant's agent never gets its token
+                        WHERE firewall_sync.firewall_id = :id AND m.id = firewall_sync.firewall_id
+                          AND m.role = 'FIREWALL' AND m.state = 'ALLOCATED' AND m.agent_secret = :secret
+                        RETURNING firewall_sync.push_token, firewall_sync.desired_revision""")
                 .bind("id", firewall).bind("url", agentUrl).bind("applied", appliedRevision).bind("token", newToken)
+                .bind("secret", credentialHash)
                 .map((row, meta) -> new AgentWelcome(row.get("push_token", String.class), row.get("desired_revision", Integer.class)))
                 .first();
     }
