@@ -31,10 +31,14 @@ public class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     static final Duration LEASE = Duration.ofSeconds(30);
-    /** Firewalls leased at once; a full batch is followed by the next at once, not at the next tick. */
-    static final int BATCH = 128;
-    /** Deliveries under way at once, over all agents. */
-    static final int IN_FLIGHT = 64;
+    /**
+     * Firewalls leased at once, all delivered at once: one wave, so no lease waits for a second wave and expires
+     * under it (the lease outlasts a delivery's timeout). A full batch is followed by the next at once.
+     */
+    static final int BATCH = 64;
+    static final int IN_FLIGHT = BATCH;
+    /** How long one delivery may take, the agent's check included; the lease must outlast it. */
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
     /** How long a firewall without an agent waits before it is looked at again (a hello ends the wait). */
     static final Duration NO_AGENT_WAIT = Duration.ofMinutes(10);
@@ -64,6 +68,10 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     Dispatcher(DatabaseClient db, Agent local, Duration lease, Flux<String> wakeUps) {
+        if (lease.compareTo(DELIVERY_TIMEOUT) <= 0) {
+            log.warn("netportal.dispatcher.lease ({}) is shorter than a delivery may take ({}): another instance may "
+                    + "deliver to a firewall while a slow delivery is still under way", lease, DELIVERY_TIMEOUT);
+        }
         this.db = db;
         this.local = local;
         this.lease = lease;
@@ -145,7 +153,7 @@ public class Dispatcher implements SmartLifecycle {
             return failed(due, "waiting for the firewall's agent to say hello (see the README: running an agent)",
                     NO_AGENT_WAIT, "NO_AGENT", false);
         }
-        return sent.timeout(Duration.ofSeconds(20))
+        return sent.timeout(DELIVERY_TIMEOUT)
                 .flatMap(answer -> switch (answer) {
                     case Agent.Applied applied -> applied(due.firewall(), applied.revision(), applied.note());
                     case Agent.Newer newer -> failed(due, "the agent runs revision " + newer.appliedRevision()

@@ -63,12 +63,13 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     }
     private Machine firewall;
     private final VerticalLayout configuration = new VerticalLayout();
-    private final HorizontalLayout syncRow = new HorizontalLayout();
-    private final TabSheet tabs = new TabSheet();
-    private final Div desired = new Div();
-    private final Div unapplied = new Div();
-    private final Grid<Revision> history = new Grid<>(Revision.class, false);
-    private final Div revisionDiff = new Div();
+    // built anew for each firewall shown: Vaadin keeps this view when one firewall's page links to another's
+    private HorizontalLayout syncRow;
+    private TabSheet tabs;
+    private Div desired;
+    private Div unapplied;
+    private Grid<Revision> history;
+    private Div revisionDiff;
     /** Up to this many revisions the history grid shows them all; beyond, it scrolls. */
     private static final int FEW_REVISIONS = 8;
 
@@ -117,6 +118,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             header.add(free);
         }
 
+        grid.removeAllColumns();
         grid.setId("firewall-networks");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setAllRowsVisible(true);
@@ -211,6 +213,12 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
 
     /** The sync state, and tabs with the desired text, what the agent does not run yet, and the history. */
     private void buildConfiguration() {
+        syncRow = new HorizontalLayout();
+        tabs = new TabSheet();
+        desired = new Div();
+        unapplied = new Div();
+        history = new Grid<>(Revision.class, false);
+        revisionDiff = new Div();
         configuration.removeAll();
         configuration.setPadding(false);
         syncRow.setAlignItems(FlexComponent.Alignment.BASELINE);
@@ -240,13 +248,21 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
 
     /** Refreshes the state and the tabs' content in place (the chosen tab and revision stay). */
     private void showConfiguration() {
-        if (firewall == null) {
+        if (firewall == null || syncRow == null) {
             return;
         }
         syncRow.removeAll();
         desired.removeAll();
         unapplied.removeAll();
-        FirewallConfig config = firewalls.config(session.actor(), firewall.id()).block();
+        FirewallConfig config;
+        try {
+            config = firewalls.config(session.actor(), firewall.id()).block();
+        } catch (DomainException gone) {
+            // freed (or out of reach) while the page was open
+            syncRow.add(new Span("Firewall " + firewall.name() + " was freed or is no longer visible to you."));
+            tabs.setVisible(false);
+            return;
+        }
         if (config == null) {
             syncRow.add(new Span("No configuration rendered yet."));
             tabs.setVisible(false);
@@ -275,11 +291,17 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         } else if (config.appliedRevision() == 0) {
             unapplied.add(new Span("The agent runs no revision yet: it gets the whole desired configuration."));
         } else {
-            Revision applied = firewalls.revision(session.actor(), firewall.id(), config.appliedRevision()).block();
-            String from = "revision " + applied.revision() + " (applied)";
-            String to = "revision " + config.revision() + " (desired)";
-            unapplied.add(new H4("FRR"), ConfigDiff.of(applied.frr(), config.frr(), from, to),
-                    new H4("nftables"), ConfigDiff.of(applied.nftables(), config.nftables(), from, to));
+            Revision applied = firewalls.revision(session.actor(), firewall.id(), config.appliedRevision())
+                    .onErrorComplete(DomainException.class).block();
+            if (applied == null) {
+                unapplied.add(new Span("The agent runs revision " + config.appliedRevision()
+                        + ", from before this firewall: it gets the whole desired configuration."));
+            } else {
+                String from = "revision " + applied.revision() + " (applied)";
+                String to = "revision " + config.revision() + " (desired)";
+                unapplied.add(new H4("FRR"), ConfigDiff.of(applied.frr(), config.frr(), from, to),
+                        new H4("nftables"), ConfigDiff.of(applied.nftables(), config.nftables(), from, to));
+            }
         }
         Revision chosen = history.getSelectedItems().stream().findFirst().orElse(null);
         // the grid asks for the rows it shows, a page at a time: a long-lived firewall gathers many revisions
