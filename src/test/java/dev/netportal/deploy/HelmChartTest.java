@@ -172,6 +172,13 @@ class HelmChartTest {
     }
 
     @Test
+    void productionValuesRestrictWhereAgentsMayListen() {
+        Map<String, Object> configMap = render(PRODUCTION_VALUES).stream().filter(m -> "ConfigMap".equals(m.get("kind")))
+                .findFirst().orElseThrow();
+        assertThat(mapOrEmpty(configMap.get("data"))).containsEntry("NETPORTAL_AGENT_NETWORKS", "192.168.50.0/24");
+    }
+
+    @Test
     void productionValuesPutNoSecretIntoAnyManifest() {
         List<Map<String, Object>> manifests = render(PRODUCTION_VALUES);
         assertThat(manifests).as("no Secret is rendered when existing Secrets are named")
