@@ -275,14 +275,6 @@ public class FirewallService {
         }
     }
 
-    /** Whether a credential is the agent credential of an allocated firewall (for the agent protocol). */
-    public Mono<Boolean> checkCredential(UUID firewall, String credential) {
-        return machines.find(firewall).map(row -> row.role() == Machine.Role.FIREWALL && row.allocatedAt() != null
-                && row.agentSecret() != null && credential != null
-                && MessageDigest.isEqual(row.agentSecret().getBytes(StandardCharsets.US_ASCII),
-                        hash(credential).getBytes(StandardCharsets.US_ASCII))).defaultIfEmpty(false);
-    }
-
     /** The firewall's row, locked, if it is still the allocation the caller saw (not a later one of the machine). */
     private Mono<MachineRepository.Row> locked(Machine seen) {
         return machines.lock(seen.id())

@@ -145,8 +145,10 @@ class MachineServiceTest {
         assertThat(first.frr()).contains("vrf vrf-" + w.privateA().vrf(), "import vrf vrf-" + w.otherShared().vrf());
         assertThat(first.nftables()).contains("oifname \"n" + w.otherShared().vrf() + "\"");
         assertThat(created.agentCredential()).hasSizeGreaterThanOrEqualTo(40);
-        assertThat(firewalls.checkCredential(fw.id(), created.agentCredential()).block()).isTrue();
-        assertThat(firewalls.checkCredential(fw.id(), "guess").block()).isFalse();
+        // the right credential is welcomed in AgentProtocolTest (a hello here would send this firewall's pushes away)
+        assertThat(firewalls.hello(fw.id(), "guess", "http://127.0.0.1:7901", 0).blockOptional()).isEmpty();
+        assertThat(firewalls.hello(UUID.randomUUID(), created.agentCredential(), "http://127.0.0.1:7901", 0).blockOptional())
+                .as("the credential of another firewall").isEmpty();
         assertThat(fw.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.privateA().id());
         assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly("CHILD", "CHILD_SHARED", "EXTERNAL");
         assertThat(fw.networks()).allSatisfy(a -> assertThat(a.ip()).isNotBlank());
