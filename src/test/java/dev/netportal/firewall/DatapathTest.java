@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,9 +81,15 @@ class DatapathTest {
     /** Outcome of each probe, by "phase probe". */
     private static Map<String, Probe> probes;
 
+    /** Why the bench cannot run here; null when it can. */
+    private static String cannotRun;
+
     @BeforeAll
     static void runTheBench() throws Exception {
-        requireTheBench();
+        cannotRun = requireTheBench();
+        if (cannotRun != null) {
+            return;
+        }
 
         List<String> arguments = new ArrayList<>();
         for (Nat nat : Nat.values()) {
@@ -193,8 +200,17 @@ class DatapathTest {
 
     // ---------------------------------------------------------------- the bench
 
-    /** Skips, or fails where the bench is required, when this machine cannot run it. */
-    private static void requireTheBench() throws Exception {
+    /** Without the bench each test is reported as skipped (a skip in a @BeforeAll would not show in the counts). */
+    @BeforeEach
+    void needTheBench() {
+        Assumptions.assumeTrue(cannotRun == null, cannotRun);
+    }
+
+    /**
+     * Fails where the bench is required and this machine cannot run it; elsewhere answers why it cannot (null
+     * when it can).
+     */
+    private static String requireTheBench() throws Exception {
         boolean required = "1".equals(System.getenv("NETPORTAL_REQUIRE_DATAPATH"));
         String missing;
         try {
@@ -210,14 +226,14 @@ class DatapathTest {
             missing = "MISSING: bash (" + noBash.getMessage() + ")";
         }
         if (missing == null) {
-            return;
+            return null;
         }
         String message = "the datapath test cannot run here: " + missing
                 + " (it needs root, unshare, iproute2, nftables and socat; apt-get install -y iproute2 nftables socat conntrack)";
         if (required) {
             fail(message + "; NETPORTAL_REQUIRE_DATAPATH=1 makes that a failure");
         }
-        Assumptions.assumeTrue(false, message);
+        return message;
     }
 
     /** Adds a phase: what it applies (null: unchanged) and the probes it runs. */
