@@ -1,7 +1,7 @@
 package dev.netportal;
 
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
-import dev.netportal.agent.AgentServer;
+import dev.netportal.firewall.agent.AgentServer;
 import dev.netportal.api.ApiContext;
 import dev.netportal.database.EmbeddedDatabaseStarter;
 import dev.netportal.firewall.dispatch.Dispatcher;

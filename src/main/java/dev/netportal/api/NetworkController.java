@@ -47,7 +47,7 @@ class NetworkController {
     @Operation(summary = "The project's networks, oldest first (viewer)")
     Mono<Page<NetworkView>> list(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        ProjectId id = projectId(project);
+        ProjectId id = Paths.project(project);
         return Page.read(page, size, (offset, limit) -> networks.list(actor, id, offset, limit), NetworkView::of);
     }
 
@@ -55,7 +55,7 @@ class NetworkController {
     @Operation(summary = "Create a private network: the lowest free prefix of the length, a fresh VRF (member)")
     Mono<ResponseEntity<NetworkView>> create(Actor actor, IdempotentWrite write, @PathVariable String project,
             @RequestBody CreateNetwork body) {
-        return idempotency.once(actor, write, body, NetworkView.class, () -> networks.create(actor, projectId(project),
+        return idempotency.once(actor, write, body, NetworkView.class, () -> networks.create(actor, Paths.project(project),
                         new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()), body.description(),
                                 body.labels()))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/networks/" + created.id())).body(NetworkView.of(created))));
@@ -114,13 +114,6 @@ class NetworkController {
     Mono<ResponseEntity<Void>> release(Actor actor, IdempotentWrite write, @PathVariable UUID id, @PathVariable String ip) {
         return idempotency.once(actor, write, null, Void.class,
                 () -> ips.release(actor, id, ip).thenReturn(ResponseEntity.noContent().build()));
-    }
-
-    private static ProjectId projectId(String project) {
-        if (!ProjectId.isValid(project)) {
-            throw DomainException.notFound("Project " + project);
-        }
-        return new ProjectId(project);
     }
 
     record CreateNetwork(String name, String partition, Integer prefixLength, String description, Map<String, String> labels) {

@@ -26,6 +26,11 @@ public record Machine(UUID id, String name, ProjectId project, String partition,
                              boolean primary) {
     }
 
+    /** "Machine" or "Firewall", for messages. */
+    public String kind() {
+        return role == Role.MACHINE ? "Machine" : "Firewall";
+    }
+
     /** How the machine reaches the internet, in words (M4). */
     public String internetAccess() {
         return proxy.map(p -> "through proxy " + p)

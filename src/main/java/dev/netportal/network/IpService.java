@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Slice;

@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
@@ -12,6 +13,8 @@ import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.network.internal.NetworkRepository;
 import dev.netportal.partition.PartitionService;
+import dev.netportal.project.Counter;
+import dev.netportal.project.ProjectService;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,12 +29,15 @@ public class NetworkService {
 
     private final NetworkRepository networks;
     private final PartitionService partitions;
+    private final ProjectService projects;
     private final AuditLog audit;
     private final TransactionalOperator tx;
 
-    NetworkService(NetworkRepository networks, PartitionService partitions, AuditLog audit, TransactionalOperator tx) {
+    NetworkService(NetworkRepository networks, PartitionService partitions, ProjectService projects, AuditLog audit,
+            TransactionalOperator tx) {
         this.networks = networks;
         this.partitions = partitions;
+        this.projects = projects;
         this.audit = audit;
         this.tx = tx;
     }
@@ -53,7 +59,7 @@ public class NetworkService {
                     }
                     UUID id = UUID.randomUUID();
                     Mono<Network> work = networks.lockPartition(settings.id())
-                            .then(count(project, "networks"))
+                            .then(projects.take(project, Counter.NETWORKS))
                             .then(networks.insertNetwork(id, project, settings.id(), Names.check("network", request.name()),
                                     request.description() == null ? "" : request.description(), Labels.check(request.labels())))
                             .then(carve(id, settings.id(), 4, length))
@@ -80,6 +86,19 @@ public class NetworkService {
      */
     public Mono<Network> lookup(UUID id) {
         return networks.find(id);
+    }
+
+    /**
+     * Turns a private network into a shared one with the consumers' NAT type (S3), in the caller's transaction once
+     * the sharing rules allowed it; answers whether it did (false: it is shared already).
+     */
+    public Mono<Boolean> promote(UUID network, String natType) {
+        return networks.promote(network, natType);
+    }
+
+    /** Any network by id, for other modules' checks (placement rules); "not found" if there is none. */
+    public Mono<Network> require(UUID id) {
+        return networks.find(id).switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
     }
 
     /** The project's networks, oldest first. */
@@ -147,7 +166,7 @@ public class NetworkService {
                                     : networks.deleteNetwork(id))
                             .then(Flux.fromIterable(network.prefixes()).map(Prefix::parse)
                                     .concatMap(prefix -> giveBack(network.partition(), prefix)).then())
-                            .then(networks.uncount(network.project(), "networks"))
+                            .then(projects.giveBack(network.project(), Counter.NETWORKS))
                             .then(audit.record(actor, new AuditLog.Change("network.delete", "network", id.toString(),
                                     network.project().value(), network.partition(),
                                     Map.of("name", network.name(), "prefixes", network.prefixes()), null)));
@@ -168,15 +187,6 @@ public class NetworkService {
         return networks.isFree(partition, buddy).flatMap(free -> free
                 ? networks.deleteFreeBlock(partition, buddy).then(merge(partition, pool, block.parent().orElseThrow()))
                 : networks.insertFreeBlock(partition, pool.pool(), block));
-    }
-
-    /** Raises the project's network counter ("networks"), or refuses with N4 when its quota is used up. */
-    Mono<Void> count(ProjectId project, String counter) {
-        return networks.countAgainstQuota(project, counter).flatMap(counted -> counted ? Mono.<Void>empty()
-                : networks.quota(project, counter)
-                        .switchIfEmpty(Mono.error(() -> DomainException.notFound("Project " + project)))
-                        .flatMap(quota -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-" + counter,
-                                "Project " + project + " has used its quota of " + quota + " " + counter + "."))));
     }
 
     private Mono<Void> carve(UUID network, String partition, int family, int length) {

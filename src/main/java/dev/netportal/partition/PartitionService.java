@@ -22,11 +22,13 @@ import reactor.core.publisher.Mono;
 public class PartitionService {
 
     private final PartitionRepository partitions;
+    private final PartitionNetworks networks;
     private final AuditLog audit;
     private final TransactionalOperator tx;
 
-    PartitionService(PartitionRepository partitions, AuditLog audit, TransactionalOperator tx) {
+    PartitionService(PartitionRepository partitions, PartitionNetworks networks, AuditLog audit, TransactionalOperator tx) {
         this.partitions = partitions;
+        this.networks = networks;
         this.audit = audit;
         this.tx = tx;
     }
@@ -47,11 +49,11 @@ public class PartitionService {
                     + ": child lengths must satisfy pool length <= shortest <= default <= /30."));
         }
         Mono<Void> work = partitions.insert(spec)
-                .then(partitions.insertPool(spec.id(), UUID.randomUUID(), spec.superNetworkV4()))
+                .then(networks.addPool(spec.id(), spec.superNetworkV4()))
                 .then(Mono.justOrEmpty(spec.superNetworkV6())
-                        .flatMap(v6 -> partitions.insertPool(spec.id(), UUID.randomUUID(), v6)))
+                        .flatMap(v6 -> networks.addPool(spec.id(), v6)))
                 .thenMany(Flux.fromIterable(spec.externalNetworks())
-                        .concatMap(external -> partitions.insertExternal(spec.id(), UUID.randomUUID(), external)))
+                        .concatMap(external -> networks.addExternal(spec.id(), external)))
                 .thenMany(Flux.fromIterable(spec.inventory().entrySet())
                         .concatMap(size -> partitions.insertInventory(spec.id(), size.getKey(), size.getValue())))
                 .then(audit.record(actor, new AuditLog.Change("partition.create", "partition", spec.id(), null,
@@ -87,9 +89,9 @@ public class PartitionService {
                             .thenMany(Flux.fromIterable(change.inventory().entrySet())
                                     .concatMap(size -> partitions.setInventory(id, size.getKey(), size.getValue())))
                             .thenMany(Flux.fromIterable(plan.newPools())
-                                    .concatMap(pool -> partitions.insertPool(id, UUID.randomUUID(), pool)))
+                                    .concatMap(pool -> networks.addPool(id, pool)))
                             .thenMany(Flux.fromIterable(plan.newExternals())
-                                    .concatMap(external -> partitions.insertExternal(id, UUID.randomUUID(), external)))
+                                    .concatMap(external -> networks.addExternal(id, external)))
                             .then(get(id))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
                                     null, id, summary(before), summary(after))).thenReturn(after));

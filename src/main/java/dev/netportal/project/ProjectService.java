@@ -107,15 +107,15 @@ public class ProjectService {
      * Counts one more machine or firewall against the project's quota (N4), inside the caller's transaction; a
      * used-up quota is a conflict naming it.
      */
-    public Mono<Void> take(ProjectId project, String counter) {
+    public Mono<Void> take(ProjectId project, Counter counter) {
         return projects.take(project, counter).flatMap(taken -> taken ? Mono.<Void>empty()
                 : projects.quota(project, counter).switchIfEmpty(Mono.error(() -> DomainException.notFound("Project " + project)))
-                        .flatMap(quota -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-" + counter,
-                                "Project " + project + " has used its quota of " + quota + " " + counter + "."))));
+                        .flatMap(quota -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-" + counter.word(),
+                                "Project " + project + " has used its quota of " + quota + " " + counter.word() + "."))));
     }
 
-    /** Gives a machine or firewall back to the project's quota. */
-    public Mono<Void> giveBack(ProjectId project, String counter) {
+    /** Gives a network, machine or firewall back to the project's quota. */
+    public Mono<Void> giveBack(ProjectId project, Counter counter) {
         return projects.giveBack(project, counter);
     }
 

@@ -7,13 +7,13 @@ import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
+import dev.netportal.network.NetworkService;
 import dev.netportal.sharing.internal.ShareRepository;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -27,23 +27,19 @@ import reactor.core.publisher.Mono;
 @Service
 public class ShareService {
 
-    /** Published after a network became shared; firewalls that use it are re-rendered from it. */
-    public record NetworkShared(UUID network, String partition, String natType) {
-    }
-
     private final ShareRepository requests;
+    private final NetworkService networks;
     private final AuditLog audit;
     private final TransactionalOperator tx;
-    private final ApplicationEventPublisher events;
     private final FirewallConfigs configs;
 
-    ShareService(ShareRepository requests, AuditLog audit, TransactionalOperator tx, ApplicationEventPublisher events,
+    ShareService(ShareRepository requests, NetworkService networks, AuditLog audit, TransactionalOperator tx,
             FirewallConfigs configs) {
-        this.configs = configs;
         this.requests = requests;
+        this.networks = networks;
         this.audit = audit;
         this.tx = tx;
-        this.events = events;
+        this.configs = configs;
     }
 
     /** Files a request to share a private network of the caller's project (S1); owners only. */
@@ -96,7 +92,7 @@ public class ShareService {
                     ShareStatus next = ShareRules.next(before, action, actor, trimmed);
                     boolean decision = action != ShareRules.Action.WITHDRAW;
                     Mono<Void> promote = next != ShareStatus.APPROVED ? Mono.empty()
-                            : requests.promote(before.network(), before.natType()).flatMap(promoted -> promoted
+                            : networks.promote(before.network(), before.natType()).flatMap(promoted -> promoted
                                     // the firewalls using the network render again in this transaction (S3, D1)
                                     ? configs.updateUsing(before.network(), "network " + before.networkName() + " shared (NAT "
                                             + before.natType() + ")", actor.name())
@@ -108,11 +104,7 @@ public class ShareService {
                             .flatMap(after -> audit.record(actor, change("share-request." + action.name().toLowerCase(),
                                     after, Map.of("status", before.status().name()), decided(after))).thenReturn(after));
                 });
-        return tx.transactional(work).doOnNext(after -> {
-            if (after.status() == ShareStatus.APPROVED) {
-                events.publishEvent(new NetworkShared(after.network(), after.partition(), after.natType()));
-            }
-        });
+        return tx.transactional(work);
     }
 
     /** One request: admins see all, others those of their projects (another project's is "not found"). */

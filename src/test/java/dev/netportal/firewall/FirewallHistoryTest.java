@@ -7,7 +7,7 @@ import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;

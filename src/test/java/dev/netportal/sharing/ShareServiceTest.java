@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.PayloadApplicationEvent;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -56,13 +55,6 @@ class ShareServiceTest {
         assertThatThrownBy(() -> networks.delete(OWNER, network.id()).block())
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("N3-share-request-pending"));
 
-        List<ShareService.NetworkShared> published = new java.util.concurrent.CopyOnWriteArrayList<>();
-        portal.portal().core().addApplicationListener(event -> {
-            if (event instanceof PayloadApplicationEvent<?> payload && payload.getPayload() instanceof ShareService.NetworkShared shared) {
-                published.add(shared);
-            }
-        });
-
         ShareRequest approved = shares.approve(ADA, filed.id(), null).block();
 
         assertThat(approved.status()).isEqualTo(ShareStatus.APPROVED);
@@ -72,8 +64,6 @@ class ShareServiceTest {
         assertThat(shared.natType()).isEqualTo("IPV4_MASQUERADE");
         assertThat(shared.prefix()).isEqualTo(network.prefix());
         assertThat(shared.vrf()).isEqualTo(network.vrf());
-        assertThat(published).as("the event that firewalls are re-rendered from")
-                .contains(new ShareService.NetworkShared(network.id(), "nbg-1", "IPV4_MASQUERADE"));
         assertThatThrownBy(() -> shares.file(OWNER, network.id(), "once more", "NONE").block())
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("S1-already-shared"));
         assertThat(shares.catalogue("nbg-1").block()).extracting(SharedNetwork::id).contains(network.id());

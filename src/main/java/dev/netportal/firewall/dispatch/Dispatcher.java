@@ -1,5 +1,6 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.firewall.protocol.Agent;
 import dev.netportal.database.Notifications;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.firewall.protocol.Agent;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,8 @@
 package dev.netportal.firewall.dispatch;
 
-import dev.netportal.agent.BatchCheck;
-import dev.netportal.agent.FirewallAgent;
+import dev.netportal.firewall.protocol.Agent;
+import dev.netportal.firewall.agent.BatchCheck;
+import dev.netportal.firewall.agent.FirewallAgent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.netportal.network.internal;
 
-import dev.netportal.database.FreeRanges;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Address;
 import dev.netportal.ipam.Prefix;
@@ -89,32 +88,13 @@ public class NetworkRepository {
         return db.sql("SELECT id FROM network WHERE id = :id FOR UPDATE").bind("id", network).fetch().first().then();
     }
 
-    /** Raises a project's usage counter if its quota allows; answers whether it did. */
-    public Mono<Boolean> countAgainstQuota(ProjectId project, String counter) {
-        String sql = switch (counter) {
-            case "networks" -> "UPDATE project SET used_networks = used_networks + 1 WHERE id = :id AND (quota_networks IS NULL OR used_networks < quota_networks)";
-            default -> throw new IllegalArgumentException(counter);
-        };
-        return db.sql(sql).bind("id", project.value()).fetch().rowsUpdated().map(rows -> rows > 0);
-    }
-
-    public Mono<Void> uncount(ProjectId project, String counter) {
-        String sql = switch (counter) {
-            case "networks" -> "UPDATE project SET used_networks = used_networks - 1 WHERE id = :id";
-            default -> throw new IllegalArgumentException(counter);
-        };
-        return db.sql(sql).bind("id", project.value()).then();
-    }
-
-    /** The quota of a counter, or empty when the project does not exist; null value means unlimited. */
-    public Mono<Integer> quota(ProjectId project, String counter) {
-        if (!"networks".equals(counter)) {
-            throw new IllegalArgumentException(counter);
-        }
-        return db.sql("SELECT quota_networks AS q FROM project WHERE id = :id")
-                .bind("id", project.value())
-                .map((row, meta) -> row.get("q", Integer.class) == null ? -1 : row.get("q", Integer.class))
-                .first();
+    /** Turns a private network into a shared one with the consumers' NAT type (S3); answers whether it did. */
+    public Mono<Boolean> promote(UUID network, String natType) {
+        return db.sql("""
+                        UPDATE network SET type = 'CHILD_SHARED', nat_type = CAST(:nat AS nat_type)
+                        WHERE id = :id AND type = 'CHILD'""")
+                .bind("id", network).bind("nat", natType)
+                .fetch().rowsUpdated().map(rows -> rows == 1);
     }
 
     /**

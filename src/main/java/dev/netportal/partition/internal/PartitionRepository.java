@@ -1,6 +1,5 @@
 package dev.netportal.partition.internal;
 
-import dev.netportal.database.FreeRanges;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;
 import dev.netportal.partition.PartitionService.PartitionSettings;
@@ -22,11 +21,9 @@ import reactor.core.publisher.Mono;
 public class PartitionRepository {
 
     private final DatabaseClient db;
-    private final FreeRanges freeRanges;
 
-    PartitionRepository(DatabaseClient db, FreeRanges freeRanges) {
+    PartitionRepository(DatabaseClient db) {
         this.db = db;
-        this.freeRanges = freeRanges;
     }
 
     public Mono<Boolean> exists(String id) {
@@ -45,31 +42,6 @@ public class PartitionRepository {
                 .bind("minChildLength", spec.minChildLengthV4())
                 .bind("proxyHost", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::host).orElse(null), String.class))
                 .bind("proxyPort", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
-                .then();
-    }
-
-    /** A pool (super network) and its whole prefix as one free block. */
-    public Mono<Void> insertPool(String partition, UUID id, Prefix pool) {
-        return db.sql("INSERT INTO network (id, partition_id, type, name) VALUES (:id, :partition, 'SUPER', :name)")
-                .bind("id", id).bind("partition", partition).bind("name", "pool " + pool)
-                .then()
-                .then(insertPrefix(id, partition, "POOL", pool))
-                .then(db.sql("INSERT INTO prefix_free_block (partition_id, pool_id, block) VALUES (:partition, :pool, CAST(:block AS cidr))")
-                        .bind("partition", partition).bind("pool", id).bind("block", pool.toString())
-                        .then());
-    }
-
-    public Mono<Void> insertExternal(String partition, UUID id, PartitionSpec.ExternalNetworkSpec external) {
-        return db.sql("""
-                        INSERT INTO network (id, partition_id, type, nat_type, name, vrf)
-                        VALUES (:id, :partition, 'EXTERNAL', CAST(:nat AS nat_type), :name, nextval('vrf_id'))""")
-                .bind("id", id).bind("partition", partition).bind("nat", external.natType()).bind("name", external.name())
-                .then()
-                .thenMany(Flux.fromIterable(external.prefixes()).concatMap(p -> insertPrefix(id, partition, "POOL", p)
-                        .then(Mono.justOrEmpty(p.allocatable()).flatMap(range -> freeRanges.insert(id, p, range)))))
-                .thenMany(Flux.fromIterable(external.destinations()).concatMap(d ->
-                        db.sql("INSERT INTO external_destination (network_id, prefix) VALUES (:id, CAST(:prefix AS cidr))")
-                                .bind("id", id).bind("prefix", d.toString()).then()))
                 .then();
     }
 
@@ -184,13 +156,5 @@ public class PartitionRepository {
                 .bind("id", partition)
                 .map((row, meta) -> Map.entry(row.get("size", String.class), row.get("n", Integer.class)))
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
-    }
-
-    private Mono<Void> insertPrefix(UUID network, String partition, String layer, Prefix prefix) {
-        return db.sql("""
-                        INSERT INTO network_prefix (network_id, partition_id, layer, prefix)
-                        VALUES (:network, :partition, :layer, CAST(:prefix AS cidr))""")
-                .bind("network", network).bind("partition", partition).bind("layer", layer).bind("prefix", prefix.toString())
-                .then();
     }
 }

@@ -1,6 +1,7 @@
 package dev.netportal.project.internal;
 
 import dev.netportal.identity.ProjectId;
+import dev.netportal.project.Counter;
 import dev.netportal.project.Project;
 import java.util.Collection;
 import java.util.Map;
@@ -47,30 +48,23 @@ public class ProjectRepository {
                 .all();
     }
 
-    /** Raises a usage counter ("machines", "firewalls") unless it reached the quota; answers whether it did. */
-    public Mono<Boolean> take(ProjectId id, String counter) {
-        String column = column(counter);
+    /** Raises a usage counter unless it reached the quota; answers whether it did. */
+    public Mono<Boolean> take(ProjectId id, Counter counter) {
+        String column = counter.word();
         return db.sql("UPDATE project SET used_" + column + " = used_" + column + " + 1 WHERE id = :id AND (quota_"
                         + column + " IS NULL OR used_" + column + " < quota_" + column + ")")
                 .bind("id", id.value()).fetch().rowsUpdated().map(rows -> rows > 0);
     }
 
-    public Mono<Void> giveBack(ProjectId id, String counter) {
-        String column = column(counter);
+    public Mono<Void> giveBack(ProjectId id, Counter counter) {
+        String column = counter.word();
         return db.sql("UPDATE project SET used_" + column + " = used_" + column + " - 1 WHERE id = :id")
                 .bind("id", id.value()).then();
     }
 
-    public Mono<Integer> quota(ProjectId id, String counter) {
-        return db.sql("SELECT quota_" + column(counter) + " AS q FROM project WHERE id = :id").bind("id", id.value())
+    public Mono<Integer> quota(ProjectId id, Counter counter) {
+        return db.sql("SELECT quota_" + counter.word() + " AS q FROM project WHERE id = :id").bind("id", id.value())
                 .map((row, meta) -> row.get("q", Integer.class)).first();
-    }
-
-    private static String column(String counter) {
-        return switch (counter) {
-            case "machines", "firewalls" -> counter;
-            default -> throw new IllegalArgumentException(counter);
-        };
     }
 
     /** Locks the project's row until the transaction ends; answers whether it exists. */

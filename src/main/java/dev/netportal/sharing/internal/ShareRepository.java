@@ -85,15 +85,6 @@ public class ShareRepository {
                 .then();
     }
 
-    /** Turns a private network into a shared one with the consumers' NAT type (S3); answers whether it did. */
-    public Mono<Boolean> promote(UUID network, String natType) {
-        return db.sql("""
-                        UPDATE network SET type = 'CHILD_SHARED', nat_type = CAST(:nat AS nat_type)
-                        WHERE id = :id AND type = 'CHILD'""")
-                .bind("id", network).bind("nat", natType)
-                .fetch().rowsUpdated().map(rows -> rows == 1);
-    }
-
     /**
      * Requests of the given projects (or all, for {@code everything}), in a status or any; pending ones oldest
      * first (a queue), the others newest first.

@@ -1,5 +1,6 @@
 package dev.netportal.ui.admin;
 
+import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;

@@ -1,5 +1,6 @@
 package dev.netportal.ui.admin;
 
+import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;

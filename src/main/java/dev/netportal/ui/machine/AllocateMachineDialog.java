@@ -1,5 +1,6 @@
 package dev.netportal.ui.machine;
 
+import dev.netportal.ui.Choices;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;

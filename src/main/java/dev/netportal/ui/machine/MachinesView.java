@@ -1,5 +1,6 @@
 package dev.netportal.ui.machine;
 
+import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -62,7 +63,7 @@ public class MachinesView extends VerticalLayout {
         grid.addColumn(Machine::size).setHeader("Size").setSortable(true);
         grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
         grid.addColumn(m -> m.primary().map(Machine.Attachment::name).orElse("")).setHeader("Network").setFlexGrow(2);
-        grid.addComponentColumn(m -> mono(m.primary().map(Machine.Attachment::ip).orElse(""))).setHeader("IP").setAutoWidth(true);
+        grid.addComponentColumn(m -> Widgets.mono(m.primary().map(Machine.Attachment::ip).orElse(""))).setHeader("IP").setAutoWidth(true);
         grid.addColumn(m -> capitalized(m.internetAccess())).setHeader("Internet access").setFlexGrow(3);
         if (member) {
             grid.addComponentColumn(this::freeButton).setAutoWidth(true).setFlexGrow(0);
@@ -98,11 +99,5 @@ public class MachinesView extends VerticalLayout {
 
     private static String capitalized(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
-    }
-
-    static Span mono(String text) {
-        Span span = new Span(text);
-        span.addClassName("np-mono");
-        return span;
     }
 }

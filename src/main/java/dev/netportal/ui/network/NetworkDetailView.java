@@ -1,5 +1,6 @@
 package dev.netportal.ui.network;
 
+import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -177,7 +178,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ipGrid.setId("ips");
         ipGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         ipGrid.setPageSize(100);
-        ipGrid.addComponentColumn(ip -> mono(ip.ip())).setHeader("Address").setAutoWidth(true);
+        ipGrid.addComponentColumn(ip -> Widgets.mono(ip.ip())).setHeader("Address").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::name).setHeader("Name").setSortable(true);
         ipGrid.addColumn(ip -> ip.kind().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::description).setHeader("Description").setFlexGrow(2);
@@ -321,11 +322,5 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
             who.addClassName("np-usage-label");
             sharing.add(who);
         }
-    }
-
-    private static Span mono(String text) {
-        Span span = new Span(text);
-        span.addClassName("np-mono");
-        return span;
     }
 }

@@ -1,5 +1,6 @@
 package dev.netportal.ui.network;
 
+import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
 import com.vaadin.flow.component.button.Button;
@@ -84,7 +85,7 @@ public class NetworksView extends VerticalLayout {
         grid.addComponentColumn(n -> new RouterLink(n.name(), NetworkDetailView.class, new RouteParameters("id", n.id().toString())))
                 .setHeader("Name").setComparator(Network::name).setFlexGrow(2);
         grid.addColumn(Network::partition).setHeader("Partition").setSortable(true);
-        grid.addComponentColumn(n -> mono(n.prefix())).setHeader("Prefix").setComparator(Network::prefix).setFlexGrow(2);
+        grid.addComponentColumn(n -> Widgets.mono(n.prefix())).setHeader("Prefix").setComparator(Network::prefix).setFlexGrow(2);
         grid.addColumn(Network::vrf).setHeader("VRF").setSortable(true);
         grid.addComponentColumn(NetworksView::typeBadge).setHeader("Type");
         grid.addComponentColumn(NetworksView::usage).setHeader("Usage").setFlexGrow(2)
@@ -104,12 +105,6 @@ public class NetworksView extends VerticalLayout {
         String text = filter.getValue() == null ? "" : filter.getValue().strip().toLowerCase(Locale.ROOT);
         grid.setItems(all.stream().filter(n -> text.isEmpty() || n.name().toLowerCase(Locale.ROOT).contains(text)
                 || (n.prefix() != null && n.prefix().contains(text))).toList());
-    }
-
-    private static Span mono(String text) {
-        Span span = new Span(text);
-        span.addClassName("np-mono");
-        return span;
     }
 
     public static Badge typeBadge(Network network) {

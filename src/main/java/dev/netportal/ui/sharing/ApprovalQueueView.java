@@ -5,7 +5,7 @@ import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import dev.netportal.firewall.FirewallConfigs;
-import dev.netportal.ui.machine.ConfigDiff;
+import dev.netportal.ui.firewall.ConfigDiff;
 import java.util.List;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;

@@ -1,14 +1,14 @@
 package dev.netportal.firewall.dispatch;
 
-import dev.netportal.agent.AgentServer;
-import dev.netportal.agent.AgentSettings;
-import dev.netportal.agent.FirewallAgent;
+import dev.netportal.firewall.agent.AgentServer;
+import dev.netportal.firewall.agent.AgentSettings;
+import dev.netportal.firewall.agent.FirewallAgent;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.ipam.Prefix;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;

@@ -1,5 +1,6 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.firewall.protocol.Agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netportal.firewall.FirewallConfig;
@@ -7,7 +8,7 @@ import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;

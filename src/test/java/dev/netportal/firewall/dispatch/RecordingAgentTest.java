@@ -1,5 +1,6 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.firewall.protocol.Agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

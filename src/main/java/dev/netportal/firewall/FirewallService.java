@@ -1,25 +1,24 @@
-package dev.netportal.machine;
+package dev.netportal.firewall;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
 import dev.netportal.common.Slice;
-import dev.netportal.firewall.AgentWelcome;
-import dev.netportal.firewall.FirewallConfig;
-import dev.netportal.firewall.FleetEntry;
-import dev.netportal.firewall.Revision;
-import dev.netportal.firewall.SyncState;
-import dev.netportal.firewall.FirewallConfigs;
+import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Address;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.machine.internal.MachineRepository;
+import dev.netportal.machine.Inventory;
+import dev.netportal.machine.Machine;
+import dev.netportal.machine.NetworkRequest;
+import dev.netportal.machine.Placement;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.partition.PartitionService;
+import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -48,61 +46,53 @@ import reactor.core.publisher.Mono;
 @Service
 public class FirewallService {
 
-    /** Published after a firewall's networks changed; its configuration is rendered and pushed from it. */
-    public record FirewallChanged(UUID firewall) {
-    }
-
     /** A new firewall, and its agent's credential: shown this once, only a hash is kept. */
     public record Allocated(Machine firewall, String agentCredential) {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final MachineRepository machines;
-    private final MachineViews views;
+    private final Inventory inventory;
     private final NetworkService networks;
     private final IpService ips;
     private final PartitionService partitions;
     private final ProjectService projects;
     private final AuditLog audit;
     private final TransactionalOperator tx;
-    private final ApplicationEventPublisher events;
     private final FirewallConfigs configs;
     /** Where agents may listen (empty: anywhere); the dispatcher pushes only there. */
     private final List<Prefix> agentNetworks;
 
-    FirewallService(MachineRepository machines, MachineViews views, NetworkService networks, IpService ips,
+    FirewallService(Inventory inventory, NetworkService networks, IpService ips,
             PartitionService partitions, ProjectService projects, AuditLog audit, TransactionalOperator tx,
-            ApplicationEventPublisher events, FirewallConfigs configs,
+            FirewallConfigs configs,
             @Value("${netportal.agent-networks:}") String agentNetworks) {
         this.agentNetworks = java.util.Arrays.stream(agentNetworks.split(",")).map(String::strip).filter(text -> !text.isEmpty())
                 .map(Prefix::parse).toList();
         this.configs = configs;
-        this.machines = machines;
-        this.views = views;
+        this.inventory = inventory;
         this.networks = networks;
         this.ips = ips;
         this.partitions = partitions;
         this.projects = projects;
         this.audit = audit;
         this.tx = tx;
-        this.events = events;
     }
 
     /** Allocates a firewall of the project with its networks (F1); members and owners. */
     public Mono<Allocated> allocate(Actor actor, ProjectId project, String name, String partition, String size,
             List<NetworkRequest> requested) {
-        return MachineService.require(actor, ProjectRole.MEMBER, project, "allocate firewalls")
+        return Access.require(actor, ProjectRole.MEMBER, project, "allocate firewalls")
                 .then(Mono.defer(() -> {
                     String checkedName = Names.check("firewall", name);
                     String credential = newCredential();
                     Mono<Allocated> work = partitions.get(partition)
-                            .thenMany(Flux.fromIterable(requested).concatMap(r -> lookup(r.network())))
+                            .thenMany(Flux.fromIterable(requested).concatMap(r -> networks.require(r.network())))
                             .collectList()
                             .flatMap(found -> {
                                 Network primary = Placement.firewall(project, partition, found);
-                                return projects.take(project, "firewalls")
-                                        .then(MachineService.take(machines, partition, size, Machine.Role.FIREWALL, project,
+                                return projects.take(project, Counter.FIREWALLS)
+                                        .then(inventory.take(partition, size, Machine.Role.FIREWALL, project,
                                                 checkedName, primary.id(), hash(credential)))
                                         // networks locked in id order, as releases do, so no two requests deadlock
                                         .flatMap(id -> Flux.range(0, found.size())
@@ -111,36 +101,31 @@ public class FirewallService {
                                                 .then(configs.update(id, "firewall allocated", actor.name()))
                                                 .then(Mono.just(id)));
                             })
-                            .flatMap(machines::find)
-                            .flatMap(views::of)
-                            .flatMap(created -> audit.record(actor, MachineService.change("firewall.allocate", created, null,
-                                    MachineService.summary(created))).thenReturn(new Allocated(created, credential)));
-                    return tx.transactional(work).doOnNext(done -> events.publishEvent(new FirewallChanged(done.firewall().id())));
+                            .flatMap(id -> inventory.find(id, Machine.Role.FIREWALL))
+                            .flatMap(created -> audit.record(actor, Inventory.change("firewall.allocate", created, null,
+                                    Inventory.summary(created))).thenReturn(new Allocated(created, credential)));
+                    return tx.transactional(work);
                 }));
     }
 
     /** Attaches a shared network of the firewall's partition to a running firewall (F2, F3). */
     public Mono<Machine> attach(Actor actor, UUID firewall, UUID network, Optional<String> ip) {
-        return get(actor, firewall).flatMap(seen -> MachineService.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
-                .then(tx.transactional(locked(seen).flatMap(row -> machines.attachments(firewall).map(Machine.Attachment::network)
-                                .collectList()
-                                // one query after the other: they share the transaction's connection
-                                .flatMap(attached -> lookup(network).flatMap(wanted -> {
-                                    Placement.attachable(row.partition(), attached, wanted);
+        return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
+                .then(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
+                                    Placement.attachable(row.partition(), row.networks().stream().map(Machine.Attachment::network).toList(), wanted);
                                     return ips.allocateForMachine(firewall, row.project(), wanted, ip)
                                             .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
-                                            .then(machines.find(firewall)).flatMap(views::of)
-                                            .flatMap(after -> audit.record(actor, MachineService.change("firewall.attach", after,
+                                            .then(inventory.find(firewall, Machine.Role.FIREWALL))
+                                            .flatMap(after -> audit.record(actor, Inventory.change("firewall.attach", after,
                                                     null, Map.of("network", wanted.name(), "ip", address(after, network))))
                                                     .thenReturn(after));
-                                }))))
-                        .doOnNext(after -> events.publishEvent(new FirewallChanged(firewall)))));
+                                })))));
     }
 
     /** Detaches a shared network from a firewall and releases the firewall's IP there (F2). */
     public Mono<Machine> detach(Actor actor, UUID firewall, UUID network) {
-        return get(actor, firewall).flatMap(seen -> MachineService.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
-                .then(tx.transactional(locked(seen).flatMap(views::of).flatMap(before -> {
+        return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
+                .then(tx.transactional(inventory.lock(seen).flatMap(before -> {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
                             .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));
                     if (!"CHILD_SHARED".equals(attached.type()) || attached.primary()) {
@@ -151,36 +136,33 @@ public class FirewallService {
                     }
                     return ips.releaseMachineIp(firewall, network)
                             .then(configs.update(firewall, "shared network " + attached.name() + " detached", actor.name()))
-                            .then(machines.find(firewall)).flatMap(views::of)
-                            .flatMap(after -> audit.record(actor, MachineService.change("firewall.detach", after,
+                            .then(inventory.find(firewall, Machine.Role.FIREWALL))
+                            .flatMap(after -> audit.record(actor, Inventory.change("firewall.detach", after,
                                     Map.of("network", attached.name(), "ip", attached.ip()), null)).thenReturn(after));
-                })))
-                .doOnNext(after -> events.publishEvent(new FirewallChanged(firewall))));
+                }))));
     }
 
     /** Frees a firewall: its IPs in every network are released and it returns to the inventory. */
     public Mono<Void> free(Actor actor, UUID id) {
-        return get(actor, id).flatMap(firewall -> MachineService.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
-                .then(tx.transactional(projects.giveBack(firewall.project(), "firewalls")
-                        .then(locked(firewall))
+        return get(actor, id).flatMap(firewall -> Access.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
+                .then(tx.transactional(projects.giveBack(firewall.project(), Counter.FIREWALLS)
+                        .then(inventory.lock(firewall))
                         .then(ips.releaseMachine(id))
                         .then(configs.forget(id))
-                        .then(machines.free(id))
-                        .then(audit.record(actor, MachineService.change("firewall.free", firewall,
-                                MachineService.summary(firewall), null))))));
+                        .then(inventory.free(id))
+                        .then(audit.record(actor, Inventory.change("firewall.free", firewall,
+                                Inventory.summary(firewall), null))))));
     }
 
     public Mono<Machine> get(Actor actor, UUID id) {
-        return machines.find(id)
-                .filter(row -> row.role() == Machine.Role.FIREWALL && actor.has(ProjectRole.VIEWER, row.project()))
-                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + id)))
-                .flatMap(views::of);
+        return inventory.find(id, Machine.Role.FIREWALL)
+                .filter(firewall -> actor.has(ProjectRole.VIEWER, firewall.project()))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + id)));
     }
 
     public Mono<List<Machine>> list(Actor actor, ProjectId project) {
-        return MachineService.require(actor, ProjectRole.VIEWER, project, "see firewalls")
-                .thenMany(Flux.defer(() -> machines.ofProject(project, Machine.Role.FIREWALL)))
-                .concatMap(views::of).collectList();
+        return Access.require(actor, ProjectRole.VIEWER, project, "see firewalls")
+                .thenMany(Flux.defer(() -> inventory.ofProject(project, Machine.Role.FIREWALL))).collectList();
     }
 
     /** The firewall's desired configuration and sync state (D4), for a caller who may see the firewall. */
@@ -212,7 +194,7 @@ public class FirewallService {
 
     /** A stretch of all firewalls with their sync states, those not in sync first, for admins (the fleet view). */
     public Mono<Slice<FleetEntry>> fleet(Actor actor, boolean notInSyncOnly, long offset, int limit) {
-        return admin(actor).then(Mono.defer(() -> {
+        return Access.admin(actor, "see the whole fleet of firewalls").then(Mono.defer(() -> {
             Slice.check(offset, limit);
             return configs.fleet(notInSyncOnly, offset, limit);
         }));
@@ -220,12 +202,7 @@ public class FirewallService {
 
     /** How many firewalls are in each sync state, for admins. */
     public Mono<Map<String, Long>> fleetCounts(Actor actor) {
-        return admin(actor).then(configs.fleetCounts());
-    }
-
-    private static Mono<Void> admin(Actor actor) {
-        return actor.admin() ? Mono.empty()
-                : Mono.error(DomainException.forbidden("Only platform admins see the whole fleet of firewalls."));
+        return Access.admin(actor, "see the whole fleet of firewalls").then(configs.fleetCounts());
     }
 
     /**
@@ -273,18 +250,6 @@ public class FirewallService {
         } catch (RuntimeException notAnAddress) {
             return false;
         }
-    }
-
-    /** The firewall's row, locked, if it is still the allocation the caller saw (not a later one of the machine). */
-    private Mono<MachineRepository.Row> locked(Machine seen) {
-        return machines.lock(seen.id())
-                .filter(row -> row.role() == Machine.Role.FIREWALL && row.project().equals(seen.project())
-                        && row.allocatedAt().equals(seen.allocatedAt()))
-                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + seen.id())));
-    }
-
-    private Mono<Network> lookup(UUID network) {
-        return networks.lookup(network).switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + network)));
     }
 
     private static String address(Machine machine, UUID network) {

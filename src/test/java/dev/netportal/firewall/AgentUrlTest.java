@@ -1,4 +1,4 @@
-package dev.netportal.machine;
+package dev.netportal.firewall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package dev.netportal.ui.machine;
+package dev.netportal.ui.firewall;
 
+import dev.netportal.ui.Choices;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
@@ -11,7 +12,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.renderer.TextRenderer;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;

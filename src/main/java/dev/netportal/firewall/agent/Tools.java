@@ -1,4 +1,4 @@
-package dev.netportal.agent;
+package dev.netportal.firewall.agent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

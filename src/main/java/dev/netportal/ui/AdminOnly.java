@@ -1,18 +1,15 @@
-package dev.netportal.ui.admin;
+package dev.netportal.ui;
 
 import com.vaadin.flow.router.BeforeEnterEvent;
-import dev.netportal.ui.HomeView;
-import dev.netportal.ui.Notices;
-import dev.netportal.ui.UserSession;
 
 /** Admin pages send everyone else back to the overview, with a word why; the services refuse them anyway. */
-final class AdminOnly {
+public final class AdminOnly {
 
     private AdminOnly() {
     }
 
     /** Answers whether the user may stay; if not, the navigation goes to the overview instead. */
-    static boolean check(BeforeEnterEvent event, UserSession session) {
+    public static boolean check(BeforeEnterEvent event, UserSession session) {
         if (session.actor().admin()) {
             return true;
         }

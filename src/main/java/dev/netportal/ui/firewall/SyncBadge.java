@@ -1,4 +1,4 @@
-package dev.netportal.ui.machine;
+package dev.netportal.ui.firewall;
 
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;

@@ -1,5 +1,6 @@
-package dev.netportal.ui.machine;
+package dev.netportal.ui.firewall;
 
+import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -30,7 +31,7 @@ import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.SyncEvents;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
@@ -125,7 +126,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         grid.addColumn(FirewallView::role).setHeader("Role").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(Machine.Attachment::name).setHeader("Network").setFlexGrow(2);
         grid.addColumn(a -> a.project() == null ? "platform" : a.project()).setHeader("Owner project");
-        grid.addComponentColumn(a -> MachinesView.mono(a.ip())).setHeader("Firewall IP").setAutoWidth(true);
+        grid.addComponentColumn(a -> Widgets.mono(a.ip())).setHeader("Firewall IP").setAutoWidth(true);
         grid.addColumn(a -> "CHILD".equals(a.type()) ? "" : "EXTERNAL".equals(a.type())
                 ? ("IPV4_MASQUERADE".equals(a.natType()) ? "Masquerade towards it" : "No NAT")
                 : ShareTexts.nat(a.natType())).setHeader("NAT").setFlexGrow(3);

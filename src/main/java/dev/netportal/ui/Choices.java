@@ -1,4 +1,4 @@
-package dev.netportal.ui.machine;
+package dev.netportal.ui;
 
 import com.vaadin.flow.component.select.Select;
 import dev.netportal.network.Network;
@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /** What the allocation dialogs offer once a partition is chosen. */
-final class Choices {
+public final class Choices {
 
     private Choices() {
     }
 
     /** The partition's machine sizes with their free counts, the first size with a free machine chosen. */
-    static void sizes(Select<String> size, Partition partition) {
+    public static void sizes(Select<String> size, Partition partition) {
         size.setItems(partition.freeInventory().keySet().stream().sorted().toList());
         size.setItemLabelGenerator(s -> s + " (" + partition.freeInventory().get(s) + " free)");
         partition.freeInventory().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).sorted()
@@ -22,12 +22,12 @@ final class Choices {
     }
 
     /** The project's private and shared networks of the partition. */
-    static List<Network> privateAndShared(List<Network> projectNetworks, Partition partition) {
+    public static List<Network> privateAndShared(List<Network> projectNetworks, Partition partition) {
         return projectNetworks.stream().filter(n -> n.partition().equals(partition.id())
                 && (n.type() == NetworkType.CHILD || n.type() == NetworkType.CHILD_SHARED)).toList();
     }
 
-    static String label(Network network) {
+    public static String label(Network network) {
         return network.name() + " · " + network.prefix() + (network.type() == NetworkType.CHILD_SHARED ? " (shared)" : "");
     }
 }

@@ -1,4 +1,4 @@
-package dev.netportal.database;
+package dev.netportal.network.internal;
 
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;

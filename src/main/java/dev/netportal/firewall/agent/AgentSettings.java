@@ -1,4 +1,4 @@
-package dev.netportal.agent;
+package dev.netportal.firewall.agent;
 
 import java.net.URI;
 import java.nio.file.Path;

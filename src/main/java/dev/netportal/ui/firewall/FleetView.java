@@ -1,5 +1,6 @@
-package dev.netportal.ui.admin;
+package dev.netportal.ui.firewall;
 
+import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -16,12 +17,10 @@ import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.SyncEvents;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.ui.Live;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.audit.AuditText;
-import dev.netportal.ui.machine.FirewallView;
-import dev.netportal.ui.machine.SyncBadge;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
-package dev.netportal.agent;
+package dev.netportal.firewall.agent;
 
-import dev.netportal.firewall.dispatch.Agent;
+import dev.netportal.firewall.protocol.Agent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

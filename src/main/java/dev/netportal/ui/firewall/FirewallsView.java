@@ -1,4 +1,4 @@
-package dev.netportal.ui.machine;
+package dev.netportal.ui.firewall;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -15,7 +15,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
 import dev.netportal.network.NetworkService;
 import dev.netportal.partition.PartitionService;

@@ -1,4 +1,4 @@
-package dev.netportal.ui.machine;
+package dev.netportal.ui.firewall;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;

@@ -1,4 +1,4 @@
-package dev.netportal.firewall.dispatch;
+package dev.netportal.firewall.protocol;
 
 import java.util.UUID;
 import reactor.core.publisher.Mono;

@@ -1,6 +1,6 @@
-package dev.netportal.agent;
+package dev.netportal.firewall.agent;
 
-import dev.netportal.firewall.dispatch.Agent;
+import dev.netportal.firewall.protocol.Agent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
-package dev.netportal.agent;
+package dev.netportal.firewall.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netportal.firewall.dispatch.Agent;
+import dev.netportal.firewall.protocol.Agent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

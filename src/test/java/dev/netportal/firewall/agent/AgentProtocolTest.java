@@ -1,4 +1,4 @@
-package dev.netportal.agent;
+package dev.netportal.firewall.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.machine.FirewallService;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;

@@ -1,0 +1,157 @@
+package dev.netportal.api;
+
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FleetEntry;
+import dev.netportal.firewall.Revision;
+import dev.netportal.firewall.SyncState;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.firewall.FirewallService;
+import dev.netportal.machine.Machine;
+import dev.netportal.machine.MachineService;
+import dev.netportal.machine.NetworkRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Firewalls of a project (F1-F3), their configuration and revisions (D4), and the admins' fleet. */
+@RestController
+@RequestMapping("/api/v1")
+class FirewallController {
+
+    private final FirewallService firewalls;
+    private final Idempotency idempotency;
+
+    FirewallController(FirewallService firewalls, Idempotency idempotency) {
+        this.firewalls = firewalls;
+        this.idempotency = idempotency;
+    }
+
+    @GetMapping("/projects/{project}/firewalls")
+    @Operation(summary = "The project's firewalls (viewer)")
+    Mono<Page<FirewallView>> firewalls(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return firewalls.list(actor, Paths.project(project)).flatMap(all -> firewalls.sync(all)
+                .map(sync -> Page.of(all.stream().map(m -> FirewallView.of(m, sync.get(m.id()))).toList(), page, size)));
+    }
+
+    @PostMapping("/projects/{project}/firewalls")
+    @Operation(summary = "Allocate a firewall with its networks; the answer holds the agent credential, shown only this once (member)")
+    Mono<ResponseEntity<NewFirewallView>> allocateFirewall(Actor actor, IdempotentWrite write, @PathVariable String project,
+            @RequestBody NewFirewall body) {
+        return idempotency.once(actor, write, body, NewFirewallView.class, () -> Mono.fromCallable(() -> body.networks() == null
+                        ? List.<NetworkRequest>of()
+                        : body.networks().stream().map(n -> new NetworkRequest(MachineController.required(n.network(), "networks[].network"),
+                                Optional.ofNullable(n.ip()))).toList())
+                .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(), requests))
+                .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
+                        .created(URI.create("/api/v1/firewalls/" + created.firewall().id()))
+                        .body(new NewFirewallView(view, created.agentCredential())))),
+                // the credential is never stored for a replay: a replayed answer has none
+                answer -> new NewFirewallView(answer.firewall(), null));
+    }
+
+    @GetMapping("/firewalls/{id}")
+    @Operation(summary = "One firewall with its networks and IPs (viewer)")
+    Mono<FirewallView> firewall(Actor actor, @PathVariable UUID id) {
+        return firewalls.get(actor, id).flatMap(this::view);
+    }
+
+    @GetMapping("/firewalls/{id}/config")
+    @Operation(summary = "The firewall's desired configuration (FRR, nftables), its revision and the agent's sync state (viewer)")
+    Mono<FirewallConfig> config(Actor actor, @PathVariable UUID id) {
+        return firewalls.config(actor, id)
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Configuration of firewall " + id)));
+    }
+
+    /** One revision in the history: what caused it and who, without the texts. */
+    record RevisionSummary(int revision, String hash, String cause, String actorName, java.time.OffsetDateTime createdAt) {
+    }
+
+    @GetMapping("/firewalls/{id}/config/revisions")
+    @Operation(summary = "The firewall's configuration revisions, newest first, with what caused each and who (viewer)")
+    Mono<Page<RevisionSummary>> revisions(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return Page.read(page, size, (offset, limit) -> firewalls.history(actor, id, offset, limit),
+                r -> new RevisionSummary(r.revision(), r.hash(), r.cause(), r.actorName(), r.createdAt()));
+    }
+
+    @GetMapping("/firewalls/{id}/config/revisions/{revision}")
+    @Operation(summary = "One configuration revision of the firewall, with its FRR and nftables text (viewer)")
+    Mono<Revision> revision(Actor actor, @PathVariable UUID id, @PathVariable int revision) {
+        return firewalls.revision(actor, id, revision);
+    }
+
+    @GetMapping("/firewalls")
+    @Operation(summary = "Every firewall with its sync state, those not in sync first; notInSync=true lists only those (admin)")
+    Mono<Page<FleetEntry>> fleet(Actor actor, @RequestParam(defaultValue = "false") boolean notInSync,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return Page.read(page, size, (offset, limit) -> firewalls.fleet(actor, notInSync, offset, limit), entry -> entry);
+    }
+
+    @DeleteMapping("/firewalls/{id}")
+    @Operation(summary = "Free a firewall: its IPs are released and it returns to the inventory (member)")
+    Mono<ResponseEntity<Void>> freeFirewall(Actor actor, IdempotentWrite write, @PathVariable UUID id) {
+        return idempotency.once(actor, write, null, Void.class,
+                () -> firewalls.free(actor, id).thenReturn(ResponseEntity.noContent().build()));
+    }
+
+    @PutMapping("/firewalls/{id}/networks/{network}")
+    @Operation(summary = "Attach a shared network of the firewall's partition, with an IP (auto, or the one given) (member)")
+    Mono<ResponseEntity<FirewallView>> attach(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @PathVariable UUID network, @RequestBody(required = false) Attach body) {
+        Attach attach = body == null ? new Attach(null) : body;
+        return idempotency.once(actor, write, attach, FirewallView.class, () -> firewalls
+                .attach(actor, id, network, Optional.ofNullable(attach.ip())).flatMap(this::view).map(ResponseEntity::ok));
+    }
+
+    @DeleteMapping("/firewalls/{id}/networks/{network}")
+    @Operation(summary = "Detach a shared network; the firewall's IP there is released (member)")
+    Mono<ResponseEntity<FirewallView>> detach(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+            @PathVariable UUID network) {
+        return idempotency.once(actor, write, null, FirewallView.class,
+                () -> firewalls.detach(actor, id, network).flatMap(this::view).map(ResponseEntity::ok));
+    }
+
+    record NetworkChoice(UUID network, String ip) {
+    }
+
+    record NewFirewall(String name, String partition, String size, List<NetworkChoice> networks) {
+    }
+
+    record Attach(String ip) {
+    }
+
+    /** A firewall with its networks and its agent's sync state ({@code sync} is null before its first revision). */
+    record FirewallView(UUID id, String name, String project, String partition, String size, List<MachineController.AttachmentView> networks,
+                        OffsetDateTime allocatedAt, SyncState sync) {
+
+        static FirewallView of(Machine m, SyncState sync) {
+            return new FirewallView(m.id(), m.name(), m.project().value(), m.partition(), m.size(),
+                    m.networks().stream().map(MachineController.AttachmentView::of).toList(), m.allocatedAt(), sync);
+        }
+    }
+
+    private Mono<FirewallView> view(Machine firewall) {
+        return firewalls.sync(List.of(firewall)).map(sync -> FirewallView.of(firewall, sync.get(firewall.id())));
+    }
+
+    /** A new firewall and its agent credential, which is never shown again (not even to a replay). */
+    record NewFirewallView(FirewallView firewall, String agentCredential) {
+    }
+}
