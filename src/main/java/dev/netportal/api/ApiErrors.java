@@ -1,6 +1,7 @@
 package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -125,14 +126,19 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
         return problem;
     }
 
+    /** A refusal of the catalogue: its status and code; the title says the kind, or the rule. */
     private static ProblemDetail domain(DomainException error) {
-        return switch (error.kind()) {
-            case NOT_FOUND -> of(HttpStatus.NOT_FOUND, error.code(), "Not found", error.getMessage());
-            case FORBIDDEN -> of(HttpStatus.FORBIDDEN, error.code(), "Forbidden", error.getMessage());
-            case CONFLICT -> of(HttpStatus.CONFLICT, error.code(), "Conflict", error.getMessage());
-            case INVALID -> of(HttpStatus.BAD_REQUEST, error.code(), "Invalid request", error.getMessage());
-            case RULE -> of(HttpStatus.UNPROCESSABLE_CONTENT, error.code(), "Refused by rule " + error.code(), error.getMessage());
+        Refusal refusal = error.refusal();
+        String title = switch (refusal.kind()) {
+            case NOT_FOUND -> "Not found";
+            case FORBIDDEN -> "Forbidden";
+            case CONFLICT -> "Conflict";
+            case INVALID -> "Invalid request";
+            case RULE -> "Refused by rule " + refusal.code();
         };
+        ProblemDetail problem = of(HttpStatusCode.valueOf(refusal.status()), refusal.code(), title, error.getMessage());
+        refusal.field().ifPresent(field -> problem.setProperty("field", field));
+        return problem;
     }
 
     private static ProblemDetail ofStatus(HttpStatusCode code, String reason) {

@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
@@ -42,7 +43,7 @@ class AuditController {
             @RequestParam(required = false) String actor) {
         int limit = size == null ? 50 : size;
         if (limit < 1 || limit > 500) {
-            return Mono.error(DomainException.invalid("paging", "size must be 1 to 500; got " + limit + "."));
+            return Mono.error(Refusal.PAGING_SIZE.with(limit));
         }
         if (project != null && !ProjectId.isValid(project)) {
             return Mono.error(DomainException.notFound("Project " + project));

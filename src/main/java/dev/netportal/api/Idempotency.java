@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import java.net.URI;
@@ -66,8 +67,7 @@ class Idempotency implements HandlerMethodArgumentResolver {
         }
         String key = request.key().get();
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            return Mono.error(DomainException.invalid("idempotency-key",
-                    HEADER + " must be 1 to 255 visible ASCII characters, e.g. a UUID."));
+            return Mono.error(Refusal.IDEMPOTENCY_KEY.with(HEADER));
         }
         String fingerprint = request.method() + " " + request.path() + " " + sha256(json.writeValueAsString(body == null ? "" : body));
         Mono<ResponseEntity<T>> work = db.sql("""
@@ -105,9 +105,7 @@ class Idempotency implements HandlerMethodArgumentResolver {
                 .one()
                 .flatMap(stored -> {
                     if (!stored.fingerprint().equals(fingerprint)) {
-                        return Mono.error(new DomainException(DomainException.Kind.RULE, "idempotency-key-reused",
-                                HEADER + " '" + key + "' was used for another request (method, path or body differ); "
-                                        + "use a new key for a new request."));
+                        return Mono.error(Refusal.IDEMPOTENCY_KEY_REUSED.with(HEADER, key));
                     }
                     ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.valueOf(stored.status()))
                             .header("Idempotent-Replayed", "true");

@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.firewall.FirewallConfig;
@@ -74,7 +75,7 @@ class MachineController {
 
     static UUID required(UUID value, String field) {
         if (value == null) {
-            throw DomainException.invalid("network-required", "Say which network: " + field + " is missing.");
+            throw Refusal.NETWORK_REQUIRED.with(field);
         }
         return value;
     }

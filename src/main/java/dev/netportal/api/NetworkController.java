@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -72,13 +73,10 @@ class NetworkController {
     Mono<ResponseEntity<NetworkView>> update(Actor actor, IdempotentWrite write, @PathVariable UUID id,
             @RequestBody ChangeNetwork body) {
         if ("CHILD".equals(body.type())) {
-            return Mono.error(new DomainException(DomainException.Kind.RULE, "S4-unshare-forbidden",
-                    "A network never goes back from shared to private (S4); the type cannot be set."));
+            return Mono.error(Refusal.S4_UNSHARE_FORBIDDEN.with());
         }
         if (body.partition() != null || body.prefix() != null || body.vrf() != null || body.type() != null) {
-            return Mono.error(new DomainException(DomainException.Kind.RULE, "N2-immutable",
-                    "Partition, prefix, VRF and type of network " + id + " never change (N2); only name, description "
-                            + "and labels do. Sharing goes through a share request."));
+            return Mono.error(Refusal.N2_IMMUTABLE.with(id));
         }
         return idempotency.once(actor, write, body, NetworkView.class, () -> networks.update(actor, id,
                 new NetworkChange(Optional.ofNullable(body.name()), Optional.ofNullable(body.description()),

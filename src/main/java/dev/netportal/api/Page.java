@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Slice;
 import java.util.List;
@@ -34,8 +35,7 @@ record Page<T>(List<T> items, int page, int size, long total) {
     /** Refuses a page below 0 or a size outside 1 to 500. */
     static void check(int page, int size) {
         if (page < 0 || size < 1 || size > 500) {
-            throw DomainException.invalid("paging", "page must be 0 or more and size 1 to 500; got page " + page
-                    + ", size " + size + ".");
+            throw Refusal.PAGING_VALUES.with(page, size);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Family;
@@ -76,11 +77,11 @@ class PartitionController {
 
         PartitionSpec toSpec() {
             if (id == null || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || name == null || name.isBlank()) {
-                throw DomainException.invalid("P1-partition", "A partition needs an id (lower-case slug) and a name.");
+                throw Refusal.P1_PARTITION_ID.with();
             }
             List<Prefix> pools = superNetworks == null ? List.of() : superNetworks.stream().map(Prefix::parse).toList();
             Prefix v4 = pools.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
-                    DomainException.invalid("P1-partition", "Partition " + id + " needs an IPv4 super network."));
+                    Refusal.P1_POOL_REQUIRED.with(id));
             Optional<Prefix> v6 = pools.stream().filter(p -> p.family() == Family.IPV6).findFirst();
             int childLength = childPrefixLength == null ? 22 : childPrefixLength.getOrDefault("ipv4", 22);
             List<PartitionSpec.ExternalNetworkSpec> externals = externalNetworks == null ? List.of() : externals(externalNetworks);
@@ -94,11 +95,10 @@ class PartitionController {
     private static List<PartitionSpec.ExternalNetworkSpec> externals(List<NewExternal> given) {
         return given.stream().map(e -> {
             if (e.name() == null || e.name().isBlank()) {
-                throw DomainException.invalid("P1-external", "Every external network needs a name.");
+                throw Refusal.P1_EXTERNAL_NAMES.with();
             }
             if (!"NONE".equals(e.natType()) && !"IPV4_MASQUERADE".equals(e.natType())) {
-                throw DomainException.invalid("P1-nat-type", "NAT type of external network " + e.name()
-                        + " must be NONE or IPV4_MASQUERADE, not " + e.natType() + ".");
+                throw Refusal.P1_NAT_TYPE.with(e.name(), e.natType());
             }
             return new PartitionSpec.ExternalNetworkSpec(e.name().strip(),
                     e.prefixes() == null ? List.of() : e.prefixes().stream().map(Prefix::parse).toList(),
@@ -115,10 +115,10 @@ class PartitionController {
 
         PartitionChange toChange() {
             if (proxy != null && Boolean.TRUE.equals(removeProxy)) {
-                throw DomainException.invalid("P1-proxy", "Give a proxy or removeProxy, not both.");
+                throw Refusal.P1_PROXY_OR_REMOVE.with();
             }
             if (proxy != null && (proxy.host() == null || proxy.host().isBlank() || proxy.port() < 1 || proxy.port() > 65535)) {
-                throw DomainException.invalid("P1-proxy", "A proxy needs a host and a port from 1 to 65535.");
+                throw Refusal.P1_PROXY.with();
             }
             return new PartitionChange(Optional.ofNullable(name), Optional.ofNullable(description),
                     Optional.ofNullable(childPrefixLength).map(lengths -> lengths.get("ipv4")),

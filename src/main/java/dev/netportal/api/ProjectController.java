@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -42,8 +43,7 @@ class ProjectController {
     @Operation(summary = "Create a project with quotas (admin)")
     Mono<ResponseEntity<ProjectView>> create(Actor actor, IdempotentWrite write, @RequestBody ProjectBody body) {
         if (!ProjectId.isValid(body.id())) {
-            return Mono.error(DomainException.invalid("project-id",
-                    "'" + body.id() + "' is not a project id: lower-case letters, digits and '-', at most 63."));
+            return Mono.error(Refusal.PROJECT_ID.with(body.id()));
         }
         return idempotency.once(actor, write, body, ProjectView.class, () -> projects
                 .create(actor, new ProjectId(body.id()), body.name(), body.description(), body.quotasOrUnlimited())

@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.partition.PartitionService;
@@ -100,12 +101,10 @@ class ShareController {
             @Parameter(description = "CHILD_SHARED: the only type listed here") @RequestParam(required = false) String type,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         if (type != null && !"CHILD_SHARED".equals(type)) {
-            return Mono.error(DomainException.invalid("network-type", "Only shared networks (type=CHILD_SHARED) are "
-                    + "listed across projects; a project's networks are at /api/v1/projects/{project}/networks."));
+            return Mono.error(Refusal.NETWORK_TYPE.with());
         }
         if (partition == null || partition.isBlank()) {
-            return Mono.error(DomainException.invalid("partition-required",
-                    "Say which partition's shared networks to list: ?partition=<id>&type=CHILD_SHARED (S5)."));
+            return Mono.error(Refusal.PARTITION_REQUIRED.with());
         }
         return partitions.get(partition).then(shares.catalogue(partition))
                 .map(all -> Page.of(all.stream().map(SharedNetworkView::of).toList(), page, size));
@@ -113,8 +112,7 @@ class ShareController {
 
     private static ShareStatus status(String text) {
         return Arrays.stream(ShareStatus.values()).filter(s -> s.name().equals(text)).findFirst()
-                .orElseThrow(() -> DomainException.invalid("share-status",
-                        "status must be PENDING, APPROVED, REJECTED or WITHDRAWN, not " + text + "."));
+                .orElseThrow(() -> Refusal.SHARE_STATUS.with(text));
     }
 
     record FileRequest(String reason, String natType) {

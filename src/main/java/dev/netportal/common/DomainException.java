@@ -1,9 +1,8 @@
 package dev.netportal.common;
 
 /**
- * An expected refusal by a domain rule. Each has a kind (how the edge reports it: 404, 409, ...) and a stable
- * code, the rule id or error name that API problem types and UI messages carry (e.g. {@code S4-unshare-forbidden}).
- * The message is a sentence for the user: which object, which value, which rule.
+ * An expected refusal by a domain rule: one entry of the {@link Refusal} catalogue (kind, stable code, rule, field)
+ * with its message, a sentence for the user: which object, which value, which rule.
  */
 public class DomainException extends RuntimeException {
 
@@ -21,32 +20,36 @@ public class DomainException extends RuntimeException {
         RULE
     }
 
-    private final Kind kind;
-    private final String code;
+    private final Refusal refusal;
 
-    public DomainException(Kind kind, String code, String message) {
+    DomainException(Refusal refusal, String message) {
         super(message);
-        this.kind = kind;
-        this.code = code;
+        this.refusal = refusal;
+    }
+
+    /** Which refusal of the catalogue this is. */
+    public Refusal refusal() {
+        return refusal;
     }
 
     public Kind kind() {
-        return kind;
+        return refusal.kind();
     }
 
     public String code() {
-        return code;
+        return refusal.code();
+    }
+
+    /** The request field the refusal is about, if one (the UI marks it). */
+    public java.util.Optional<String> field() {
+        return refusal.field();
     }
 
     public static DomainException notFound(String what) {
-        return new DomainException(Kind.NOT_FOUND, "not-found", what + " does not exist or is not visible to you.");
-    }
-
-    public static DomainException invalid(String code, String message) {
-        return new DomainException(Kind.INVALID, code, message);
+        return Refusal.NOT_FOUND.with(what);
     }
 
     public static DomainException forbidden(String message) {
-        return new DomainException(Kind.FORBIDDEN, "forbidden", message);
+        return Refusal.FORBIDDEN.with(message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.netportal.firewall;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
@@ -129,10 +130,8 @@ public class FirewallService {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
                             .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));
                     if (!"CHILD_SHARED".equals(attached.type()) || attached.primary()) {
-                        throw new DomainException(DomainException.Kind.RULE, "F2-detach-shared-only", "Network "
-                                + attached.name() + " is this firewall's " + (attached.primary() ? "primary network"
-                                : "CHILD".equals(attached.type()) ? "private network" : "external network")
-                                + "; only attached shared networks are detached (F2). Free the firewall instead.");
+                        throw Refusal.F2_DETACH_SHARED_ONLY.with(attached.name(), (attached.primary() ? "primary network"
+                                : "CHILD".equals(attached.type()) ? "private network" : "external network"));
                     }
                     return ips.releaseMachineIp(firewall, network)
                             .then(configs.update(firewall, "shared network " + attached.name() + " detached", actor.name()))
@@ -232,13 +231,10 @@ public class FirewallService {
                 || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
                 || !(url.getRawPath() == null || url.getRawPath().isEmpty() || url.getRawPath().equals("/"))
                 || url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw DomainException.invalid("agent-url", "The agent URL " + (text == null ? "(missing)" : "'" + text + "'")
-                    + " is not an http or https URL of a host and port only (e.g. http://10.0.0.5:7901; at most 500 characters).");
+            throw Refusal.AGENT_URL.with((text == null ? "(missing)" : "'" + text + "'"));
         }
         if (!agentNetworks.isEmpty() && !inAgentNetworks(url.getHost(), agentNetworks)) {
-            throw DomainException.invalid("agent-url", "The agent URL '" + text + "' is not in the networks agents may use ("
-                    + agentNetworks.stream().map(Prefix::toString).collect(java.util.stream.Collectors.joining(", "))
-                    + "): give the agent's IP address there.");
+            throw Refusal.AGENT_URL_NETWORK.with(text, agentNetworks.stream().map(Prefix::toString).collect(java.util.stream.Collectors.joining(", ")));
         }
         return url;
     }

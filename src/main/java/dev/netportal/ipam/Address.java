@@ -1,5 +1,6 @@
 package dev.netportal.ipam;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -17,7 +18,7 @@ public record Address(IPAddress value) implements Comparable<Address> {
     public static Address parse(String text) {
         IPAddress parsed = text == null ? null : new IPAddressString(text.strip()).getAddress();
         if (parsed == null || parsed.isMultiple() || parsed.getNetworkPrefixLength() != null) {
-            throw DomainException.invalid("ip-malformed", "'" + text + "' is not an IP address (e.g. 10.0.0.7 or 2001:db8::7).");
+            throw Refusal.IP_MALFORMED.with(text);
         }
         return new Address(parsed);
     }

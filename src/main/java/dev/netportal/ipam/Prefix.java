@@ -1,5 +1,6 @@
 package dev.netportal.ipam;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -23,12 +24,10 @@ public record Prefix(IPAddress block) {
     public static Prefix parse(String text) {
         IPAddress parsed = text == null ? null : new IPAddressString(text.strip()).getAddress();
         if (parsed == null || parsed.getNetworkPrefixLength() == null) {
-            throw DomainException.invalid("prefix-malformed",
-                    "'" + text + "' is not a prefix in CIDR notation (e.g. 10.0.0.0/22).");
+            throw Refusal.PREFIX_MALFORMED.with(text);
         }
         if (!parsed.isPrefixBlock()) {
-            throw DomainException.invalid("prefix-host-bits",
-                    "'" + text + "' has host bits set; the prefix is " + parsed.toPrefixBlock().toCanonicalString() + ".");
+            throw Refusal.PREFIX_HOST_BITS.with(text, parsed.toPrefixBlock().toCanonicalString());
         }
         return new Prefix(parsed.toPrefixBlock());
     }

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectId;
@@ -33,9 +34,8 @@ public class Inventory {
             UUID primaryNetwork, String secret) {
         return machines.takeFree(partition, size, role, project, name, primaryNetwork, secret)
                 .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
-                        ? new DomainException(DomainException.Kind.CONFLICT, "M1-no-free-machine", "Partition " + partition
-                                + " has no free machine of size " + size + " left.")
-                        : DomainException.invalid("M1-size", "Partition " + partition + " has no machines of size " + size + ".")))));
+                        ? Refusal.M1_NO_FREE_MACHINE.with(partition, size)
+                        : Refusal.M1_SIZE.with(partition, size)))));
     }
 
     /** The allocated machine of the role, as a caller sees it; empty if there is none. */

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
@@ -49,7 +50,7 @@ public class MachineService {
                 .then(Mono.defer(() -> {
                     String checkedName = Names.check("machine", name);
                     if (network == null || network.network() == null) {
-                        throw DomainException.invalid("network-required", "A machine needs its network (M1).");
+                        throw Refusal.NETWORK_REQUIRED_MACHINE.with();
                     }
                     Mono<Machine> work = partitions.get(partition)
                             .then(networks.require(network.network()))

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
@@ -22,19 +23,16 @@ public final class Placement {
     /** M1: exactly one network, a private or shared one of the machine's project, in its partition. */
     public static Network machine(ProjectId project, String partition, List<Network> networks) {
         if (networks.size() != 1) {
-            throw new DomainException(DomainException.Kind.RULE, "M1-one-network", "A machine has exactly one network, "
-                    + "its primary; " + networks.size() + " were given (M1).");
+            throw Refusal.M1_ONE_NETWORK.with(networks.size());
         }
         Network network = networks.getFirst();
         if ((network.type() == NetworkType.CHILD || network.type() == NetworkType.CHILD_SHARED)
                 && !project.equals(network.project())) {
-            throw new DomainException(DomainException.Kind.RULE, "M1-other-project", "Network " + network.id()
-                    + " is not a network of project " + project + "; a machine sits only in its own project's networks (M1).");
+            throw Refusal.M1_OTHER_PROJECT.with(network.id(), project);
         }
         samePartition(partition, network);
         if (network.type() != NetworkType.CHILD && network.type() != NetworkType.CHILD_SHARED) {
-            throw new DomainException(DomainException.Kind.RULE, "M1-network-type", "Network " + network.name() + " is "
-                    + describe(network) + "; a machine's network is a private or shared network of its project (M1).");
+            throw Refusal.M1_NETWORK_TYPE.with(network.name(), describe(network));
         }
         return network;
     }
@@ -49,26 +47,22 @@ public final class Placement {
         Set<UUID> seen = new HashSet<>();
         for (Network network : networks) {
             if (!seen.add(network.id())) {
-                throw DomainException.invalid("F1-duplicate", "Network " + network.name() + " is given twice (F1).");
+                throw Refusal.F1_DUPLICATE.with(network.name());
             }
             if (network.type() == NetworkType.CHILD && !project.equals(network.project())) {
-                throw new DomainException(DomainException.Kind.RULE, "F1-other-project", "Network " + network.id()
-                        + " is a private network of another project; a firewall's private network is its own project's (F1).");
+                throw Refusal.F1_OTHER_PROJECT.with(network.id());
             }
             samePartition(partition, network);
             if (network.type() == NetworkType.SUPER) {
-                throw new DomainException(DomainException.Kind.RULE, "F1-network-type", "Network " + network.name()
-                        + " is a pool; a firewall joins private, shared and external networks (F1).");
+                throw Refusal.F1_NETWORK_TYPE.with(network.name());
             }
         }
         List<Network> privates = networks.stream().filter(n -> n.type() == NetworkType.CHILD).toList();
         if (privates.size() > 1) {
-            throw new DomainException(DomainException.Kind.RULE, "F3-second-private", "A firewall may have only one "
-                    + "private network (F3); " + privates.stream().map(Network::name).toList() + " were given.");
+            throw Refusal.F3_SECOND_PRIVATE.with(privates.stream().map(Network::name).toList());
         }
         if (networks.stream().noneMatch(n -> n.type() == NetworkType.EXTERNAL)) {
-            throw new DomainException(DomainException.Kind.RULE, "F1-external-required", "A firewall needs at least one "
-                    + "external network of partition " + partition + " (F1).");
+            throw Refusal.F1_EXTERNAL_REQUIRED.with(partition);
         }
         if (!privates.isEmpty()) {
             return privates.getFirst();
@@ -76,13 +70,10 @@ public final class Placement {
         List<Network> ownShared = networks.stream()
                 .filter(n -> n.type() == NetworkType.CHILD_SHARED && project.equals(n.project())).toList();
         if (networks.stream().noneMatch(n -> n.type() == NetworkType.CHILD_SHARED)) {
-            throw new DomainException(DomainException.Kind.RULE, "F1-private-required", "A firewall needs a private "
-                    + "network of its project, or a shared one of its own (F1).");
+            throw Refusal.F1_PRIVATE_REQUIRED.with();
         }
         if (ownShared.size() != 1) {
-            throw new DomainException(DomainException.Kind.RULE, "F1-primary-shared", "Without a private network, a "
-                    + "firewall's primary is exactly one shared network of its own project (F1); " + ownShared.size()
-                    + " were given.");
+            throw Refusal.F1_PRIMARY_SHARED.with(ownShared.size());
         }
         return ownShared.getFirst();
     }
@@ -91,25 +82,19 @@ public final class Placement {
     public static void attachable(String partition, List<UUID> attached, Network network) {
         samePartition(partition, network);
         if (network.type() == NetworkType.CHILD) {
-            throw new DomainException(DomainException.Kind.RULE, "F3-second-private", "A firewall may have only one "
-                    + "private network (F3): " + network.name() + " is a private network, so it is not attached; only "
-                    + "shared networks are.");
+            throw Refusal.F3_SECOND_PRIVATE_ATTACH.with(network.name());
         }
         if (network.type() != NetworkType.CHILD_SHARED) {
-            throw new DomainException(DomainException.Kind.RULE, "F2-shared-only", "Network " + network.name() + " is "
-                    + describe(network) + "; only shared networks are attached to a running firewall (F2).");
+            throw Refusal.F2_SHARED_ONLY.with(network.name(), describe(network));
         }
         if (attached.contains(network.id())) {
-            throw new DomainException(DomainException.Kind.CONFLICT, "F1-duplicate", "Network " + network.name()
-                    + " is attached to this firewall already; a network is on a firewall once (F1).");
+            throw Refusal.F1_ALREADY_ATTACHED.with(network.name());
         }
     }
 
     private static void samePartition(String partition, Network network) {
         if (!partition.equals(network.partition())) {
-            throw new DomainException(DomainException.Kind.RULE, "S5-partition", "Network " + network.name() + " is in "
-                    + "partition " + network.partition() + ", not in " + partition + "; networks are used only in their own "
-                    + "partition (S5).");
+            throw Refusal.S5_PARTITION.with(network.name(), network.partition(), partition);
         }
     }
 

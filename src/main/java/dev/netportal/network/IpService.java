@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
@@ -42,7 +43,7 @@ public class IpService {
     /** Reserves the lowest free IPv4 address, or {@code requested}, as a static IP of the network's project. */
     public Mono<IpAddress> allocate(Actor actor, UUID networkId, Optional<String> requested, String name, String description) {
         if ((name != null && name.length() > 100) || (description != null && description.length() > 1000)) {
-            return Mono.error(DomainException.invalid("ip-name", "An IP's name is at most 100 characters, its description 1000."));
+            return Mono.error(Refusal.IP_NAME.with());
         }
         return networkService.get(actor, networkId).flatMap(network -> Access
                 .require(actor, ProjectRole.MEMBER, network.project(), "reserve IPs")
@@ -129,8 +130,7 @@ public class IpService {
 
     private static Prefix prefixFor(Network network, Family family) {
         return network.prefixes().stream().map(Prefix::parse).filter(p -> p.family() == family).findFirst()
-                .orElseThrow(() -> DomainException.invalid("I1-family",
-                        "Network " + network.name() + " has no " + family + " prefix."));
+                .orElseThrow(() -> Refusal.I1_FAMILY.with(network.name(), family));
     }
 
     /**
@@ -145,13 +145,12 @@ public class IpService {
 
     private static void checkAllocatable(Network network, Prefix prefix, Address address) {
         if (!prefix.contains(address)) {
-            throw DomainException.invalid("I1-outside", address + " is outside network " + network.name() + " (" + prefix + ").");
+            throw Refusal.I1_OUTSIDE.with(address, network.name(), prefix);
         }
         if (prefix.isReserved(address)) {
             String what = address.equals(prefix.network()) ? "the network address"
                     : prefix.gateway().map(address::equals).orElse(false) ? "the gateway" : "the broadcast address";
-            throw DomainException.invalid("I1-reserved", address + " is " + what + " of network " + network.name()
-                    + " and is never handed out.");
+            throw Refusal.I1_RESERVED.with(address, what, network.name());
         }
     }
 
@@ -159,13 +158,9 @@ public class IpService {
             NetworkRepository.Allocation allocation) {
         return switch (allocation.outcome()) {
             case "ok" -> Mono.just(allocation.ip());
-            case "quota" -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-ips",
-                    "Project " + network.project() + " has used its quota of " + allocation.quota() + " ips."));
-            case "full" -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "I3-network-full",
-                    "Network " + network.name() + " (" + prefix + ") has no free address left."));
-            case "taken" -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "I1-ip-taken",
-                    wanted.map(Address::toString).orElse("The address") + " is already allocated in network "
-                            + network.name() + "."));
+            case "quota" -> Mono.error(Refusal.N4_QUOTA_IPS.with(network.project(), allocation.quota()));
+            case "full" -> Mono.error(Refusal.I3_NETWORK_FULL.with(network.name(), prefix));
+            case "taken" -> Mono.error(Refusal.I1_IP_TAKEN.with(wanted.map(Address::toString).orElse("The address"), network.name()));
             default -> Mono.error(new IllegalStateException("ip_allocate answered " + allocation.outcome()));
         };
     }

@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,15 +19,14 @@ final class Labels {
             return Map.of();
         }
         if (labels.size() > 32) {
-            throw DomainException.invalid("network-labels", "A network has at most 32 labels; " + labels.size() + " were given.");
+            throw Refusal.NETWORK_LABELS_COUNT.with(labels.size());
         }
         labels.forEach((key, value) -> {
             if (key == null || !KEY.matcher(key).matches()) {
-                throw DomainException.invalid("network-labels", "Label key '" + key
-                        + "' is not allowed: lower-case letters, digits and . _ / -, starting with a letter or digit, at most 63.");
+                throw Refusal.NETWORK_LABEL_KEY.with(key);
             }
             if (value == null || value.length() > 256) {
-                throw DomainException.invalid("network-labels", "Label '" + key + "' needs a value of at most 256 characters.");
+                throw Refusal.NETWORK_LABEL_VALUE.with(key);
             }
         });
         return new TreeMap<>(labels);

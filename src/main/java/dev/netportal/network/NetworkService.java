@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
@@ -53,9 +54,7 @@ public class NetworkService {
                 .flatMap(settings -> {
                     int length = request.prefixLength().orElse(settings.childLengthV4());
                     if (length < settings.minChildLengthV4() || length > Family.IPV4.longestNetwork()) {
-                        return Mono.error(DomainException.invalid("N1-prefix-length", "Partition " + settings.id()
-                                + " gives private networks /" + settings.minChildLengthV4() + " to /"
-                                + Family.IPV4.longestNetwork() + "; /" + length + " was asked for."));
+                        return Mono.error(Refusal.N1_PREFIX_LENGTH.with(settings.id(), settings.minChildLengthV4(), Family.IPV4.longestNetwork(), length));
                     }
                     UUID id = UUID.randomUUID();
                     Mono<Network> work = networks.lockPartition(settings.id())
@@ -152,17 +151,13 @@ public class NetworkService {
                             .then(networks.lockNetwork(id))
                             .then(networks.hasPendingShareRequest(id))
                             .flatMap(pending -> pending
-                                    ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-share-request-pending",
-                                            "Network " + network.name() + " has a pending share request; withdraw it first."))
+                                    ? Mono.error(Refusal.N3_SHARE_REQUEST_PENDING.with(network.name()))
                                     : Mono.<Void>empty())
                             .then(networks.machineUsing(id))
-                            .flatMap(user -> Mono.<Void>error(new DomainException(DomainException.Kind.CONFLICT,
-                                    "N3-network-in-use", "Network " + network.name() + " is used by " + user
-                                            + "; free it first (N3).")))
+                            .flatMap(user -> Mono.<Void>error(Refusal.N3_NETWORK_IN_USE.with(network.name(), user)))
                             .then(networks.hasIps(id))
                             .flatMap(used -> used
-                                    ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N3-network-in-use",
-                                            "Network " + network.name() + " still has IPs allocated; release them first."))
+                                    ? Mono.error(Refusal.N3_NETWORK_HAS_IPS.with(network.name()))
                                     : networks.deleteNetwork(id))
                             .then(Flux.fromIterable(network.prefixes()).map(Prefix::parse)
                                     .concatMap(prefix -> giveBack(network.partition(), prefix)).then())
@@ -191,8 +186,7 @@ public class NetworkService {
 
     private Mono<Void> carve(UUID network, String partition, int family, int length) {
         return networks.firstFreeBlock(partition, family, length)
-                .switchIfEmpty(Mono.error(() -> new DomainException(DomainException.Kind.CONFLICT, "N1-pool-exhausted",
-                        "Partition " + partition + " has no free /" + length + " left in its IPv" + family + " pool.")))
+                .switchIfEmpty(Mono.error(() -> Refusal.N1_POOL_EXHAUSTED.with(partition, length, family)))
                 .flatMap(free -> {
                     Carving.Split split = Carving.carve(free.block(), length);
                     return networks.replaceFreeBlock(partition, free, split.stillFree())

@@ -1,5 +1,6 @@
 package dev.netportal.partition;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
@@ -40,13 +41,11 @@ public class PartitionService {
         }
         if (spec.superNetworkV4().family() != Family.IPV4
                 || spec.superNetworkV6().map(p -> p.family() != Family.IPV6).orElse(false)) {
-            return Mono.error(DomainException.invalid("P1-pool-family",
-                    "Partition " + spec.id() + ": the IPv4 pool must be IPv4 and the IPv6 pool IPv6."));
+            return Mono.error(Refusal.P1_POOL_FAMILY.with(spec.id()));
         }
         if (spec.minChildLengthV4() < spec.superNetworkV4().length() || spec.childLengthV4() < spec.minChildLengthV4()
                 || spec.childLengthV4() > Family.IPV4.longestNetwork()) {
-            return Mono.error(DomainException.invalid("P1-child-length", "Partition " + spec.id()
-                    + ": child lengths must satisfy pool length <= shortest <= default <= /30."));
+            return Mono.error(Refusal.P1_CHILD_LENGTH_ORDER.with(spec.id()));
         }
         Mono<Void> work = partitions.insert(spec)
                 .then(networks.addPool(spec.id(), spec.superNetworkV4()))
@@ -58,9 +57,7 @@ public class PartitionService {
                         .concatMap(size -> partitions.insertInventory(spec.id(), size.getKey(), size.getValue())))
                 .then(audit.record(actor, new AuditLog.Change("partition.create", "partition", spec.id(), null,
                         spec.id(), null, Map.of("name", spec.name(), "superNetworkV4", spec.superNetworkV4().toString()))));
-        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> new DomainException(
-                DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + spec.id()
-                        + " cannot be created: its id is taken, or its pools and external prefixes overlap each other (P2)."));
+        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> Refusal.P2_PREFIX_OVERLAP_CREATE.with(spec.id()));
     }
 
     /**
@@ -80,8 +77,7 @@ public class PartitionService {
                     change.inventory().forEach((size, count) -> {
                         int inUse = inUseBySize.getOrDefault(size, 0);
                         if (count != null && count < inUse) {
-                            throw new DomainException(DomainException.Kind.CONFLICT, "P1-inventory-in-use", "Partition " + id
-                                    + " has " + inUse + " machines of size " + size + " in use; its inventory cannot go below that.");
+                            throw Refusal.P1_INVENTORY_IN_USE.with(id, inUse, size);
                         }
                     });
                     return partitions.update(id, plan.name(), plan.description(), plan.childLength(), plan.minChildLength(),
@@ -98,10 +94,8 @@ public class PartitionService {
                 }));
         return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> String.valueOf(
                 e.getMessage()).contains("P1-inventory-in-use")
-                ? new DomainException(DomainException.Kind.CONFLICT, "P1-inventory-in-use", "Partition " + id
-                        + " was not changed: machines of a size were allocated meanwhile; its inventory cannot go below them.")
-                : new DomainException(DomainException.Kind.CONFLICT, "P2-prefix-overlap", "Partition " + id
-                        + " was not changed: a new pool or external prefix overlaps one it already has (P2)."));
+                ? Refusal.P1_INVENTORY_IN_USE_MEANWHILE.with(id)
+                : Refusal.P2_PREFIX_OVERLAP.with(id));
     }
 
     private record Plan(String name, String description, int childLength, int minChildLength,
@@ -112,14 +106,13 @@ public class PartitionService {
     private static Plan plan(Partition before, PartitionChange change) {
         String name = change.name().map(String::strip).orElse(before.name());
         if (name.isEmpty() || name.length() > 100) {
-            throw DomainException.invalid("P1-partition", "Partition " + before.id() + " needs a name of 1 to 100 characters.");
+            throw Refusal.P1_PARTITION_NAME.with(before.id());
         }
         List<Prefix> pools = before.superNetworks().stream().map(Prefix::parse).toList();
         List<Prefix> newPools = change.superNetworks().map(given -> {
             List<Prefix> wanted = given.stream().map(Prefix::parse).toList();
             pools.stream().filter(pool -> !wanted.contains(pool)).findFirst().ifPresent(missing -> {
-                throw new DomainException(DomainException.Kind.RULE, "P1-pool-removal", "Pool " + missing + " of partition "
-                        + before.id() + " cannot be removed: networks are carved from it. Pools are only added.");
+                throw Refusal.P1_POOL_REMOVAL.with(missing, before.id());
             });
             return wanted.stream().filter(pool -> !pools.contains(pool)).distinct().toList();
         }).orElse(List.of());
@@ -128,22 +121,16 @@ public class PartitionService {
         int minLength = change.minChildLengthV4().orElse(before.minChildLengthV4());
         int childLength = change.childLengthV4().orElse(before.childLengthV4());
         if (minLength < poolLength || childLength < minLength || childLength > Family.IPV4.longestNetwork()) {
-            throw DomainException.invalid("P1-child-length", "Partition " + before.id()
-                    + ": child lengths must satisfy pool length (/" + poolLength + ") <= shortest (/" + minLength
-                    + ") <= default (/" + childLength + ") <= /" + Family.IPV4.longestNetwork() + ".");
+            throw Refusal.P1_CHILD_LENGTH.with(before.id(), poolLength, minLength, childLength, Family.IPV4.longestNetwork());
         }
         List<PartitionSpec.ExternalNetworkSpec> newExternals = change.externalNetworks().map(given -> {
             for (Partition.ExternalNetwork existing : before.externalNetworks()) {
                 PartitionSpec.ExternalNetworkSpec same = given.stream().filter(e -> e.name().equals(existing.name()))
-                        .findFirst().orElseThrow(() -> new DomainException(DomainException.Kind.RULE, "P1-external-removal",
-                                "External network " + existing.name() + " of partition " + before.id()
-                                        + " cannot be removed: firewalls use it. External networks are only added."));
+                        .findFirst().orElseThrow(() -> Refusal.P1_EXTERNAL_REMOVAL.with(existing.name(), before.id()));
                 if (!same.prefixes().stream().map(Prefix::toString).toList().equals(existing.prefixes())
                         || !same.destinations().stream().map(Prefix::toString).toList().equals(existing.destinationPrefixes())
                         || !same.natType().equals(existing.natType())) {
-                    throw new DomainException(DomainException.Kind.RULE, "P1-external-change", "External network "
-                            + existing.name() + " of partition " + before.id() + " cannot be changed once created; add "
-                            + "a new external network instead.");
+                    throw Refusal.P1_EXTERNAL_CHANGE.with(existing.name(), before.id());
                 }
             }
             return given.stream().filter(e -> before.externalNetworks().stream().noneMatch(x -> x.name().equals(e.name())))
@@ -151,8 +138,7 @@ public class PartitionService {
         }).orElse(List.of());
         change.inventory().forEach((size, count) -> {
             if (count == null || count < 0 || !size.matches("[a-z0-9][a-z0-9.-]{0,62}")) {
-                throw DomainException.invalid("P1-inventory", "Inventory of partition " + before.id()
-                        + ": size '" + size + "' needs a count of 0 or more (0 removes the size).");
+                throw Refusal.P1_INVENTORY_COUNT.with(before.id(), size);
             }
         });
         return new Plan(name, change.description().orElse(before.description()), childLength, minLength,

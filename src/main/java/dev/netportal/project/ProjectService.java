@@ -1,5 +1,6 @@
 package dev.netportal.project;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
@@ -54,8 +55,7 @@ public class ProjectService {
         }
         String trimmed = Names.check("project", name);
         return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
-                .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(new DomainException(
-                        DomainException.Kind.CONFLICT, "project-exists", "Project " + id + " exists already.")))
+                .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(Refusal.PROJECT_EXISTS.with(id)))
                 .then(audit.record(actor, new AuditLog.Change("project.create", "project", id.value(), id.value(), null,
                         null, Map.of("name", trimmed)))))
                 .then(update(actor, id, trimmed, description, quotas));
@@ -76,7 +76,7 @@ public class ProjectService {
         String trimmed = Names.check("project", name);
         for (Integer quota : new Integer[] {quotas.networks(), quotas.machines(), quotas.firewalls(), quotas.ips()}) {
             if (quota != null && quota < 0) {
-                return Mono.error(DomainException.invalid("N4-quota", "Quotas are 0 or more, or empty for unlimited; got " + quota + "."));
+                return Mono.error(Refusal.N4_QUOTA.with(quota));
             }
         }
         Mono<Project> current = projects.all(List.of(id), false).next();
@@ -110,8 +110,7 @@ public class ProjectService {
     public Mono<Void> take(ProjectId project, Counter counter) {
         return projects.take(project, counter).flatMap(taken -> taken ? Mono.<Void>empty()
                 : projects.quota(project, counter).switchIfEmpty(Mono.error(() -> DomainException.notFound("Project " + project)))
-                        .flatMap(quota -> Mono.error(new DomainException(DomainException.Kind.CONFLICT, "N4-quota-" + counter.word(),
-                                "Project " + project + " has used its quota of " + quota + " " + counter.word() + "."))));
+                        .flatMap(quota -> Mono.error(counter.refusal().with(project, quota))));
     }
 
     /** Gives a network, machine or firewall back to the project's quota. */

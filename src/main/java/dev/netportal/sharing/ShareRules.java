@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -26,30 +27,23 @@ public final class ShareRules {
         switch (action) {
             case APPROVE, REJECT -> {
                 if (!actor.admin()) {
-                    throw new DomainException(DomainException.Kind.FORBIDDEN, "S2-admin-only",
-                            "Only platform admins decide share requests; the request for network " + request.networkName()
-                                    + " waits for one.");
+                    throw Refusal.S2_ADMIN_ONLY.with(request.networkName());
                 }
                 if (requester) {
-                    throw new DomainException(DomainException.Kind.RULE, "S2-four-eyes", "You filed the share request for "
-                            + "network " + request.networkName() + ", so another admin decides it (four eyes, S2).");
+                    throw Refusal.S2_FOUR_EYES.with(request.networkName());
                 }
                 if (action == Action.REJECT && (comment == null || comment.isBlank())) {
-                    throw DomainException.invalid("S2-comment-required", "Rejecting the share request for network "
-                            + request.networkName() + " needs a comment that tells the requester why (S2).");
+                    throw Refusal.S2_COMMENT_REQUIRED.with(request.networkName());
                 }
             }
             case WITHDRAW -> {
                 if (!requester) {
-                    throw new DomainException(DomainException.Kind.FORBIDDEN, "S2-requester-only",
-                            "Only " + request.requestedByName() + ", who filed it, can withdraw the share request for network "
-                                    + request.networkName() + ".");
+                    throw Refusal.S2_REQUESTER_ONLY.with(request.requestedByName(), request.networkName());
                 }
             }
         }
         if (request.status() != ShareStatus.PENDING) {
-            throw new DomainException(DomainException.Kind.CONFLICT, "S2-not-pending", "The share request for network "
-                    + request.networkName() + " is no longer pending: it was " + describe(request) + ".");
+            throw Refusal.S2_NOT_PENDING.with(request.networkName(), describe(request));
         }
         return switch (action) {
             case APPROVE -> ShareStatus.APPROVED;
@@ -62,16 +56,13 @@ public final class ShareRules {
     public static void checkFiling(Actor actor, ProjectId project, String networkName,
             String reason, String natType) {
         if (!actor.has(ProjectRole.OWNER, project)) {
-            throw new DomainException(DomainException.Kind.FORBIDDEN, "S1-owner-only", "Only owners of project "
-                    + project + " can request sharing of network " + networkName + ".");
+            throw Refusal.S1_OWNER_ONLY.with(project, networkName);
         }
         if (reason == null || reason.isBlank() || reason.length() > 2000) {
-            throw DomainException.invalid("S1-reason-required", "A share request for network " + networkName
-                    + " needs a reason of 1 to 2000 characters: who should use it, and why.");
+            throw Refusal.S1_REASON_REQUIRED.with(networkName);
         }
         if (!"NONE".equals(natType) && !"IPV4_MASQUERADE".equals(natType)) {
-            throw DomainException.invalid("S1-nat-type", "The NAT type for consumers of network " + networkName
-                    + " must be NONE or IPV4_MASQUERADE, not " + natType + ".");
+            throw Refusal.S1_NAT_TYPE.with(networkName, natType);
         }
     }
 

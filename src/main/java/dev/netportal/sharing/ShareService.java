@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Slice;
@@ -52,13 +53,10 @@ public class ShareService {
                     ProjectId project = new ProjectId(state.project());
                     ShareRules.checkFiling(actor, project, state.name(), reason, natType);
                     if (!"CHILD".equals(state.type())) {
-                        return Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-already-shared",
-                                "Network " + state.name() + " is shared already; sharing is for private networks."));
+                        return Mono.error(Refusal.S1_ALREADY_SHARED.with(state.name()));
                     }
                     return requests.hasPending(network).flatMap(pending -> pending
-                            ? Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-request-pending",
-                                    "Network " + state.name() + " has a pending share request already; wait for the "
-                                            + "decision, or withdraw it first."))
+                            ? Mono.error(Refusal.S1_REQUEST_PENDING.with(state.name()))
                             : requests.insert(id, network, project, actor.subject(), actor.name(), reason.strip(), natType)
                                     .then(requests.find(id)));
                 })
@@ -83,7 +81,7 @@ public class ShareService {
     private Mono<ShareRequest> decide(Actor actor, UUID id, ShareRules.Action action, String comment) {
         String trimmed = comment == null || comment.isBlank() ? null : comment.strip();
         if (trimmed != null && trimmed.length() > 2000) {
-            return Mono.error(DomainException.invalid("S2-comment", "A comment on a share request is at most 2000 characters."));
+            return Mono.error(Refusal.S2_COMMENT.with());
         }
         Mono<ShareRequest> work = visible(actor, id)
                 // the network first, then the request: the same order as filing, so no deadlock
@@ -96,8 +94,7 @@ public class ShareService {
                                     // the firewalls using the network render again in this transaction (S3, D1)
                                     ? configs.updateUsing(before.network(), "network " + before.networkName() + " shared (NAT "
                                             + before.natType() + ")", actor.name())
-                                    : Mono.error(new DomainException(DomainException.Kind.CONFLICT, "S1-already-shared",
-                                            "Network " + before.networkName() + " is shared already.")));
+                                    : Mono.error(Refusal.S1_ALREADY_SHARED_APPROVE.with(before.networkName())));
                     return requests.decide(id, next, decision ? actor.subject() : null, decision ? actor.name() : null, trimmed)
                             .then(promote)
                             .then(requests.find(id))

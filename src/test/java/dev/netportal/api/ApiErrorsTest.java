@@ -2,7 +2,7 @@ package dev.netportal.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.codec.ServerCodecConfigurer;
@@ -32,11 +32,12 @@ class ApiErrorsTest {
 
     @Test
     void domainRefusalsMapByKind() {
-        assertThat(answer(new DomainException(DomainException.Kind.RULE, "S4-unshare-forbidden", "No way back."))
+        assertThat(answer(Refusal.S4_UNSHARE_FORBIDDEN.with())
                 .getResponse().getStatusCode().value()).isEqualTo(422);
-        assertThat(answer(new DomainException(DomainException.Kind.CONFLICT, "I1-ip-taken", "Taken."))
-                .getResponse().getBodyAsString().block()).contains("/errors/I1-ip-taken").contains("Taken.");
-        assertThat(answer(DomainException.invalid("x", "Bad.")).getResponse().getStatusCode().value()).isEqualTo(400);
+        assertThat(answer(Refusal.I1_IP_TAKEN.with("10.0.0.7", "web"))
+                .getResponse().getBodyAsString().block()).contains("/errors/I1-ip-taken")
+                .contains("10.0.0.7 is already allocated in network web.").contains("\"field\":\"ip\"");
+        assertThat(answer(Refusal.PAGING.with()).getResponse().getStatusCode().value()).isEqualTo(400);
     }
 
     @Test

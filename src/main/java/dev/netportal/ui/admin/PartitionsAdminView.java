@@ -1,5 +1,6 @@
 package dev.netportal.ui.admin;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
@@ -120,7 +121,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         open(dialog, "Create", () -> {
             List<Prefix> parsed = prefixes(pools.getValue());
             Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
-                    DomainException.invalid("P1-partition", "A partition needs an IPv4 super network."));
+                    Refusal.P1_POOL_MISSING.with());
             PartitionSpec spec = new PartitionSpec(id.getValue().strip(), name.getValue().strip(), "", v4,
                     parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
                     orDefault(childLength.getValue(), 22), orDefault(minLength.getValue(), v4.length()),
@@ -217,7 +218,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
                 return Optional.empty();
             }
             if (name.getValue().isBlank()) {
-                throw DomainException.invalid("P1-external", "The external network needs a name.");
+                throw Refusal.P1_EXTERNAL_NAME.with();
             }
             return Optional.of(new PartitionSpec.ExternalNetworkSpec(name.getValue().strip(), prefixes(prefixes.getValue()),
                     prefixes(destinations.getValue()), nat.getValue()));
@@ -253,7 +254,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             return Optional.empty();
         }
         if (port == null || port < 1 || port > 65535) {
-            throw DomainException.invalid("P1-proxy", "The proxy " + host.strip() + " needs a port from 1 to 65535.");
+            throw Refusal.P1_PROXY_PORT.with(host.strip());
         }
         return Optional.of(new PartitionSpec.Proxy(host.strip(), port));
     }
@@ -268,8 +269,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             try {
                 sizes.put(parts[0].strip(), Integer.parseInt(parts[1].strip()));
             } catch (RuntimeException malformed) {
-                throw DomainException.invalid("P1-inventory", "Inventory entries are size=count, e.g. c1-large=20; '"
-                        + entry.strip() + "' is not.");
+                throw Refusal.P1_INVENTORY_SYNTAX.with(entry.strip());
             }
         }
         return sizes;

@@ -1,5 +1,6 @@
 package dev.netportal.ui.admin;
 
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -25,6 +26,7 @@ import dev.netportal.project.ProjectService;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
 import jakarta.annotation.security.PermitAll;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Platform admins: all projects with quotas and usage; create projects and change quotas (N4). */
@@ -131,14 +133,7 @@ public class ProjectsAdminView extends VerticalLayout implements BeforeEnterObse
                 dialog.close();
                 refresh();
             } catch (DomainException refused) {
-                TextField field = refused.code().startsWith("project-name") ? name
-                        : refused.code().equals("project-exists") ? id : null;
-                if (field != null) {
-                    field.setErrorMessage(refused.getMessage());
-                    field.setInvalid(true);
-                } else {
-                    Notices.error(refused.getMessage());
-                }
+                FieldErrors.show(refused, Map.of("name", name, "id", id));
             }
         });
         save.setId("save-project");

@@ -1,5 +1,6 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Choices;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -94,18 +95,8 @@ class AllocateFirewallDialog extends Dialog {
                 allocated.run();
                 new CredentialDialog(created.firewall().name(), created.agentCredential()).open();
             } catch (DomainException refused) {
-                if (refused.code().startsWith("firewall-name")) {
-                    name.setErrorMessage(refused.getMessage());
-                    name.setInvalid(true);
-                } else if (refused.code().startsWith("F1-external")) {
-                    externals.setErrorMessage(refused.getMessage());
-                    externals.setInvalid(true);
-                } else if (refused.code().startsWith("F") || refused.code().startsWith("S5")) {
-                    primary.setErrorMessage(refused.getMessage());
-                    primary.setInvalid(true);
-                } else {
-                    Notices.error(refused.getMessage());
-                }
+                FieldErrors.show(refused, Map.of("name", name, "externals", externals, "networks", primary, "network", primary,
+                        "size", size));
             }
         });
         allocate.setId("allocate");

@@ -1,5 +1,6 @@
 package dev.netportal.ui.machine;
 
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Choices;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -107,18 +108,7 @@ class AllocateMachineDialog extends Dialog {
                 close();
                 allocated.run();
             } catch (DomainException refused) {
-                if (refused.code().startsWith("machine-name")) {
-                    name.setErrorMessage(refused.getMessage());
-                    name.setInvalid(true);
-                } else if (refused.code().startsWith("I1-")) {
-                    ip.setErrorMessage(refused.getMessage());
-                    ip.setInvalid(true);
-                } else if (refused.code().startsWith("M1-") || refused.code().startsWith("S5-")) {
-                    network.setErrorMessage(refused.getMessage());
-                    network.setInvalid(true);
-                } else {
-                    Notices.error(refused.getMessage());
-                }
+                FieldErrors.show(refused, Map.of("name", name, "ip", ip, "network", network, "size", size));
             }
         });
         getFooter().add(new Button("Cancel", click -> close()), allocate);

@@ -1,5 +1,6 @@
 package dev.netportal.ui.network;
 
+import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -18,6 +19,7 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
+import java.util.Map;
 import java.util.Optional;
 
 /** Asks for partition, name and an optional prefix length (showing the resulting size), then creates the network. */
@@ -62,17 +64,7 @@ class NewNetworkDialog extends Dialog {
                 close();
                 created.run();
             } catch (DomainException refused) {
-                TextField target = refused.code().startsWith("network-name") ? name : null;
-                if (target != null) {
-                    target.setErrorMessage(refused.getMessage());
-                    target.setInvalid(true);
-                } else if (refused.code().startsWith("N1-prefix-length")) {
-                    length.setErrorMessage(refused.getMessage());
-                    length.setInvalid(true);
-                } else {
-                    Notification.show(refused.getMessage(), 7000, Notification.Position.MIDDLE)
-                            .addThemeVariants(NotificationVariant.LUMO_ERROR);
-                }
+                FieldErrors.show(refused, Map.of("name", name, "prefixLength", length));
             }
         });
         create.setId("create-network");

@@ -1,11 +1,13 @@
 package dev.netportal.ui.sharing;
 
+import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.ui.firewall.ConfigDiff;
+import java.util.Map;
 import java.util.List;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -166,11 +168,8 @@ public class ApprovalQueueView extends VerticalLayout implements BeforeEnterObse
             queue.deselectAll();
             refresh();
         } catch (DomainException refused) {
-            if (refused.code().equals("S2-comment-required")) {
-                comment.setErrorMessage(refused.getMessage());
-                comment.setInvalid(true);
-            } else {
-                Notices.error(refused.getMessage());
+            FieldErrors.show(refused, Map.of("comment", comment));
+            if (refused.field().filter("comment"::equals).isEmpty()) {
                 refresh();
             }
         }

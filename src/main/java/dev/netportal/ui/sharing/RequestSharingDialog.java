@@ -1,5 +1,6 @@
 package dev.netportal.ui.sharing;
 
+import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -13,6 +14,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.network.Network;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.ui.Notices;
+import java.util.Map;
 
 /**
  * Files a share request for a private network (S1): the reason, the NAT type explained in plain words, and a
@@ -54,12 +56,7 @@ public class RequestSharingDialog extends Dialog {
                 close();
                 filed.run();
             } catch (DomainException refused) {
-                if (refused.code().startsWith("S1-reason")) {
-                    reason.setErrorMessage(refused.getMessage());
-                    reason.setInvalid(true);
-                } else {
-                    Notices.error(refused.getMessage());
-                }
+                FieldErrors.show(refused, Map.of("reason", reason));
             }
         });
         file.setId("file-share-request");
