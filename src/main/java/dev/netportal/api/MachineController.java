@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import dev.netportal.network.NetworkType;
+import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
@@ -83,7 +85,7 @@ class MachineController {
     record NewMachine(String name, String partition, String size, UUID network, String ip) {
     }
 
-    record AttachmentView(UUID network, String name, String type, String project, String natType, String ip, boolean primary) {
+    record AttachmentView(UUID network, String name, NetworkType type, String project, NatType natType, String ip, boolean primary) {
 
         static AttachmentView of(Machine.Attachment a) {
             return new AttachmentView(a.network(), a.name(), a.type(), a.project(), a.natType(), a.ip(), a.primary());

@@ -1,5 +1,8 @@
 package dev.netportal.api;
 
+import dev.netportal.network.IpKind;
+import dev.netportal.network.NetworkType;
+import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
@@ -72,15 +75,10 @@ class NetworkController {
     @Operation(summary = "Change name, description or labels; partition, prefix, VRF and type never change (member)")
     Mono<ResponseEntity<NetworkView>> update(Actor actor, IdempotentWrite write, @PathVariable UUID id,
             @RequestBody ChangeNetwork body) {
-        if ("CHILD".equals(body.type())) {
-            return Mono.error(Refusal.S4_UNSHARE_FORBIDDEN.with());
-        }
-        if (body.partition() != null || body.prefix() != null || body.vrf() != null || body.type() != null) {
-            return Mono.error(Refusal.N2_IMMUTABLE.with(id));
-        }
         return idempotency.once(actor, write, body, NetworkView.class, () -> networks.update(actor, id,
                 new NetworkChange(Optional.ofNullable(body.name()), Optional.ofNullable(body.description()),
-                        Optional.ofNullable(body.labels()))).map(updated -> ResponseEntity.ok(NetworkView.of(updated))));
+                        Optional.ofNullable(body.labels()), body.partition() != null || body.prefix() != null || body.vrf() != null,
+                        Optional.ofNullable(body.type()))).map(updated -> ResponseEntity.ok(NetworkView.of(updated))));
     }
 
     @DeleteMapping("/networks/{id}")
@@ -128,7 +126,7 @@ class NetworkController {
     record Usage(long allocated, long total) {
     }
 
-    record IpView(String ip, UUID network, String project, String kind, String name, String description,
+    record IpView(String ip, UUID network, String project, IpKind kind, String name, String description,
                   OffsetDateTime createdAt) {
 
         static IpView of(IpAddress ip) {
@@ -137,13 +135,13 @@ class NetworkController {
         }
     }
 
-    record NetworkView(UUID id, String name, String project, String partition, String type, String natType,
+    record NetworkView(UUID id, String name, String project, String partition, NetworkType type, NatType natType,
                        String prefix, List<String> prefixes, Integer vrf, String description,
                        Map<String, String> labels, Usage usage, OffsetDateTime createdAt) {
 
         static NetworkView of(Network n) {
             return new NetworkView(n.id(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
-                    n.type().name(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), n.labels(),
+                    n.type(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), n.labels(),
                     new Usage(n.allocated(), n.total()), n.createdAt());
         }
     }

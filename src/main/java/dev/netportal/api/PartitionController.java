@@ -8,6 +8,7 @@ import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.partition.PartitionChange;
+import dev.netportal.partition.PartitionForm;
 import dev.netportal.partition.PartitionService;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
@@ -76,35 +77,16 @@ class PartitionController {
                         List<NewExternal> externalNetworks, ProxyView proxy, Map<String, Integer> inventory) {
 
         PartitionSpec toSpec() {
-            if (id == null || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || name == null || name.isBlank()) {
-                throw Refusal.P1_PARTITION_ID.with();
-            }
-            List<Prefix> pools = superNetworks == null ? List.of() : superNetworks.stream().map(Prefix::parse).toList();
-            Prefix v4 = pools.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
-                    Refusal.P1_POOL_REQUIRED.with(id));
-            Optional<Prefix> v6 = pools.stream().filter(p -> p.family() == Family.IPV6).findFirst();
-            int childLength = childPrefixLength == null ? 22 : childPrefixLength.getOrDefault("ipv4", 22);
-            List<PartitionSpec.ExternalNetworkSpec> externals = externalNetworks == null ? List.of() : externals(externalNetworks);
-            return new PartitionSpec(id, name.strip(), description == null ? "" : description, v4, v6, childLength,
-                    minChildPrefixLength == null ? v4.length() : minChildPrefixLength,
-                    inventory == null ? Map.of() : inventory, externals,
-                    Optional.ofNullable(proxy).map(p -> new PartitionSpec.Proxy(p.host(), p.port())));
+            return PartitionForm.spec(id, name, description, superNetworks,
+                    childPrefixLength == null ? null : childPrefixLength.get("ipv4"), minChildPrefixLength,
+                    externals(externalNetworks), proxy == null ? Optional.empty() : PartitionForm.proxy(proxy.host(), proxy.port()),
+                    inventory);
         }
     }
 
-    private static List<PartitionSpec.ExternalNetworkSpec> externals(List<NewExternal> given) {
-        return given.stream().map(e -> {
-            if (e.name() == null || e.name().isBlank()) {
-                throw Refusal.P1_EXTERNAL_NAMES.with();
-            }
-            if (!"NONE".equals(e.natType()) && !"IPV4_MASQUERADE".equals(e.natType())) {
-                throw Refusal.P1_NAT_TYPE.with(e.name(), e.natType());
-            }
-            return new PartitionSpec.ExternalNetworkSpec(e.name().strip(),
-                    e.prefixes() == null ? List.of() : e.prefixes().stream().map(Prefix::parse).toList(),
-                    e.destinationPrefixes() == null ? List.of() : e.destinationPrefixes().stream().map(Prefix::parse).toList(),
-                    e.natType());
-        }).toList();
+    private static List<PartitionForm.External> externals(List<NewExternal> given) {
+        return given == null ? null : given.stream()
+                .map(e -> new PartitionForm.External(e.name(), e.prefixes(), e.destinationPrefixes(), e.natType())).toList();
     }
 
     /** Absent fields stay; pools and external networks, when given, must list the existing ones too (P1). */
@@ -114,22 +96,13 @@ class PartitionController {
                            Map<String, Integer> inventory) {
 
         PartitionChange toChange() {
-            if (proxy != null && Boolean.TRUE.equals(removeProxy)) {
-                throw Refusal.P1_PROXY_OR_REMOVE.with();
-            }
-            if (proxy != null && (proxy.host() == null || proxy.host().isBlank() || proxy.port() < 1 || proxy.port() > 65535)) {
-                throw Refusal.P1_PROXY.with();
-            }
-            return new PartitionChange(Optional.ofNullable(name), Optional.ofNullable(description),
-                    Optional.ofNullable(childPrefixLength).map(lengths -> lengths.get("ipv4")),
-                    Optional.ofNullable(minChildPrefixLength),
-                    Optional.ofNullable(proxy).map(p -> new PartitionSpec.Proxy(p.host().strip(), p.port())),
-                    Boolean.TRUE.equals(removeProxy), inventory == null ? Map.of() : inventory,
-                    Optional.ofNullable(superNetworks), Optional.ofNullable(externalNetworks).map(PartitionController::externals));
+            return PartitionForm.change(name, description, childPrefixLength == null ? null : childPrefixLength.get("ipv4"),
+                    minChildPrefixLength, proxy == null ? Optional.empty() : PartitionForm.proxy(proxy.host(), proxy.port()),
+                    Boolean.TRUE.equals(removeProxy), inventory, superNetworks, externals(externalNetworks));
         }
     }
 
-    record ProxyView(String host, int port) {
+    record ProxyView(String host, Integer port) {
     }
 
     record PartitionView(String id, String name, String description, List<String> superNetworks,

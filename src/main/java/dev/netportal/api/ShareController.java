@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
@@ -125,7 +126,7 @@ class ShareController {
     }
 
     record ShareRequestView(UUID id, UUID network, String networkName, String prefix, String partition, String project,
-                            Person requestedBy, String reason, String natType, String status, Person decidedBy,
+                            Person requestedBy, String reason, NatType natType, String status, Person decidedBy,
                             String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
 
         static ShareRequestView of(ShareRequest r) {
@@ -138,7 +139,7 @@ class ShareController {
 
     /** Only what consumers need (S5): name, owner project's name, prefixes and NAT type, and the id to attach. */
     record SharedNetworkView(UUID id, String name, String partition, String projectName, List<String> prefixes,
-                             String natType) {
+                             NatType natType) {
 
         static SharedNetworkView of(SharedNetwork n) {
             return new SharedNetworkView(n.id(), n.name(), n.partition(), n.projectName(), n.prefixes(), n.natType());

@@ -1,5 +1,6 @@
 package dev.netportal.demo;
 
+import dev.netportal.common.NatType;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.ProjectService;
@@ -40,7 +41,7 @@ class DemoData implements ApplicationRunner {
         return new PartitionSpec(id, name, "Demo partition", Prefix.parse(pool), Optional.empty(), 22, 16,
                 Map.of("c1-large", 20, "s2-xlarge", 5),
                 List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("185.1.2.0/24")),
-                        List.of(Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")),
+                        List.of(Prefix.parse("0.0.0.0/0")), NatType.IPV4_MASQUERADE)),
                 Optional.of(new PartitionSpec.Proxy("proxy." + id + ".example", 31280)));
     }
 

@@ -10,6 +10,6 @@ import java.time.OffsetDateTime;
  *                    or no agent has said hello yet
  * @param agentSeenAt when the agent last said hello
  */
-public record FirewallConfig(int revision, String hash, String frr, String nftables, int appliedRevision, String state,
+public record FirewallConfig(int revision, String hash, String frr, String nftables, int appliedRevision, SyncStatus state,
                              String lastError, OffsetDateTime nextRetryAt, String agentUrl, OffsetDateTime agentSeenAt) {
 }

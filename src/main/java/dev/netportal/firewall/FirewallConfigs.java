@@ -1,5 +1,7 @@
 package dev.netportal.firewall;
 
+import dev.netportal.network.NetworkType;
+import dev.netportal.common.NatType;
 import dev.netportal.firewall.internal.ConfigRepository;
 import dev.netportal.firewall.render.FirewallInput;
 import dev.netportal.firewall.render.FirewallRenderer;
@@ -66,7 +68,7 @@ public class FirewallConfigs {
      * Renders, without storing, every firewall that uses the network as it is and as it would be with the given
      * type and NAT (the approval queue shows this before a share is approved).
      */
-    public Flux<Preview> preview(UUID network, String type, String natType) {
+    public Flux<Preview> preview(UUID network, NetworkType type, NatType natType) {
         return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
                 .concatMap(firewall -> configs.head(firewall, false).flatMap(head -> configs.legs(firewall).collectList()
                         .map(legs -> new Preview(firewall, head.name(), head.project(),
@@ -108,7 +110,7 @@ public class FirewallConfigs {
     }
 
     /** How many allocated firewalls are in each sync state (PENDING, IN_SYNC, FAILING). */
-    public Mono<java.util.Map<String, Long>> fleetCounts() {
+    public Mono<java.util.Map<SyncStatus, Long>> fleetCounts() {
         return configs.fleetCounts();
     }
 
@@ -135,10 +137,10 @@ public class FirewallConfigs {
         UUID primary = head.primaryNetwork();
         return new FirewallInput(head.name(), legs.stream().map(leg -> {
             FirewallInput.Role role = leg.network().equals(primary) ? FirewallInput.Role.PRIMARY
-                    : "EXTERNAL".equals(leg.type()) ? FirewallInput.Role.EXTERNAL : FirewallInput.Role.SHARED;
+                    : leg.type() == NetworkType.EXTERNAL ? FirewallInput.Role.EXTERNAL : FirewallInput.Role.SHARED;
             Prefix prefix = Prefix.parse(leg.prefix());
             return new FirewallInput.Leg(role, leg.name(), leg.vrf(), List.of(prefix.toString()), leg.ip(),
-                    role != FirewallInput.Role.PRIMARY && "IPV4_MASQUERADE".equals(leg.natType()),
+                    role != FirewallInput.Role.PRIMARY && leg.natType() == NatType.IPV4_MASQUERADE,
                     role == FirewallInput.Role.EXTERNAL ? leg.destinations() : List.of(),
                     role == FirewallInput.Role.EXTERNAL ? prefix.gateway().map(Object::toString).orElse(null) : null);
         }).toList());

@@ -1,5 +1,6 @@
 package dev.netportal.firewall;
 
+import dev.netportal.network.NetworkType;
 import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
@@ -129,9 +130,9 @@ public class FirewallService {
                 .then(tx.transactional(inventory.lock(seen).flatMap(before -> {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
                             .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));
-                    if (!"CHILD_SHARED".equals(attached.type()) || attached.primary()) {
+                    if (attached.type() != NetworkType.CHILD_SHARED || attached.primary()) {
                         throw Refusal.F2_DETACH_SHARED_ONLY.with(attached.name(), (attached.primary() ? "primary network"
-                                : "CHILD".equals(attached.type()) ? "private network" : "external network"));
+                                : attached.type() == NetworkType.CHILD ? "private network" : "external network"));
                     }
                     return ips.releaseMachineIp(firewall, network)
                             .then(configs.update(firewall, "shared network " + attached.name() + " detached", actor.name()))
@@ -200,7 +201,7 @@ public class FirewallService {
     }
 
     /** How many firewalls are in each sync state, for admins. */
-    public Mono<Map<String, Long>> fleetCounts(Actor actor) {
+    public Mono<Map<SyncStatus, Long>> fleetCounts(Actor actor) {
         return Access.admin(actor, "see the whole fleet of firewalls").then(configs.fleetCounts());
     }
 

@@ -1,5 +1,7 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkType;
+import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,7 +24,7 @@ public record Machine(UUID id, String name, ProjectId project, String partition,
     }
 
     /** One network of the machine: its type, owner, NAT, the machine's address there, and whether it is the primary. */
-    public record Attachment(UUID network, String name, String type, String project, String natType, String ip,
+    public record Attachment(UUID network, String name, NetworkType type, String project, NatType natType, String ip,
                              boolean primary) {
     }
 

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkType;
 import dev.netportal.machine.internal.MachineRepository;
 import dev.netportal.partition.PartitionService;
 import java.util.List;
@@ -27,7 +28,7 @@ class MachineViews {
                 return Mono.just(new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(), row.role(),
                         marked, Optional.empty(), Optional.empty(), row.allocatedAt()));
             }
-            boolean shared = "CHILD_SHARED".equals(primary.get().type());
+            boolean shared = primary.get().type() == NetworkType.CHILD_SHARED;
             return machines.projectFirewallIn(row.project(), primary.get().network()).map(Optional::of)
                     .defaultIfEmpty(Optional.empty())
                     .flatMap(firewall -> (firewall.isEmpty() && shared

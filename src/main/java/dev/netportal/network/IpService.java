@@ -51,7 +51,7 @@ public class IpService {
                     Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
                     Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
                     Mono<IpAddress> work = networks.allocateIp(networkId, prefix, address.orElse(null), network.project(),
-                                    "STATIC", name, description == null ? "" : description, null)
+                                    IpKind.STATIC, name, description == null ? "" : description, null)
                             .flatMap(allocation -> outcome(network, prefix, address, allocation))
                             .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
                                     networkId + "/" + ip.ip(), network.project().value(), network.partition(), null,
@@ -87,7 +87,7 @@ public class IpService {
         return Mono.defer(() -> {
             Optional<Address> address = wanted.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
             Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
-            return networks.allocateIp(network.id(), prefix, address.orElse(null), project, "EPHEMERAL", null, "", machine)
+            return networks.allocateIp(network.id(), prefix, address.orElse(null), project, IpKind.EPHEMERAL, null, "", machine)
                     .flatMap(allocation -> outcome(network, prefix, address, allocation));
         });
     }

@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
@@ -91,7 +92,7 @@ public class NetworkService {
      * Turns a private network into a shared one with the consumers' NAT type (S3), in the caller's transaction once
      * the sharing rules allowed it; answers whether it did (false: it is shared already).
      */
-    public Mono<Boolean> promote(UUID network, String natType) {
+    public Mono<Boolean> promote(UUID network, NatType natType) {
         return networks.promote(network, natType);
     }
 
@@ -124,6 +125,12 @@ public class NetworkService {
     public Mono<Network> update(Actor actor, UUID id, NetworkChange change) {
         return get(actor, id).flatMap(before -> Access.require(actor, ProjectRole.MEMBER, before.project(), "change networks")
                 .then(Mono.defer(() -> {
+                    if (change.type().filter(type -> type.equals(NetworkType.CHILD.name())).isPresent()) {
+                        throw Refusal.S4_UNSHARE_FORBIDDEN.with();
+                    }
+                    if (change.placement() || change.type().isPresent()) {
+                        throw Refusal.N2_IMMUTABLE.with(before.id());
+                    }
                     String name = Names.check("network", change.name().orElse(before.name()));
                     String description = change.description().orElse(before.description());
                     Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());

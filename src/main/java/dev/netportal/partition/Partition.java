@@ -1,5 +1,6 @@
 package dev.netportal.partition;
 
+import dev.netportal.common.NatType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,6 @@ public record Partition(String id, String name, String description, List<String>
 
     /** An external network of the partition. */
     public record ExternalNetwork(UUID id, String name, List<String> prefixes, List<String> destinationPrefixes,
-                                  String natType) {
+                                  NatType natType) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.netportal.partition;
 
+import dev.netportal.common.NatType;
 import dev.netportal.ipam.Prefix;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ public record PartitionSpec(String id, String name, String description, Prefix s
                             Optional<Proxy> proxy) {
 
     /** An external network: prefixes for firewall IPs, where it leads, and the NAT firewalls apply towards it. */
-    public record ExternalNetworkSpec(String name, List<Prefix> prefixes, List<Prefix> destinations, String natType) {
+    public record ExternalNetworkSpec(String name, List<Prefix> prefixes, List<Prefix> destinations, NatType natType) {
     }
 
     /** The HTTP proxy that machines without a firewall use to reach the internet (M4). */

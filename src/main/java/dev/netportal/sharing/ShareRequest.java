@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -10,6 +11,6 @@ import java.util.UUID;
  */
 public record ShareRequest(UUID id, UUID network, String networkName, String networkPrefix, String partition,
                            ProjectId project, String projectName, String requestedBy, String requestedByName,
-                           String reason, String natType, ShareStatus status, String decidedBy, String decidedByName,
+                           String reason, NatType natType, ShareStatus status, String decidedBy, String decidedByName,
                            String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
 }

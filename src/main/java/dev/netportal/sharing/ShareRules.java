@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
@@ -52,8 +53,8 @@ public final class ShareRules {
         };
     }
 
-    /** Checks a new request (S1): owners only, a reason, a known NAT type. */
-    public static void checkFiling(Actor actor, ProjectId project, String networkName,
+    /** Checks a new request (S1): owners only, a reason, a known NAT type (answered). */
+    public static NatType checkFiling(Actor actor, ProjectId project, String networkName,
             String reason, String natType) {
         if (!actor.has(ProjectRole.OWNER, project)) {
             throw Refusal.S1_OWNER_ONLY.with(project, networkName);
@@ -61,9 +62,7 @@ public final class ShareRules {
         if (reason == null || reason.isBlank() || reason.length() > 2000) {
             throw Refusal.S1_REASON_REQUIRED.with(networkName);
         }
-        if (!"NONE".equals(natType) && !"IPV4_MASQUERADE".equals(natType)) {
-            throw Refusal.S1_NAT_TYPE.with(networkName, natType);
-        }
+        return NatType.parse(natType).orElseThrow(() -> Refusal.S1_NAT_TYPE.with(networkName, natType));
     }
 
     static String describe(ShareRequest request) {

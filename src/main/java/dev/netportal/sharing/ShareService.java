@@ -1,5 +1,7 @@
 package dev.netportal.sharing;
 
+import dev.netportal.common.NatType;
+import dev.netportal.network.NetworkType;
 import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
@@ -51,13 +53,13 @@ public class ShareService {
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + network)))
                 .flatMap(state -> {
                     ProjectId project = new ProjectId(state.project());
-                    ShareRules.checkFiling(actor, project, state.name(), reason, natType);
+                    NatType nat = ShareRules.checkFiling(actor, project, state.name(), reason, natType);
                     if (!"CHILD".equals(state.type())) {
                         return Mono.error(Refusal.S1_ALREADY_SHARED.with(state.name()));
                     }
                     return requests.hasPending(network).flatMap(pending -> pending
                             ? Mono.error(Refusal.S1_REQUEST_PENDING.with(state.name()))
-                            : requests.insert(id, network, project, actor.subject(), actor.name(), reason.strip(), natType)
+                            : requests.insert(id, network, project, actor.subject(), actor.name(), reason.strip(), nat)
                                     .then(requests.find(id)));
                 })
                 .flatMap(filed -> audit.record(actor, change("share-request.file", filed, null, Map.of(
@@ -117,7 +119,7 @@ public class ShareService {
         if (!actor.admin()) {
             return Mono.error(DomainException.forbidden("Only platform admins review share requests."));
         }
-        return visible(actor, id).flatMap(request -> configs.preview(request.network(), "CHILD_SHARED", request.natType())
+        return visible(actor, id).flatMap(request -> configs.preview(request.network(), NetworkType.CHILD_SHARED, request.natType())
                 .collectList());
     }
 

@@ -42,7 +42,7 @@ class DispatcherTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             FirewallConfig config = firewalls.config(owner, firewall.id()).block();
-            assertThat(config.state()).isEqualTo("IN_SYNC");
+            assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
             assertThat(config.appliedRevision()).isEqualTo(1);
         });
         assertThat(firewalls.config(owner, firewall.id()).block().lastError())

@@ -80,7 +80,7 @@ class FirewallHistoryTest {
         assertThat(page.total()).isEqualTo(fleet.total());
         assertThat(firewalls.fleet(ADMIN, false, 10_000, 10).block().total()).as("past the end, still counted")
                 .isEqualTo(fleet.total());
-        assertThat(firewalls.fleet(ADMIN, true, 0, 500).block().items()).allMatch(entry -> !"IN_SYNC".equals(entry.state()));
+        assertThat(firewalls.fleet(ADMIN, true, 0, 500).block().items()).allMatch(entry -> entry.state() != dev.netportal.firewall.SyncStatus.IN_SYNC);
         assertThatThrownBy(() -> firewalls.fleet(OWNER, false, 0, 10).block()).isInstanceOf(DomainException.class)
                 .hasMessageContaining("admins");
 
@@ -107,7 +107,7 @@ class FirewallHistoryTest {
                 dev.netportal.ipam.Prefix.parse("10.96.0.0/16"), Optional.empty(), 28, 24, Map.of("fw", 1),
                 List.of(new dev.netportal.partition.PartitionSpec.ExternalNetworkSpec("internet",
                         List.of(dev.netportal.ipam.Prefix.parse("100.96.0.0/24")),
-                        List.of(dev.netportal.ipam.Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")), Optional.empty())).block();
+                        List.of(dev.netportal.ipam.Prefix.parse("0.0.0.0/0")), dev.netportal.common.NatType.IPV4_MASQUERADE)), Optional.empty())).block();
         UUID internet = bean(PartitionService.class).get("hist-one").block().externalNetworks().getFirst().id();
         NetworkService networks = bean(NetworkService.class);
         FirewallService firewalls = bean(FirewallService.class);

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkType;
 import dev.netportal.firewall.FirewallService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,7 +63,7 @@ class MachineServiceTest {
         partitions.create(Actor.system(), new PartitionSpec(partition, "M " + n, "", Prefix.parse("10." + (100 + n) + ".0.0/16"),
                 Optional.empty(), 26, 16, Map.of("c1", 3),
                 List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("185." + (100 + n) + ".0.0/24")),
-                        List.of(Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")), Optional.of(new PartitionSpec.Proxy("proxy.m", 3128))))
+                        List.of(Prefix.parse("0.0.0.0/0")), dev.netportal.common.NatType.IPV4_MASQUERADE)), Optional.of(new PartitionSpec.Proxy("proxy.m", 3128))))
                 .block();
         Actor member = new Actor("m" + n, "Member " + n, false, Map.of(project, ProjectRole.OWNER));
         Actor otherOwner = new Actor("o" + n, "Other " + n, false, Map.of(other, ProjectRole.OWNER));
@@ -142,7 +143,7 @@ class MachineServiceTest {
         Machine fw = created.firewall();
         dev.netportal.firewall.FirewallConfig first = firewalls.config(w.member(), fw.id()).block();
         assertThat(first.revision()).isEqualTo(1);
-        assertThat(first.state()).isEqualTo("PENDING");
+        assertThat(first.state()).isEqualTo(dev.netportal.firewall.SyncStatus.PENDING);
         assertThat(first.frr()).contains("vrf vrf-" + w.privateA().vrf(), "import vrf vrf-" + w.otherShared().vrf());
         assertThat(first.nftables()).contains("oifname \"n" + w.otherShared().vrf() + "\"");
         assertThat(created.agentCredential()).hasSizeGreaterThanOrEqualTo(40);
@@ -151,7 +152,7 @@ class MachineServiceTest {
         assertThat(firewalls.hello(UUID.randomUUID(), created.agentCredential(), "http://127.0.0.1:7901", 0).blockOptional())
                 .as("the credential of another firewall").isEmpty();
         assertThat(fw.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.privateA().id());
-        assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly("CHILD", "CHILD_SHARED", "EXTERNAL");
+        assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly(NetworkType.CHILD, NetworkType.CHILD_SHARED, NetworkType.EXTERNAL);
         assertThat(fw.networks()).allSatisfy(a -> assertThat(a.ip()).isNotBlank());
 
         refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(

@@ -23,7 +23,7 @@ class PlacementTest {
     private static final ProjectId OTHER = new ProjectId("other");
 
     private static Network network(String name, NetworkType type, ProjectId project, String partition) {
-        return new Network(UUID.nameUUIDFromBytes(name.getBytes()), name, project, partition, type, "NONE", "10.0.0.0/24",
+        return new Network(UUID.nameUUIDFromBytes(name.getBytes()), name, project, partition, type, dev.netportal.common.NatType.NONE, "10.0.0.0/24",
                 List.of("10.0.0.0/24"), 100, "", Map.of(), 0, 253, OffsetDateTime.now());
     }
 

@@ -61,7 +61,7 @@ class ShareServiceTest {
         assertThat(approved.decidedByName()).isEqualTo("Ada Admin");
         Network shared = networks.get(OWNER, network.id()).block();
         assertThat(shared.type()).isEqualTo(NetworkType.CHILD_SHARED);
-        assertThat(shared.natType()).isEqualTo("IPV4_MASQUERADE");
+        assertThat(shared.natType()).isEqualTo(dev.netportal.common.NatType.IPV4_MASQUERADE);
         assertThat(shared.prefix()).isEqualTo(network.prefix());
         assertThat(shared.vrf()).isEqualTo(network.vrf());
         assertThatThrownBy(() -> shares.file(OWNER, network.id(), "once more", "NONE").block())

@@ -1,5 +1,8 @@
 package dev.netportal.firewall.internal;
 
+import dev.netportal.firewall.SyncStatus;
+import dev.netportal.network.NetworkType;
+import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
 import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
@@ -20,7 +23,7 @@ import reactor.core.publisher.Mono;
 public class ConfigRepository {
 
     /** One network of a firewall, as the renderer needs it. */
-    public record Leg(UUID network, String name, String type, String project, int vrf, String natType, String prefix,
+    public record Leg(UUID network, String name, NetworkType type, String project, int vrf, NatType natType, String prefix,
                       String ip, List<String> destinations) {
     }
 
@@ -60,8 +63,8 @@ public class ConfigRepository {
                         ORDER BY n.vrf""")
                 .bind("firewall", firewall)
                 .map((row, meta) -> new Leg(row.get("id", UUID.class), row.get("name", String.class),
-                        row.get("type", String.class), row.get("project_id", String.class), row.get("vrf", Integer.class),
-                        row.get("nat", String.class), row.get("prefix", String.class), row.get("ip", String.class),
+                        NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
+                        row.get("vrf", Integer.class), NatType.ofNullable(row.get("nat", String.class)), row.get("prefix", String.class), row.get("ip", String.class),
                         List.of(row.get("destinations", String[].class))))
                 .all();
     }
@@ -117,7 +120,7 @@ public class ConfigRepository {
                 .bind("id", firewall)
                 .map((row, meta) -> new FirewallConfig(row.get("revision", Integer.class), row.get("hash", String.class),
                         row.get("frr", String.class), row.get("nftables", String.class),
-                        row.get("applied_revision", Integer.class), row.get("state", String.class),
+                        row.get("applied_revision", Integer.class), SyncStatus.valueOf(row.get("state", String.class)),
                         row.get("last_error", String.class), row.get("next_attempt_at", OffsetDateTime.class),
                         row.get("agent_url", String.class), row.get("agent_seen_at", OffsetDateTime.class)))
                 .first();
@@ -164,7 +167,7 @@ public class ConfigRepository {
                         SELECT firewall_id, state::text AS state, desired_revision, applied_revision FROM firewall_sync
                         WHERE firewall_id = ANY(:ids)""")
                 .bind("ids", firewalls.toArray(UUID[]::new))
-                .map((row, meta) -> Map.entry(row.get("firewall_id", UUID.class), new SyncState(row.get("state", String.class),
+                .map((row, meta) -> Map.entry(row.get("firewall_id", UUID.class), new SyncState(SyncStatus.valueOf(row.get("state", String.class)),
                         row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class))))
                 .all();
     }
@@ -184,21 +187,21 @@ public class ConfigRepository {
                 .map((row, meta) -> Map.entry(row.get("total", Long.class), new FleetEntry(row.get("id", UUID.class),
                         row.get("name", String.class), row.get("project_id", String.class), row.get("partition_id", String.class),
                         row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class),
-                        row.get("state", String.class), row.get("last_error", String.class),
+                        SyncStatus.valueOf(row.get("state", String.class)), row.get("last_error", String.class),
                         row.get("next_attempt_at", OffsetDateTime.class), row.get("agent_url", String.class),
                         row.get("agent_seen_at", OffsetDateTime.class))))
                 .all().collectList()
                 .flatMap(rows -> Slice.of(rows, offset, fleetCounts().map(counts -> counts.entrySet().stream()
-                        .filter(count -> !notInSyncOnly || !"IN_SYNC".equals(count.getKey()))
+                        .filter(count -> !notInSyncOnly || count.getKey() != SyncStatus.IN_SYNC)
                         .mapToLong(Map.Entry::getValue).sum())));
     }
 
     /** How many allocated firewalls are in each sync state. */
-    public Mono<Map<String, Long>> fleetCounts() {
+    public Mono<Map<SyncStatus, Long>> fleetCounts() {
         return db.sql("""
                         SELECT s.state::text AS state, count(*) AS n FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id
                         WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED' GROUP BY s.state""")
-                .map((row, meta) -> Map.entry(row.get("state", String.class), row.get("n", Long.class)))
+                .map((row, meta) -> Map.entry(SyncStatus.valueOf(row.get("state", String.class)), row.get("n", Long.class)))
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 

@@ -1,5 +1,7 @@
 package dev.netportal.machine.internal;
 
+import dev.netportal.network.NetworkType;
+import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.Machine;
 import io.r2dbc.spi.Readable;
@@ -87,7 +89,8 @@ public class MachineRepository {
                         ORDER BY array_position(ARRAY['CHILD', 'CHILD_SHARED', 'EXTERNAL']::text[], n.type::text), n.name, n.id""")
                 .bind("machine", machine)
                 .map((row, meta) -> new Machine.Attachment(row.get("id", UUID.class), row.get("name", String.class),
-                        row.get("type", String.class), row.get("project_id", String.class), row.get("nat", String.class),
+                        NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
+                        NatType.ofNullable(row.get("nat", String.class)),
                         row.get("ip", String.class), false))
                 .all();
     }

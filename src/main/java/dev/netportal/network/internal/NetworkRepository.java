@@ -1,5 +1,7 @@
 package dev.netportal.network.internal;
 
+import dev.netportal.network.IpKind;
+import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Address;
 import dev.netportal.ipam.Prefix;
@@ -89,11 +91,11 @@ public class NetworkRepository {
     }
 
     /** Turns a private network into a shared one with the consumers' NAT type (S3); answers whether it did. */
-    public Mono<Boolean> promote(UUID network, String natType) {
+    public Mono<Boolean> promote(UUID network, NatType natType) {
         return db.sql("""
                         UPDATE network SET type = 'CHILD_SHARED', nat_type = CAST(:nat AS nat_type)
                         WHERE id = :id AND type = 'CHILD'""")
-                .bind("id", network).bind("nat", natType)
+                .bind("id", network).bind("nat", natType.name())
                 .fetch().rowsUpdated().map(rows -> rows == 1);
     }
 
@@ -241,7 +243,7 @@ public class NetworkRepository {
      * Takes the lowest free address of the prefix, or the wanted one, in one call to the database (function
      * {@code ip_allocate}: network lock, quota, free run, IP row and usage counter).
      */
-    public Mono<Allocation> allocateIp(UUID network, Prefix prefix, Address wanted, ProjectId project, String kind,
+    public Mono<Allocation> allocateIp(UUID network, Prefix prefix, Address wanted, ProjectId project, IpKind kind,
             String name, String description, UUID machine) {
         return db.sql("""
                         SELECT outcome, quota, host(address) AS ip, created_at
@@ -250,7 +252,7 @@ public class NetworkRepository {
                 .bind("machine", Parameter.fromOrEmpty(machine, UUID.class))
                 .bind("network", network).bind("prefix", prefix.toString())
                 .bind("wanted", Parameter.fromOrEmpty(wanted == null ? null : wanted.toString(), String.class))
-                .bind("project", project.value()).bind("kind", kind)
+                .bind("project", project.value()).bind("kind", kind.name())
                 .bind("name", Parameter.fromOrEmpty(name, String.class)).bind("description", description)
                 .map((row, meta) -> {
                     String ip = row.get("ip", String.class);
@@ -349,7 +351,7 @@ public class NetworkRepository {
         }
         return new Network(row.get("id", UUID.class), row.get("name", String.class),
                 project == null ? null : new ProjectId(project), row.get("partition_id", String.class),
-                NetworkType.valueOf(row.get("type", String.class)), row.get("nat_type", String.class), v4, prefixes,
+                NetworkType.valueOf(row.get("type", String.class)), NatType.ofNullable(row.get("nat_type", String.class)), v4, prefixes,
                 row.get("vrf", Integer.class), row.get("description", String.class), labels,
                 row.get("allocated", Integer.class), total, row.get("created_at", OffsetDateTime.class));
     }
@@ -360,7 +362,7 @@ public class NetworkRepository {
 
     private static IpAddress ip(Readable row) {
         return new IpAddress(row.get("ip", String.class), row.get("network_id", UUID.class),
-                new ProjectId(row.get("project_id", String.class)), row.get("kind", String.class),
+                new ProjectId(row.get("project_id", String.class)), IpKind.valueOf(row.get("kind", String.class)),
                 row.get("name", String.class), row.get("description", String.class),
                 row.get("created_at", OffsetDateTime.class));
     }

@@ -35,7 +35,7 @@ public class PartitionNetworkRepository {
         return db.sql("""
                         INSERT INTO network (id, partition_id, type, nat_type, name, vrf)
                         VALUES (:id, :partition, 'EXTERNAL', CAST(:nat AS nat_type), :name, nextval('vrf_id'))""")
-                .bind("id", id).bind("partition", partition).bind("nat", external.natType()).bind("name", external.name())
+                .bind("id", id).bind("partition", partition).bind("nat", external.natType().name()).bind("name", external.name())
                 .then()
                 .thenMany(Flux.fromIterable(external.prefixes()).concatMap(p -> insertPrefix(id, partition, "POOL", p)
                         .then(Mono.justOrEmpty(p.allocatable()).flatMap(range -> freeRanges.insert(id, p, range)))))

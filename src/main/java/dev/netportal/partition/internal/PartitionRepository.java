@@ -1,5 +1,6 @@
 package dev.netportal.partition.internal;
 
+import dev.netportal.common.NatType;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;
 import dev.netportal.partition.PartitionService.PartitionSettings;
@@ -100,7 +101,7 @@ public class PartitionRepository {
                 .bind("id", id)
                 .map((row, meta) -> new Partition.ExternalNetwork(row.get("id", UUID.class), row.get("name", String.class),
                         List.of(row.get("prefixes", String[].class)), List.of(row.get("destinations", String[].class)),
-                        row.get("nat", String.class)))
+                        NatType.valueOf(row.get("nat", String.class))))
                 .all().collectList();
         // free machines by size, for every size of the inventory (0 when all are in use)
         Mono<Map<String, Integer>> inventory = db.sql("""

@@ -1,5 +1,6 @@
 package dev.netportal.sharing.internal;
 
+import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.sharing.ShareRequest;
@@ -54,12 +55,12 @@ public class ShareRepository {
     }
 
     public Mono<Void> insert(UUID id, UUID network, ProjectId project, String subject, String name, String reason,
-            String natType) {
+            NatType natType) {
         return db.sql("""
                         INSERT INTO share_request (id, network_id, project_id, requested_by, requested_by_name, reason, nat_type)
                         VALUES (:id, :network, :project, :subject, :name, :reason, CAST(:nat AS nat_type))""")
                 .bind("id", id).bind("network", network).bind("project", project.value()).bind("subject", subject)
-                .bind("name", name).bind("reason", reason).bind("nat", natType)
+                .bind("name", name).bind("reason", reason).bind("nat", natType.name())
                 .then();
     }
 
@@ -144,7 +145,7 @@ public class ShareRepository {
                 .map((row, meta) -> new SharedNetwork(row.get("id", UUID.class), row.get("name", String.class),
                         row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
                         row.get("project_name", String.class), List.of(row.get("prefixes", String[].class)),
-                        row.get("nat", String.class)))
+                        NatType.valueOf(row.get("nat", String.class))))
                 .all();
     }
 
@@ -153,7 +154,7 @@ public class ShareRepository {
                 row.get("network_name", String.class), row.get("network_prefix", String.class),
                 row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
                 row.get("project_name", String.class), row.get("requested_by", String.class),
-                row.get("requested_by_name", String.class), row.get("reason", String.class), row.get("nat", String.class),
+                row.get("requested_by_name", String.class), row.get("reason", String.class), NatType.valueOf(row.get("nat", String.class)),
                 ShareStatus.valueOf(row.get("state", String.class)), row.get("decided_by", String.class),
                 row.get("decided_by_name", String.class), row.get("comment", String.class),
                 row.get("created_at", OffsetDateTime.class), row.get("decided_at", OffsetDateTime.class));

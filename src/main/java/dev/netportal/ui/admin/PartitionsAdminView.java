@@ -1,5 +1,6 @@
 package dev.netportal.ui.admin;
 
+import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.Component;
@@ -28,7 +29,7 @@ import dev.netportal.common.DomainException;
 import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.Partition;
-import dev.netportal.partition.PartitionChange;
+import dev.netportal.partition.PartitionForm;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.ui.Notices;
@@ -119,14 +120,9 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         dialog.add(new FormLayout(id, name, pools, childLength, minLength, inventory, proxyHost, proxyPort),
                 new H4("External network"), external.layout());
         open(dialog, "Create", () -> {
-            List<Prefix> parsed = prefixes(pools.getValue());
-            Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElseThrow(() ->
-                    Refusal.P1_POOL_MISSING.with());
-            PartitionSpec spec = new PartitionSpec(id.getValue().strip(), name.getValue().strip(), "", v4,
-                    parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
-                    orDefault(childLength.getValue(), 22), orDefault(minLength.getValue(), v4.length()),
-                    inventory(inventory.getValue()), external.spec().map(List::of).orElse(List.of()),
-                    proxy(proxyHost.getValue(), proxyPort.getValue()));
+            PartitionSpec spec = PartitionForm.spec(id.getValue(), name.getValue(), "", PartitionForm.split(pools.getValue()),
+                    childLength.getValue(), minLength.getValue(), external.given().map(List::of).orElse(List.of()),
+                    PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue()), PartitionForm.inventory(inventory.getValue()));
             partitions.create(session.actor(), spec).block();
             return "Created partition " + spec.id() + ".";
         });
@@ -155,20 +151,17 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         dialog.add(new FormLayout(name, addPool, childLength, minLength, inventory, proxyHost, proxyPort),
                 new H4("Add an external network (optional)"), external.layout());
         open(dialog, "Save", () -> {
-            Optional<PartitionSpec.Proxy> proxy = proxy(proxyHost.getValue(), proxyPort.getValue());
+            Optional<PartitionSpec.Proxy> proxy = PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue());
             Map<String, Integer> sizes = new LinkedHashMap<>();
             partition.freeInventory().keySet().forEach(size -> sizes.put(size, 0));
-            sizes.putAll(inventory(inventory.getValue()));
+            sizes.putAll(PartitionForm.inventory(inventory.getValue()));
             List<String> pools = new ArrayList<>(partition.superNetworks());
-            prefixes(addPool.getValue()).forEach(p -> pools.add(p.toString()));
-            Optional<List<PartitionSpec.ExternalNetworkSpec>> externals = external.spec().map(added -> Stream.concat(
-                    partition.externalNetworks().stream().map(e -> new PartitionSpec.ExternalNetworkSpec(e.name(),
-                            e.prefixes().stream().map(Prefix::parse).toList(),
-                            e.destinationPrefixes().stream().map(Prefix::parse).toList(), e.natType())),
-                    Stream.of(added)).toList());
-            partitions.update(session.actor(), partition.id(), new PartitionChange(Optional.of(name.getValue()),
-                    Optional.empty(), Optional.ofNullable(childLength.getValue()), Optional.ofNullable(minLength.getValue()),
-                    proxy, proxy.isEmpty(), sizes, Optional.of(pools), externals)).block();
+            pools.addAll(PartitionForm.split(addPool.getValue()));
+            List<PartitionForm.External> externals = external.given().map(added -> Stream.concat(
+                    partition.externalNetworks().stream().map(e -> new PartitionForm.External(e.name(), e.prefixes(),
+                            e.destinationPrefixes(), e.natType().name())), Stream.of(added)).toList()).orElse(null);
+            partitions.update(session.actor(), partition.id(), PartitionForm.change(name.getValue(), null,
+                    childLength.getValue(), minLength.getValue(), proxy, proxy.isEmpty(), sizes, pools, externals)).block();
             return "Saved partition " + partition.id() + ".";
         });
     }
@@ -199,13 +192,13 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         private final TextField name = text("Name", "external-name", "e.g. internet");
         private final TextField prefixes = text("Prefixes for firewall IPs", "external-prefixes", "e.g. 185.1.2.0/24");
         private final TextField destinations = text("Destinations", "external-destinations", "e.g. 0.0.0.0/0");
-        private final Select<String> nat = new Select<>();
+        private final Select<NatType> nat = new Select<>();
 
         ExternalFields() {
             nat.setLabel("NAT towards it");
-            nat.setItems("IPV4_MASQUERADE", "NONE");
-            nat.setValue("IPV4_MASQUERADE");
-            nat.setItemLabelGenerator(v -> v.equals("NONE") ? "None: private addresses are visible"
+            nat.setItems(NatType.IPV4_MASQUERADE, NatType.NONE);
+            nat.setValue(NatType.IPV4_MASQUERADE);
+            nat.setItemLabelGenerator(v -> v == NatType.NONE ? "None: private addresses are visible"
                     : "Masquerade: private addresses hide behind the firewall's");
         }
 
@@ -213,15 +206,12 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             return new FormLayout(name, nat, prefixes, destinations);
         }
 
-        Optional<PartitionSpec.ExternalNetworkSpec> spec() {
+        Optional<PartitionForm.External> given() {
             if (name.isEmpty() && prefixes.isEmpty() && destinations.isEmpty()) {
                 return Optional.empty();
             }
-            if (name.getValue().isBlank()) {
-                throw Refusal.P1_EXTERNAL_NAME.with();
-            }
-            return Optional.of(new PartitionSpec.ExternalNetworkSpec(name.getValue().strip(), prefixes(prefixes.getValue()),
-                    prefixes(destinations.getValue()), nat.getValue()));
+            return Optional.of(new PartitionForm.External(name.getValue(), PartitionForm.split(prefixes.getValue()),
+                    PartitionForm.split(destinations.getValue()), nat.getValue().name()));
         }
     }
 
@@ -238,41 +228,6 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         field.setPrefixComponent(new Span("/"));
         field.setValue(value);
         return field;
-    }
-
-    private static int orDefault(Integer value, int fallback) {
-        return value == null ? fallback : value;
-    }
-
-    private static List<Prefix> prefixes(String text) {
-        return Arrays.stream(text == null ? new String[0] : text.split("[,\\s]+"))
-                .filter(part -> !part.isBlank()).map(Prefix::parse).toList();
-    }
-
-    private static Optional<PartitionSpec.Proxy> proxy(String host, Integer port) {
-        if (host == null || host.isBlank()) {
-            return Optional.empty();
-        }
-        if (port == null || port < 1 || port > 65535) {
-            throw Refusal.P1_PROXY_PORT.with(host.strip());
-        }
-        return Optional.of(new PartitionSpec.Proxy(host.strip(), port));
-    }
-
-    static Map<String, Integer> inventory(String text) {
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (String entry : text == null ? new String[0] : text.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            String[] parts = entry.split("[=:]");
-            try {
-                sizes.put(parts[0].strip(), Integer.parseInt(parts[1].strip()));
-            } catch (RuntimeException malformed) {
-                throw Refusal.P1_INVENTORY_SYNTAX.with(entry.strip());
-            }
-        }
-        return sizes;
     }
 
     private static String inventoryText(Map<String, Integer> inventory) {

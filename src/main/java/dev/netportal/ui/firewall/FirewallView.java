@@ -1,5 +1,7 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.firewall.SyncStatus;
+import dev.netportal.common.NatType;
 import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
@@ -127,8 +129,8 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         grid.addColumn(Machine.Attachment::name).setHeader("Network").setFlexGrow(2);
         grid.addColumn(a -> a.project() == null ? "platform" : a.project()).setHeader("Owner project");
         grid.addComponentColumn(a -> Widgets.mono(a.ip())).setHeader("Firewall IP").setAutoWidth(true);
-        grid.addColumn(a -> "CHILD".equals(a.type()) ? "" : "EXTERNAL".equals(a.type())
-                ? ("IPV4_MASQUERADE".equals(a.natType()) ? "Masquerade towards it" : "No NAT")
+        grid.addColumn(a -> a.type() == NetworkType.CHILD ? "" : a.type() == NetworkType.EXTERNAL
+                ? (a.natType() == NatType.IPV4_MASQUERADE ? "Masquerade towards it" : "No NAT")
                 : ShareTexts.nat(a.natType())).setHeader("NAT").setFlexGrow(3);
         if (canChange()) {
             grid.addComponentColumn(this::detachButton).setAutoWidth(true).setFlexGrow(0);
@@ -155,17 +157,17 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
 
     private static String role(Machine.Attachment a) {
         if (a.primary()) {
-            return "CHILD".equals(a.type()) ? "Primary (private)" : "Primary (own shared)";
+            return a.type() == NetworkType.CHILD ? "Primary (private)" : "Primary (own shared)";
         }
         return switch (a.type()) {
-            case "CHILD_SHARED" -> "Shared attachment";
-            case "EXTERNAL" -> "External";
-            default -> a.type();
+            case CHILD_SHARED -> "Shared attachment";
+            case EXTERNAL -> "External";
+            default -> a.type().name();
         };
     }
 
     private com.vaadin.flow.component.Component detachButton(Machine.Attachment a) {
-        if (!"CHILD_SHARED".equals(a.type()) || a.primary()) {
+        if (a.type() != NetworkType.CHILD_SHARED || a.primary()) {
             return new Span();
         }
         Button detach = new Button("Detach", click -> {
@@ -278,11 +280,11 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         revisions.setId("config-revision");
         syncRow.add(state, revisions);
         if (config.lastError() != null) {
-            Span error = new Span(("FAILING".equals(config.state()) ? "Last error: " : "Note: ") + config.lastError()
-                    + (config.nextRetryAt() != null && !"IN_SYNC".equals(config.state())
+            Span error = new Span((config.state() == SyncStatus.FAILING ? "Last error: " : "Note: ") + config.lastError()
+                    + (config.nextRetryAt() != null && config.state() != SyncStatus.IN_SYNC
                             ? " · next attempt " + AuditText.WHEN.format(config.nextRetryAt()) : ""));
             error.setId("sync-error");
-            error.addClassName("FAILING".equals(config.state()) ? "np-error-text" : "np-muted");
+            error.addClassName(config.state() == SyncStatus.FAILING ? "np-error-text" : "np-muted");
             syncRow.add(error);
         }
         desired.add(text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),

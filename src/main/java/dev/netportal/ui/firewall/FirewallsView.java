@@ -1,5 +1,6 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.network.NetworkType;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -61,9 +62,9 @@ public class FirewallsView extends VerticalLayout {
         grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
         grid.addColumn(Machine::size).setHeader("Size");
         grid.addColumn(f -> f.primary().map(p -> p.name() + " " + p.ip()).orElse("")).setHeader("Primary network").setFlexGrow(2);
-        grid.addColumn(f -> f.networks().stream().filter(a -> "CHILD_SHARED".equals(a.type()) && !a.primary()).count())
+        grid.addColumn(f -> f.networks().stream().filter(a -> a.type() == NetworkType.CHILD_SHARED && !a.primary()).count())
                 .setHeader("Shared networks attached");
-        grid.addColumn(f -> f.networks().stream().filter(a -> "EXTERNAL".equals(a.type())).map(Machine.Attachment::name)
+        grid.addColumn(f -> f.networks().stream().filter(a -> a.type() == NetworkType.EXTERNAL).map(Machine.Attachment::name)
                 .toList().toString().replaceAll("[\\[\\]]", "")).setHeader("External").setFlexGrow(2);
         grid.setEmptyStateText("No firewalls yet.");
         add(header, grid);

@@ -1,5 +1,6 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.firewall.SyncStatus;
 import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
@@ -69,7 +70,7 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
                 + (entry.agentSeenAt() == null ? "" : " (hello " + AuditText.WHEN.format(entry.agentSeenAt()) + ")"))
                 .setHeader("Agent").setFlexGrow(2);
         grid.addColumn(entry -> entry.lastError() == null ? "" : entry.lastError()
-                + (entry.nextRetryAt() != null && !"IN_SYNC".equals(entry.state())
+                + (entry.nextRetryAt() != null && entry.state() != SyncStatus.IN_SYNC
                         ? " · next attempt " + AuditText.WHEN.format(entry.nextRetryAt()) : ""))
                 .setHeader("Last error").setFlexGrow(3);
         add(new H2("Firewall fleet"), tools, grid);
@@ -80,10 +81,10 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
         if (getChildren().toList().isEmpty()) {
             return;
         }
-        Map<String, Long> counts = firewalls.fleetCounts(session.actor()).block();
-        long inSync = counts.getOrDefault("IN_SYNC", 0L);
-        long pending = counts.getOrDefault("PENDING", 0L);
-        long failing = counts.getOrDefault("FAILING", 0L);
+        Map<SyncStatus, Long> counts = firewalls.fleetCounts(session.actor()).block();
+        long inSync = counts.getOrDefault(SyncStatus.IN_SYNC, 0L);
+        long pending = counts.getOrDefault(SyncStatus.PENDING, 0L);
+        long failing = counts.getOrDefault(SyncStatus.FAILING, 0L);
         long all = inSync + pending + failing;
         summary.setText(all + (all == 1 ? " firewall: " : " firewalls: ") + inSync + " in sync, " + pending + " pending, "
                 + failing + " failing");

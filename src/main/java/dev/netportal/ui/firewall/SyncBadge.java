@@ -1,5 +1,6 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.firewall.SyncStatus;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
 import java.util.Locale;
@@ -10,18 +11,18 @@ public final class SyncBadge {
     private SyncBadge() {
     }
 
-    public static Badge of(String state) {
+    public static Badge of(SyncStatus state) {
         Badge badge = new Badge(switch (state) {
-            case "IN_SYNC" -> "in sync";
-            case "FAILING" -> "failing";
-            default -> "pending";
+            case IN_SYNC -> "in sync";
+            case FAILING -> "failing";
+            case PENDING -> "pending";
         });
         badge.addThemeVariants(switch (state) {
-            case "IN_SYNC" -> BadgeVariant.SUCCESS;
-            case "FAILING" -> BadgeVariant.ERROR;
-            default -> BadgeVariant.WARNING;
+            case IN_SYNC -> BadgeVariant.SUCCESS;
+            case FAILING -> BadgeVariant.ERROR;
+            case PENDING -> BadgeVariant.WARNING;
         });
-        badge.addClassName("np-sync-" + state.toLowerCase(Locale.ROOT));
+        badge.addClassName("np-sync-" + state.name().toLowerCase(Locale.ROOT));
         return badge;
     }
 }

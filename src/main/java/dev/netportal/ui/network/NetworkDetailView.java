@@ -1,5 +1,6 @@
 package dev.netportal.ui.network;
 
+import dev.netportal.network.IpKind;
 import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -180,7 +181,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ipGrid.setPageSize(100);
         ipGrid.addComponentColumn(ip -> Widgets.mono(ip.ip())).setHeader("Address").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::name).setHeader("Name").setSortable(true);
-        ipGrid.addColumn(ip -> ip.kind().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
+        ipGrid.addColumn(ip -> ip.kind().name().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::description).setHeader("Description").setFlexGrow(2);
         ipGrid.addColumn(ip -> CREATED.format(ip.createdAt())).setHeader("Reserved").setAutoWidth(true);
         if (canChange()) {
@@ -194,7 +195,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         release.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
         release.addClassName("np-release");
         // machine and firewall addresses go with their owner, not by hand
-        release.setEnabled("STATIC".equals(ip.kind()));
+        release.setEnabled(ip.kind() == IpKind.STATIC);
         return release;
     }
 

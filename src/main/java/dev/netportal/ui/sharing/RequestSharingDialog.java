@@ -1,5 +1,6 @@
 package dev.netportal.ui.sharing;
 
+import dev.netportal.common.NatType;
 import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -40,18 +41,18 @@ public class RequestSharingDialog extends Dialog {
         reason.setMaxLength(2000);
         reason.setHelperText("Who should use this network, and for what. The admin who decides reads it.");
 
-        RadioButtonGroup<String> nat = new RadioButtonGroup<>("How consumers reach it");
+        RadioButtonGroup<NatType> nat = new RadioButtonGroup<>("How consumers reach it");
         nat.setId("share-nat");
-        nat.setItems("IPV4_MASQUERADE", "NONE");
+        nat.setItems(NatType.IPV4_MASQUERADE, NatType.NONE);
         nat.setItemLabelGenerator(ShareTexts::nat);
-        nat.setValue("IPV4_MASQUERADE");
+        nat.setValue(NatType.IPV4_MASQUERADE);
         nat.addThemeName("vertical");
 
         add(warning, reason, nat);
 
         Button file = new Button("File request", click -> {
             try {
-                shares.file(actor, network.id(), reason.getValue(), nat.getValue()).block();
+                shares.file(actor, network.id(), reason.getValue(), nat.getValue().name()).block();
                 Notices.success("Share request for " + network.name() + " filed; an admin decides it.");
                 close();
                 filed.run();

@@ -1,5 +1,6 @@
 package dev.netportal.ui.sharing;
 
+import dev.netportal.common.NatType;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
 import dev.netportal.sharing.ShareStatus;
@@ -11,8 +12,8 @@ public final class ShareTexts {
     }
 
     /** What a NAT type means for the people who use the shared network, in plain words. */
-    public static String nat(String natType) {
-        return "IPV4_MASQUERADE".equals(natType)
+    public static String nat(NatType natType) {
+        return natType == NatType.IPV4_MASQUERADE
                 ? "Masquerade: consumers' machines appear behind their firewall's address"
                 : "No NAT: consumers' machine addresses are visible";
     }

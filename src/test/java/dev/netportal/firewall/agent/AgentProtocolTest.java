@@ -125,7 +125,7 @@ class AgentProtocolTest {
         Allocated allocated = firewall();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             FirewallConfig waiting = config(allocated.firewall());
-            assertThat(waiting.state()).isEqualTo("PENDING");
+            assertThat(waiting.state()).isEqualTo(dev.netportal.firewall.SyncStatus.PENDING);
             assertThat(waiting.lastError()).contains("waiting for the firewall's agent to say hello");
         });
 
@@ -133,7 +133,7 @@ class AgentProtocolTest {
         try (AgentServer agent = agent(allocated, port)) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 FirewallConfig config = config(allocated.firewall());
-                assertThat(config.state()).isEqualTo("IN_SYNC");
+                assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
                 assertThat(config.appliedRevision()).isEqualTo(config.revision());
                 assertThat(config.agentUrl()).isEqualTo("http://127.0.0.1:" + port);
                 assertThat(config.agentSeenAt()).isNotNull();
@@ -177,7 +177,7 @@ class AgentProtocolTest {
         Allocated allocated = firewall();
         int port = freePort();
         try (AgentServer agent = agent(allocated, port)) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "IN_SYNC".equals(config(allocated.firewall()).state()));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> dev.netportal.firewall.SyncStatus.IN_SYNC == config(allocated.firewall()).state());
             FirewallConfig config = config(allocated.firewall());
             String url = "http://127.0.0.1:" + port + "/v1/config";
             String token = pushToken(allocated.firewall());
@@ -211,7 +211,7 @@ class AgentProtocolTest {
         Allocated allocated = firewall();
         int port = freePort();
         try (AgentServer agent = agent(allocated, port)) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "IN_SYNC".equals(config(allocated.firewall()).state()));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> dev.netportal.firewall.SyncStatus.IN_SYNC == config(allocated.firewall()).state());
         }
         int before = config(allocated.firewall()).revision();
         FirewallService firewalls = bean(FirewallService.class);
@@ -220,7 +220,7 @@ class AgentProtocolTest {
         firewalls.attach(OWNER, allocated.firewall().id(), first.id(), Optional.empty()).block();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             FirewallConfig failing = config(allocated.firewall());
-            assertThat(failing.state()).isEqualTo("FAILING");
+            assertThat(failing.state()).isEqualTo(dev.netportal.firewall.SyncStatus.FAILING);
             assertThat(failing.lastError()).startsWith("agent unreachable");
         });
         firewalls.attach(OWNER, allocated.firewall().id(), second.id(), Optional.empty()).block();
@@ -233,7 +233,7 @@ class AgentProtocolTest {
         try (AgentServer agent = agent(allocated, port)) {
             Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 FirewallConfig config = config(allocated.firewall());
-                assertThat(config.state()).isEqualTo("IN_SYNC");
+                assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
                 assertThat(config.appliedRevision()).isEqualTo(before + 3);
             });
             long seconds = Duration.ofNanos(System.nanoTime() - back).toSeconds();

@@ -69,7 +69,7 @@ class DispatchBenchmark {
             core.getBean(PartitionService.class).create(Actor.system(), new PartitionSpec("bench-fw", "Bench", "",
                     Prefix.parse("10.64.0.0/12"), Optional.empty(), 28, 12, Map.of("fw", 700),
                     List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("100.64.0.0/16")),
-                            List.of(Prefix.parse("0.0.0.0/0")), "IPV4_MASQUERADE")), Optional.empty())).block();
+                            List.of(Prefix.parse("0.0.0.0/0")), dev.netportal.common.NatType.IPV4_MASQUERADE)), Optional.empty())).block();
             UUID internet = core.getBean(PartitionService.class).get("bench-fw").block().externalNetworks().getFirst().id();
             NetworkService networks = core.getBean(NetworkService.class);
             ShareService shares = core.getBean(ShareService.class);

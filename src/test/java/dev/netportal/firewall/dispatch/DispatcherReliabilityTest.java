@@ -103,7 +103,7 @@ class DispatcherReliabilityTest {
         dispatcher.round().block();
 
         FirewallConfig config = config(firewall);
-        assertThat(config.state()).isEqualTo("FAILING");
+        assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.FAILING);
         assertThat(config.lastError()).contains("rejected revision 1").contains("syntax error in line 7");
         assertThat(config.nextRetryAt()).isAfter(java.time.OffsetDateTime.now().plusSeconds(1));
         assertThat(calls).as("no retry storm: the second round waits for the backoff").hasValue(1);
@@ -122,7 +122,7 @@ class DispatcherReliabilityTest {
         });
 
         dispatcher.round().block();
-        assertThat(config(firewall).state()).isEqualTo("FAILING");
+        assertThat(config(firewall).state()).isEqualTo(dev.netportal.firewall.SyncStatus.FAILING);
         assertThat(config(firewall).lastError()).contains("agent unreachable");
 
         // meanwhile the firewall changes twice: revisions 2 and 3
@@ -135,7 +135,7 @@ class DispatcherReliabilityTest {
 
         assertThat(delivered).as("1 failed; then only the newest").containsExactly(1, 3);
         FirewallConfig config = config(firewall);
-        assertThat(config.state()).isEqualTo("IN_SYNC");
+        assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
         assertThat(config.appliedRevision()).isEqualTo(3);
     }
 
@@ -159,7 +159,7 @@ class DispatcherReliabilityTest {
 
         assertThat(deliveries.keySet()).containsExactlyInAnyOrderElementsOf(firewalls.stream().map(Machine::id).toList());
         assertThat(deliveries.values()).allSatisfy(count -> assertThat(count).hasValue(1));
-        assertThat(firewalls).allSatisfy(f -> assertThat(config(f).state()).isEqualTo("IN_SYNC"));
+        assertThat(firewalls).allSatisfy(f -> assertThat(config(f).state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC));
     }
 
     @Test
@@ -180,6 +180,6 @@ class DispatcherReliabilityTest {
         execute("UPDATE firewall_sync SET lease_until = now() - interval '1 second' WHERE firewall_id = '" + firewall.id() + "'");
         survivor.round().block();
         assertThat(calls).hasValue(1);
-        assertThat(config(firewall).state()).isEqualTo("IN_SYNC");
+        assertThat(config(firewall).state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
     }
 }

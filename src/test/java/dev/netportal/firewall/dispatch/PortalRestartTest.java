@@ -80,7 +80,7 @@ class PortalRestartTest {
                 FirewallService firewalls = second.portal().core().getBean(FirewallService.class);
                 Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                     FirewallConfig config = firewalls.config(OWNER, allocated.firewall().id()).block();
-                    assertThat(config.state()).isEqualTo("IN_SYNC");
+                    assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
                     assertThat(config.appliedRevision()).isEqualTo(1);
                 });
                 assertThat(pushes).as("the cut-off push, then the one after the restart").hasSize(2);

@@ -1,0 +1,112 @@
+package dev.netportal.partition;
+
+import dev.netportal.common.NatType;
+import dev.netportal.common.Refusal;
+import dev.netportal.ipam.Family;
+import dev.netportal.ipam.Prefix;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an admin types or sends to create or change a partition, read once by the rules of P1: the API and the
+ * admin page hand over the text as given and get a {@link PartitionSpec} or a refusal, so both check the same way.
+ */
+public final class PartitionForm {
+
+    /** The default prefix length of a partition's private networks when none is given. */
+    public static final int DEFAULT_CHILD_LENGTH = 22;
+
+    private PartitionForm() {
+    }
+
+    /** An external network as given: name, prefixes for firewall IPs, destinations and the NAT type's name. */
+    public record External(String name, List<String> prefixes, List<String> destinations, String natType) {
+    }
+
+    /** P1: a new partition; the first IPv4 pool is its pool, the first IPv6 one its IPv6 pool. */
+    public static PartitionSpec spec(String id, String name, String description, List<String> pools, Integer childLength,
+            Integer minChildLength, List<External> externals, Optional<PartitionSpec.Proxy> proxy,
+            Map<String, Integer> inventory) {
+        if (id == null || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || name == null || name.isBlank()) {
+            throw Refusal.P1_PARTITION_ID.with();
+        }
+        List<Prefix> parsed = prefixes(pools);
+        Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst()
+                .orElseThrow(() -> Refusal.P1_POOL_REQUIRED.with(id));
+        return new PartitionSpec(id, name.strip(), description == null ? "" : description, v4,
+                parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
+                childLength == null ? DEFAULT_CHILD_LENGTH : childLength,
+                minChildLength == null ? v4.length() : minChildLength,
+                inventory == null ? Map.of() : inventory, externals(externals), proxy);
+    }
+
+    /**
+     * P1: a change as given; absent values stay. A proxy and its removal together are refused; pools and external
+     * networks, when given, list the existing ones too (the service checks that none is removed or changed).
+     */
+    public static PartitionChange change(String name, String description, Integer childLength, Integer minChildLength,
+            Optional<PartitionSpec.Proxy> proxy, boolean removeProxy, Map<String, Integer> inventory,
+            List<String> pools, List<External> externals) {
+        if (proxy.isPresent() && removeProxy) {
+            throw Refusal.P1_PROXY_OR_REMOVE.with();
+        }
+        return new PartitionChange(Optional.ofNullable(name), Optional.ofNullable(description),
+                Optional.ofNullable(childLength), Optional.ofNullable(minChildLength), proxy, removeProxy,
+                inventory == null ? Map.of() : inventory, Optional.ofNullable(pools),
+                Optional.ofNullable(externals).map(PartitionForm::externals));
+    }
+
+    /** External networks as given; each needs a name and a known NAT type (P1). */
+    public static List<PartitionSpec.ExternalNetworkSpec> externals(List<External> given) {
+        return given == null ? List.of() : given.stream().map(e -> {
+            if (e.name() == null || e.name().isBlank()) {
+                throw Refusal.P1_EXTERNAL_NAME.with();
+            }
+            NatType nat = NatType.parse(e.natType()).orElseThrow(() -> Refusal.P1_NAT_TYPE.with(e.name(), e.natType()));
+            return new PartitionSpec.ExternalNetworkSpec(e.name().strip(), prefixes(e.prefixes()), prefixes(e.destinations()), nat);
+        }).toList();
+    }
+
+    /** A proxy as given: none when there is no host; else a host and a port from 1 to 65535 (P1, M4). */
+    public static Optional<PartitionSpec.Proxy> proxy(String host, Integer port) {
+        if (host == null || host.isBlank()) {
+            if (port != null) {
+                throw Refusal.P1_PROXY.with();
+            }
+            return Optional.empty();
+        }
+        if (port == null || port < 1 || port > 65535) {
+            throw Refusal.P1_PROXY_PORT.with(host.strip());
+        }
+        return Optional.of(new PartitionSpec.Proxy(host.strip(), port));
+    }
+
+    /** Prefixes separated by commas or spaces, in one text (as the admin page takes them). */
+    public static List<String> split(String text) {
+        return Arrays.stream(text == null ? new String[0] : text.split("[,\\s]+")).filter(part -> !part.isBlank()).toList();
+    }
+
+    /** An inventory typed as {@code size=count, ...} (or {@code size:count}). */
+    public static Map<String, Integer> inventory(String text) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String entry : text == null ? new String[0] : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.split("[=:]");
+            try {
+                sizes.put(parts[0].strip(), Integer.parseInt(parts[1].strip()));
+            } catch (RuntimeException malformed) {
+                throw Refusal.P1_INVENTORY_SYNTAX.with(entry.strip());
+            }
+        }
+        return sizes;
+    }
+
+    private static List<Prefix> prefixes(List<String> texts) {
+        return texts == null ? List.of() : texts.stream().map(Prefix::parse).toList();
+    }
+}
