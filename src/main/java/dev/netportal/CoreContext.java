@@ -12,7 +12,7 @@ import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * The non-web parent context: domain modules, database, events. The web contexts are its children and see its
+ * The non-web parent context: domain modules and the database. The web contexts are its children and see its
  * beans; nothing here knows about them.
  */
 @Configuration(proxyBeanMethods = false)

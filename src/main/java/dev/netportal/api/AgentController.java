@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -42,13 +43,13 @@ class AgentController {
 
     @PostMapping("/firewalls/{id}/hello")
     @Operation(summary = "An agent announces itself with its firewall's credential (Authorization: Bearer <credential>)")
-    Mono<Welcome> hello(@PathVariable UUID id, @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    Mono<Welcome> hello(@PathVariable FirewallId id, @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestBody Hello hello) {
         String credential = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).strip() : null;
         int applied = hello.appliedRevision() == null ? 0 : hello.appliedRevision();
         return firewalls.hello(id, credential, hello.agentUrl(), applied)
-                .map((AgentWelcome welcome) -> new Welcome(id, welcome.pushToken(), welcome.desiredRevision()))
+                .map((AgentWelcome welcome) -> new Welcome(id.value(), welcome.pushToken(), welcome.desiredRevision()))
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED,
                         "The agent credential of firewall " + id + " was not accepted (or the firewall is not allocated)")));
     }

@@ -1,5 +1,12 @@
 package dev.netportal.api;
 
+import org.springframework.format.FormatterRegistry;
+import java.util.UUID;
+import java.util.List;
+import dev.netportal.sharing.ShareRequestId;
+import dev.netportal.firewall.FirewallId;
+import dev.netportal.machine.MachineId;
+import dev.netportal.network.NetworkId;
 import dev.netportal.identity.Actor;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -24,6 +31,10 @@ class ApiWebConfiguration implements WebFluxConfigurer {
     static {
         // the caller is taken from the token, never from the request body or query
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Actor.class, IdempotentWrite.class);
+        // typed ids are UUIDs on the wire
+        for (Class<?> id : List.of(NetworkId.class, MachineId.class, FirewallId.class, ShareRequestId.class)) {
+            SpringDocUtils.getConfig().replaceWithClass(id, UUID.class);
+        }
     }
 
     private final ActorArgumentResolver actorArgumentResolver;
@@ -32,6 +43,15 @@ class ApiWebConfiguration implements WebFluxConfigurer {
     ApiWebConfiguration(ActorArgumentResolver actorArgumentResolver, Idempotency idempotency) {
         this.actorArgumentResolver = actorArgumentResolver;
         this.idempotency = idempotency;
+    }
+
+    /** Path segments read as typed ids; a malformed UUID is a bad request, as for a plain UUID. */
+    @Override
+    public void addFormatters(FormatterRegistry registry) {
+        registry.addConverter(String.class, NetworkId.class, text -> new NetworkId(UUID.fromString(text)));
+        registry.addConverter(String.class, MachineId.class, text -> new MachineId(UUID.fromString(text)));
+        registry.addConverter(String.class, FirewallId.class, text -> new FirewallId(UUID.fromString(text)));
+        registry.addConverter(String.class, ShareRequestId.class, text -> new ShareRequestId(UUID.fromString(text)));
     }
 
     @Override

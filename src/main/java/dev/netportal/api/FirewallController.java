@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import dev.netportal.firewall.FirewallId;
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.firewall.FirewallConfig;
@@ -47,7 +49,7 @@ class FirewallController {
     Mono<Page<FirewallView>> firewalls(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return firewalls.list(actor, Paths.project(project)).flatMap(all -> firewalls.sync(all)
-                .map(sync -> Page.of(all.stream().map(m -> FirewallView.of(m, sync.get(m.id()))).toList(), page, size)));
+                .map(sync -> Page.of(all.stream().map(m -> FirewallView.of(m, sync.get(FirewallId.of(m)))).toList(), page, size)));
     }
 
     @PostMapping("/projects/{project}/firewalls")
@@ -56,7 +58,7 @@ class FirewallController {
             @RequestBody NewFirewall body) {
         return idempotency.once(actor, write, body, NewFirewallView.class, () -> Mono.fromCallable(() -> body.networks() == null
                         ? List.<NetworkRequest>of()
-                        : body.networks().stream().map(n -> new NetworkRequest(MachineController.required(n.network(), "networks[].network"),
+                        : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(MachineController.required(n.network(), "networks[].network")),
                                 Optional.ofNullable(n.ip()))).toList())
                 .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(), requests))
                 .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
@@ -68,13 +70,13 @@ class FirewallController {
 
     @GetMapping("/firewalls/{id}")
     @Operation(summary = "One firewall with its networks and IPs (viewer)")
-    Mono<FirewallView> firewall(Actor actor, @PathVariable UUID id) {
+    Mono<FirewallView> firewall(Actor actor, @PathVariable FirewallId id) {
         return firewalls.get(actor, id).flatMap(this::view);
     }
 
     @GetMapping("/firewalls/{id}/config")
     @Operation(summary = "The firewall's desired configuration (FRR, nftables), its revision and the agent's sync state (viewer)")
-    Mono<FirewallConfig> config(Actor actor, @PathVariable UUID id) {
+    Mono<FirewallConfig> config(Actor actor, @PathVariable FirewallId id) {
         return firewalls.config(actor, id)
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Configuration of firewall " + id)));
     }
@@ -85,7 +87,7 @@ class FirewallController {
 
     @GetMapping("/firewalls/{id}/config/revisions")
     @Operation(summary = "The firewall's configuration revisions, newest first, with what caused each and who (viewer)")
-    Mono<Page<RevisionSummary>> revisions(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
+    Mono<Page<RevisionSummary>> revisions(Actor actor, @PathVariable FirewallId id, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return Page.read(page, size, (offset, limit) -> firewalls.history(actor, id, offset, limit),
                 r -> new RevisionSummary(r.revision(), r.hash(), r.cause(), r.actorName(), r.createdAt()));
@@ -93,7 +95,7 @@ class FirewallController {
 
     @GetMapping("/firewalls/{id}/config/revisions/{revision}")
     @Operation(summary = "One configuration revision of the firewall, with its FRR and nftables text (viewer)")
-    Mono<Revision> revision(Actor actor, @PathVariable UUID id, @PathVariable int revision) {
+    Mono<Revision> revision(Actor actor, @PathVariable FirewallId id, @PathVariable int revision) {
         return firewalls.revision(actor, id, revision);
     }
 
@@ -106,15 +108,15 @@ class FirewallController {
 
     @DeleteMapping("/firewalls/{id}")
     @Operation(summary = "Free a firewall: its IPs are released and it returns to the inventory (member)")
-    Mono<ResponseEntity<Void>> freeFirewall(Actor actor, IdempotentWrite write, @PathVariable UUID id) {
+    Mono<ResponseEntity<Void>> freeFirewall(Actor actor, IdempotentWrite write, @PathVariable FirewallId id) {
         return idempotency.once(actor, write, null, Void.class,
                 () -> firewalls.free(actor, id).thenReturn(ResponseEntity.noContent().build()));
     }
 
     @PutMapping("/firewalls/{id}/networks/{network}")
     @Operation(summary = "Attach a shared network of the firewall's partition, with an IP (auto, or the one given) (member)")
-    Mono<ResponseEntity<FirewallView>> attach(Actor actor, IdempotentWrite write, @PathVariable UUID id,
-            @PathVariable UUID network, @RequestBody(required = false) Attach body) {
+    Mono<ResponseEntity<FirewallView>> attach(Actor actor, IdempotentWrite write, @PathVariable FirewallId id,
+            @PathVariable NetworkId network, @RequestBody(required = false) Attach body) {
         Attach attach = body == null ? new Attach(null) : body;
         return idempotency.once(actor, write, attach, FirewallView.class, () -> firewalls
                 .attach(actor, id, network, Optional.ofNullable(attach.ip())).flatMap(this::view).map(ResponseEntity::ok));
@@ -122,8 +124,8 @@ class FirewallController {
 
     @DeleteMapping("/firewalls/{id}/networks/{network}")
     @Operation(summary = "Detach a shared network; the firewall's IP there is released (member)")
-    Mono<ResponseEntity<FirewallView>> detach(Actor actor, IdempotentWrite write, @PathVariable UUID id,
-            @PathVariable UUID network) {
+    Mono<ResponseEntity<FirewallView>> detach(Actor actor, IdempotentWrite write, @PathVariable FirewallId id,
+            @PathVariable NetworkId network) {
         return idempotency.once(actor, write, null, FirewallView.class,
                 () -> firewalls.detach(actor, id, network).flatMap(this::view).map(ResponseEntity::ok));
     }
@@ -142,13 +144,13 @@ class FirewallController {
                         OffsetDateTime allocatedAt, SyncState sync) {
 
         static FirewallView of(Machine m, SyncState sync) {
-            return new FirewallView(m.id(), m.name(), m.project().value(), m.partition(), m.size(),
+            return new FirewallView(m.id().value(), m.name(), m.project().value(), m.partition(), m.size(),
                     m.networks().stream().map(MachineController.AttachmentView::of).toList(), m.allocatedAt(), sync);
         }
     }
 
     private Mono<FirewallView> view(Machine firewall) {
-        return firewalls.sync(List.of(firewall)).map(sync -> FirewallView.of(firewall, sync.get(firewall.id())));
+        return firewalls.sync(List.of(firewall)).map(sync -> FirewallView.of(firewall, sync.get(FirewallId.of(firewall))));
     }
 
     /** A new firewall and its agent credential, which is never shown again (not even to a replay). */

@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.machine.MachineId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
@@ -58,19 +60,19 @@ class MachineController {
             @RequestBody NewMachine body) {
         return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> required(body.network(), "network"))
                 .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(),
-                        new NetworkRequest(network, Optional.ofNullable(body.ip()))))
+                        new NetworkRequest(new NetworkId(network), Optional.ofNullable(body.ip()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/machines/" + created.id())).body(MachineView.of(created))));
     }
 
     @GetMapping("/machines/{id}")
     @Operation(summary = "One machine with its network, IP and internet access (viewer)")
-    Mono<MachineView> machine(Actor actor, @PathVariable UUID id) {
+    Mono<MachineView> machine(Actor actor, @PathVariable MachineId id) {
         return machines.get(actor, id).map(MachineView::of);
     }
 
     @DeleteMapping("/machines/{id}")
     @Operation(summary = "Free a machine: its IP is released and it returns to the inventory (member)")
-    Mono<ResponseEntity<Void>> free(Actor actor, IdempotentWrite write, @PathVariable UUID id) {
+    Mono<ResponseEntity<Void>> free(Actor actor, IdempotentWrite write, @PathVariable MachineId id) {
         return idempotency.once(actor, write, null, Void.class,
                 () -> machines.free(actor, id).thenReturn(ResponseEntity.noContent().build()));
     }
@@ -88,7 +90,7 @@ class MachineController {
     record AttachmentView(UUID network, String name, NetworkType type, String project, NatType natType, String ip, boolean primary) {
 
         static AttachmentView of(Machine.Attachment a) {
-            return new AttachmentView(a.network(), a.name(), a.type(), a.project(), a.natType(), a.ip(), a.primary());
+            return new AttachmentView(a.network().value(), a.name(), a.type(), a.project(), a.natType(), a.ip(), a.primary());
         }
     }
 
@@ -101,8 +103,8 @@ class MachineController {
 
         static MachineView of(Machine m) {
             Optional<Machine.Attachment> primary = m.primary();
-            return new MachineView(m.id(), m.name(), m.project().value(), m.partition(), m.size(),
-                    primary.map(Machine.Attachment::network).orElse(null), primary.map(Machine.Attachment::ip).orElse(null),
+            return new MachineView(m.id().value(), m.name(), m.project().value(), m.partition(), m.size(),
+                    primary.map(a -> a.network().value()).orElse(null), primary.map(Machine.Attachment::ip).orElse(null),
                     m.networks().stream().map(AttachmentView::of).toList(),
                     m.internetAccess(), m.allocatedAt());
         }

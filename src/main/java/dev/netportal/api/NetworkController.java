@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.IpKind;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
@@ -67,13 +68,13 @@ class NetworkController {
 
     @GetMapping("/networks/{id}")
     @Operation(summary = "One network with its usage (viewer)")
-    Mono<NetworkView> get(Actor actor, @PathVariable UUID id) {
+    Mono<NetworkView> get(Actor actor, @PathVariable NetworkId id) {
         return networks.get(actor, id).map(NetworkView::of);
     }
 
     @PatchMapping("/networks/{id}")
     @Operation(summary = "Change name, description or labels; partition, prefix, VRF and type never change (member)")
-    Mono<ResponseEntity<NetworkView>> update(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+    Mono<ResponseEntity<NetworkView>> update(Actor actor, IdempotentWrite write, @PathVariable NetworkId id,
             @RequestBody ChangeNetwork body) {
         return idempotency.once(actor, write, body, NetworkView.class, () -> networks.update(actor, id,
                 new NetworkChange(Optional.ofNullable(body.name()), Optional.ofNullable(body.description()),
@@ -83,21 +84,21 @@ class NetworkController {
 
     @DeleteMapping("/networks/{id}")
     @Operation(summary = "Delete a network nothing uses any more; its prefix and VRF are freed (member)")
-    Mono<ResponseEntity<Void>> delete(Actor actor, IdempotentWrite write, @PathVariable UUID id) {
+    Mono<ResponseEntity<Void>> delete(Actor actor, IdempotentWrite write, @PathVariable NetworkId id) {
         return idempotency.once(actor, write, null, Void.class,
                 () -> networks.delete(actor, id).thenReturn(ResponseEntity.noContent().build()));
     }
 
     @GetMapping("/networks/{id}/ips")
     @Operation(summary = "The network's IP addresses, lowest first (viewer)")
-    Mono<Page<IpView>> ips(Actor actor, @PathVariable UUID id, @RequestParam(required = false) Integer page,
+    Mono<Page<IpView>> ips(Actor actor, @PathVariable NetworkId id, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return Page.read(page, size, (offset, limit) -> ips.list(actor, id, offset, limit), IpView::of);
     }
 
     @PostMapping("/networks/{id}/ips")
     @Operation(summary = "Reserve a static IP: the lowest free one, or the one given (member)")
-    Mono<ResponseEntity<IpView>> allocate(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+    Mono<ResponseEntity<IpView>> allocate(Actor actor, IdempotentWrite write, @PathVariable NetworkId id,
             @RequestBody(required = false) AllocateIp body) {
         AllocateIp request = body == null ? new AllocateIp(null, null, null) : body;
         return idempotency.once(actor, write, request, IpView.class, () -> ips
@@ -107,7 +108,7 @@ class NetworkController {
 
     @DeleteMapping("/networks/{id}/ips/{ip}")
     @Operation(summary = "Release a static IP (member)")
-    Mono<ResponseEntity<Void>> release(Actor actor, IdempotentWrite write, @PathVariable UUID id, @PathVariable String ip) {
+    Mono<ResponseEntity<Void>> release(Actor actor, IdempotentWrite write, @PathVariable NetworkId id, @PathVariable String ip) {
         return idempotency.once(actor, write, null, Void.class,
                 () -> ips.release(actor, id, ip).thenReturn(ResponseEntity.noContent().build()));
     }
@@ -130,7 +131,7 @@ class NetworkController {
                   OffsetDateTime createdAt) {
 
         static IpView of(IpAddress ip) {
-            return new IpView(ip.ip(), ip.network(), ip.project().value(), ip.kind(), ip.name(), ip.description(),
+            return new IpView(ip.ip(), ip.network().value(), ip.project().value(), ip.kind(), ip.name(), ip.description(),
                     ip.createdAt());
         }
     }
@@ -140,7 +141,7 @@ class NetworkController {
                        Map<String, String> labels, Usage usage, OffsetDateTime createdAt) {
 
         static NetworkView of(Network n) {
-            return new NetworkView(n.id(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
+            return new NetworkView(n.id().value(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
                     n.type(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), n.labels(),
                     new Usage(n.allocated(), n.total()), n.createdAt());
         }

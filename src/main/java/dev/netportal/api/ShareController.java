@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import dev.netportal.sharing.ShareRequestId;
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
@@ -44,7 +46,7 @@ class ShareController {
 
     @PostMapping("/networks/{id}/share-requests")
     @Operation(summary = "Ask for a private network to become shared, for good (owner)")
-    Mono<ResponseEntity<ShareRequestView>> file(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+    Mono<ResponseEntity<ShareRequestView>> file(Actor actor, IdempotentWrite write, @PathVariable NetworkId id,
             @RequestBody FileRequest body) {
         return idempotency.once(actor, write, body, ShareRequestView.class, () -> shares
                 .file(actor, id, body.reason(), body.natType())
@@ -64,13 +66,13 @@ class ShareController {
 
     @GetMapping("/share-requests/{id}")
     @Operation(summary = "One share request (viewer of its project, or admin)")
-    Mono<ShareRequestView> get(Actor actor, @PathVariable UUID id) {
+    Mono<ShareRequestView> get(Actor actor, @PathVariable ShareRequestId id) {
         return shares.get(actor, id).map(ShareRequestView::of);
     }
 
     @PostMapping("/share-requests/{id}/approve")
     @Operation(summary = "Approve: the network becomes shared with the request's NAT type (admin, not the requester)")
-    Mono<ResponseEntity<ShareRequestView>> approve(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+    Mono<ResponseEntity<ShareRequestView>> approve(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
             @RequestBody(required = false) Decision body) {
         Decision decision = body == null ? new Decision(null) : body;
         return idempotency.once(actor, write, decision, ShareRequestView.class,
@@ -79,7 +81,7 @@ class ShareController {
 
     @PostMapping("/share-requests/{id}/reject")
     @Operation(summary = "Reject, with a comment that says why (admin, not the requester)")
-    Mono<ResponseEntity<ShareRequestView>> reject(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+    Mono<ResponseEntity<ShareRequestView>> reject(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
             @RequestBody(required = false) Decision body) {
         Decision decision = body == null ? new Decision(null) : body;
         return idempotency.once(actor, write, decision, ShareRequestView.class,
@@ -88,7 +90,7 @@ class ShareController {
 
     @PostMapping("/share-requests/{id}/withdraw")
     @Operation(summary = "Withdraw a pending request (the requester)")
-    Mono<ResponseEntity<ShareRequestView>> withdraw(Actor actor, IdempotentWrite write, @PathVariable UUID id,
+    Mono<ResponseEntity<ShareRequestView>> withdraw(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
             @RequestBody(required = false) Decision body) {
         Decision decision = body == null ? new Decision(null) : body;
         return idempotency.once(actor, write, decision, ShareRequestView.class,
@@ -130,7 +132,7 @@ class ShareController {
                             String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
 
         static ShareRequestView of(ShareRequest r) {
-            return new ShareRequestView(r.id(), r.network(), r.networkName(), r.networkPrefix(), r.partition(),
+            return new ShareRequestView(r.id().value(), r.network().value(), r.networkName(), r.networkPrefix(), r.partition(),
                     r.project().value(), new Person(r.requestedBy(), r.requestedByName()), r.reason(), r.natType(),
                     r.status().name(), r.decidedBy() == null ? null : new Person(r.decidedBy(), r.decidedByName()),
                     r.comment(), r.createdAt(), r.decidedAt());
@@ -142,7 +144,7 @@ class ShareController {
                              NatType natType) {
 
         static SharedNetworkView of(SharedNetwork n) {
-            return new SharedNetworkView(n.id(), n.name(), n.partition(), n.projectName(), n.prefixes(), n.natType());
+            return new SharedNetworkView(n.id().value(), n.name(), n.partition(), n.projectName(), n.prefixes(), n.natType());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.netportal.firewall;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.firewall.internal.ConfigRepository;
@@ -16,7 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Keeps every firewall's desired configuration in step with its networks (D1): the machine and sharing modules
+ * Keeps every firewall's desired configuration in step with its networks (D1): FirewallService and ShareService
  * call it inside the transaction of each change (allocation, attach, detach, share approval), so the new revision
  * exists exactly when the change does. A rendering equal to the newest revision stores nothing (R4).
  */
@@ -37,7 +38,8 @@ public class FirewallConfigs {
      * @param cause     the change, in words, for the revision history
      * @param actorName who made it
      */
-    public Mono<Integer> update(UUID firewall, String cause, String actorName) {
+    public Mono<Integer> update(FirewallId firewallId, String cause, String actorName) {
+        UUID firewall = firewallId.value();
         return configs.head(firewall).flatMap(head -> configs.legs(firewall).collectList()
                 .flatMap(legs -> {
                     Rendered rendered = FirewallRenderer.render(input(head, legs));
@@ -50,14 +52,15 @@ public class FirewallConfigs {
     }
 
     /** Re-renders every firewall with an address in the network (its type or NAT changed). */
-    public Mono<Void> updateUsing(UUID network, String cause, String actorName) {
+    public Mono<Void> updateUsing(NetworkId networkId, String cause, String actorName) {
+        UUID network = networkId.value();
         // the list first: no query runs while another's rows are still streaming on the transaction's connection
         return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
-                .concatMap(firewall -> update(firewall, cause, actorName)).then();
+                .concatMap(firewall -> update(new FirewallId(firewall), cause, actorName)).then();
     }
 
     /** What a firewall's configuration would become if a network changed its type and NAT; nothing is stored. */
-    public record Preview(UUID firewall, String name, String project, Rendered now, Rendered then) {
+    public record Preview(FirewallId firewall, String name, String project, Rendered now, Rendered then) {
 
         public boolean changes() {
             return !now.hash().equals(then.hash());
@@ -68,39 +71,48 @@ public class FirewallConfigs {
      * Renders, without storing, every firewall that uses the network as it is and as it would be with the given
      * type and NAT (the approval queue shows this before a share is approved).
      */
-    public Flux<Preview> preview(UUID network, NetworkType type, NatType natType) {
+    public Flux<Preview> preview(NetworkId networkId, NetworkType type, NatType natType) {
+        UUID network = networkId.value();
         return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
                 .concatMap(firewall -> configs.head(firewall, false).flatMap(head -> configs.legs(firewall).collectList()
-                        .map(legs -> new Preview(firewall, head.name(), head.project(),
+                        .map(legs -> new Preview(new FirewallId(firewall), head.name(), head.project(),
                                 FirewallRenderer.render(input(head, legs)),
                                 FirewallRenderer.render(input(head, legs.stream().map(leg -> !leg.network().equals(network) ? leg
                                         : new ConfigRepository.Leg(leg.network(), leg.name(), type, leg.project(), leg.vrf(),
                                                 natType, leg.prefix(), leg.ip(), leg.destinations())).toList()))))));
     }
 
-    /** Drops a freed firewall's revisions and sync state. */
-    public Mono<Void> forget(UUID firewall) {
+    /**
+     * Drops a freed firewall's sync state; its revisions stay, so that the machine's next firewall continues the
+     * numbering (its history shows only its own).
+     */
+    public Mono<Void> forget(FirewallId firewallId) {
+        UUID firewall = firewallId.value();
         return configs.forget(firewall);
     }
 
     /** The newest revision and the sync state; empty for a firewall without one. */
-    public Mono<FirewallConfig> current(UUID firewall) {
+    public Mono<FirewallConfig> current(FirewallId firewallId) {
+        UUID firewall = firewallId.value();
         return configs.current(firewall);
     }
 
     /** The sync states of the given firewalls, by id (one query for a whole list). */
-    public Mono<java.util.Map<UUID, SyncState>> sync(List<UUID> firewalls) {
+    public Mono<java.util.Map<FirewallId, SyncState>> sync(List<FirewallId> firewalls) {
         return firewalls.isEmpty() ? Mono.just(java.util.Map.of())
-                : configs.sync(firewalls).collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
+                : configs.sync(firewalls.stream().map(FirewallId::value).toList())
+                        .collectMap(entry -> new FirewallId(entry.getKey()), java.util.Map.Entry::getValue);
     }
 
     /** A stretch of the firewall's revisions, newest first, and how many there are. */
-    public Mono<dev.netportal.common.Slice<Revision>> history(UUID firewall, long offset, int limit) {
+    public Mono<dev.netportal.common.Slice<Revision>> history(FirewallId firewallId, long offset, int limit) {
+        UUID firewall = firewallId.value();
         return configs.history(firewall, offset, limit);
     }
 
     /** One stored revision of the firewall. */
-    public Mono<Revision> revision(UUID firewall, int revision) {
+    public Mono<Revision> revision(FirewallId firewallId, int revision) {
+        UUID firewall = firewallId.value();
         return configs.revision(firewall, revision);
     }
 
@@ -119,7 +131,8 @@ public class FirewallConfigs {
      * allocated with that credential (its stored hash), checked in the same statement. The token is created at
      * the first hello and kept, so an agent that restarts, or several hellos at once, all get the same one.
      */
-    public Mono<AgentWelcome> hello(UUID firewall, String credentialHash, String agentUrl, int appliedRevision) {
+    public Mono<AgentWelcome> hello(FirewallId firewallId, String credentialHash, String agentUrl, int appliedRevision) {
+        UUID firewall = firewallId.value();
         byte[] token = new byte[32];
         random.nextBytes(token);
         return configs.hello(firewall, credentialHash, agentUrl, appliedRevision,

@@ -1,5 +1,6 @@
 package dev.netportal.firewall;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
@@ -97,13 +98,14 @@ public class FirewallService {
                                         .then(inventory.take(partition, size, Machine.Role.FIREWALL, project,
                                                 checkedName, primary.id(), hash(credential)))
                                         // networks locked in id order, as releases do, so no two requests deadlock
-                                        .flatMap(id -> Flux.range(0, found.size())
-                                                .sort(java.util.Comparator.comparing(i -> found.get(i).id()))
-                                                .concatMap(i -> ips.allocateForMachine(id, project, found.get(i), requested.get(i).ip()))
-                                                .then(configs.update(id, "firewall allocated", actor.name()))
-                                                .then(Mono.just(id)));
+                                        .flatMap(machine -> Flux.range(0, found.size())
+                                                .sort(java.util.Comparator.comparing(i -> found.get(i).id().value()))
+                                                .concatMap(i -> ips.allocateForMachine(machine.value(), project, found.get(i),
+                                                        requested.get(i).ip()))
+                                                .then(configs.update(FirewallId.of(machine), "firewall allocated", actor.name()))
+                                                .then(Mono.just(machine)));
                             })
-                            .flatMap(id -> inventory.find(id, Machine.Role.FIREWALL))
+                            .flatMap(machine -> inventory.find(machine, Machine.Role.FIREWALL))
                             .flatMap(created -> audit.record(actor, Inventory.change("firewall.allocate", created, null,
                                     Inventory.summary(created))).thenReturn(new Allocated(created, credential)));
                     return tx.transactional(work);
@@ -111,21 +113,21 @@ public class FirewallService {
     }
 
     /** Attaches a shared network of the firewall's partition to a running firewall (F2, F3). */
-    public Mono<Machine> attach(Actor actor, UUID firewall, UUID network, Optional<String> ip) {
+    public Mono<Machine> attach(Actor actor, FirewallId firewall, NetworkId network, Optional<String> ip) {
         return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
                 .then(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
-                                    Placement.attachable(row.partition(), row.networks().stream().map(Machine.Attachment::network).toList(), wanted);
-                                    return ips.allocateForMachine(firewall, row.project(), wanted, ip)
-                                            .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
-                                            .then(inventory.find(firewall, Machine.Role.FIREWALL))
-                                            .flatMap(after -> audit.record(actor, Inventory.change("firewall.attach", after,
-                                                    null, Map.of("network", wanted.name(), "ip", address(after, network))))
-                                                    .thenReturn(after));
-                                })))));
+                    Placement.attachable(row.partition(), row.networks().stream().map(Machine.Attachment::network).toList(), wanted);
+                    return ips.allocateForMachine(firewall.value(), row.project(), wanted, ip)
+                            .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
+                            .then(inventory.find(firewall.machine(), Machine.Role.FIREWALL))
+                            .flatMap(after -> audit.record(actor, Inventory.change("firewall.attach", after,
+                                    null, Map.of("network", wanted.name(), "ip", address(after, network))))
+                                    .thenReturn(after));
+                })))));
     }
 
     /** Detaches a shared network from a firewall and releases the firewall's IP there (F2). */
-    public Mono<Machine> detach(Actor actor, UUID firewall, UUID network) {
+    public Mono<Machine> detach(Actor actor, FirewallId firewall, NetworkId network) {
         return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
                 .then(tx.transactional(inventory.lock(seen).flatMap(before -> {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
@@ -134,28 +136,29 @@ public class FirewallService {
                         throw Refusal.F2_DETACH_SHARED_ONLY.with(attached.name(), (attached.primary() ? "primary network"
                                 : attached.type() == NetworkType.CHILD ? "private network" : "external network"));
                     }
-                    return ips.releaseMachineIp(firewall, network)
+                    return ips.releaseMachineIp(firewall.value(), network)
                             .then(configs.update(firewall, "shared network " + attached.name() + " detached", actor.name()))
-                            .then(inventory.find(firewall, Machine.Role.FIREWALL))
+                            .then(inventory.find(firewall.machine(), Machine.Role.FIREWALL))
                             .flatMap(after -> audit.record(actor, Inventory.change("firewall.detach", after,
                                     Map.of("network", attached.name(), "ip", attached.ip()), null)).thenReturn(after));
                 }))));
     }
 
     /** Frees a firewall: its IPs in every network are released and it returns to the inventory. */
-    public Mono<Void> free(Actor actor, UUID id) {
+    public Mono<Void> free(Actor actor, FirewallId id) {
         return get(actor, id).flatMap(firewall -> Access.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
                 .then(tx.transactional(projects.giveBack(firewall.project(), Counter.FIREWALLS)
                         .then(inventory.lock(firewall))
-                        .then(ips.releaseMachine(id))
+                        .then(ips.releaseMachine(id.value()))
                         .then(configs.forget(id))
-                        .then(inventory.free(id))
+                        .then(inventory.free(id.machine()))
                         .then(audit.record(actor, Inventory.change("firewall.free", firewall,
                                 Inventory.summary(firewall), null))))));
     }
 
-    public Mono<Machine> get(Actor actor, UUID id) {
-        return inventory.find(id, Machine.Role.FIREWALL)
+    /** One firewall of a project the caller sees; another project's is "not found". */
+    public Mono<Machine> get(Actor actor, FirewallId id) {
+        return inventory.find(id.machine(), Machine.Role.FIREWALL)
                 .filter(firewall -> actor.has(ProjectRole.VIEWER, firewall.project()))
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + id)));
     }
@@ -166,7 +169,7 @@ public class FirewallService {
     }
 
     /** The firewall's desired configuration and sync state (D4), for a caller who may see the firewall. */
-    public Mono<FirewallConfig> config(Actor actor, UUID id) {
+    public Mono<FirewallConfig> config(Actor actor, FirewallId id) {
         return get(actor, id).flatMap(firewall -> configs.current(id));
     }
 
@@ -174,12 +177,12 @@ public class FirewallService {
      * The sync states of firewalls the caller has already read (through {@link #get} or {@link #list}), by id;
      * a firewall without a configuration yet is missing.
      */
-    public Mono<Map<UUID, SyncState>> sync(List<Machine> seen) {
-        return configs.sync(seen.stream().map(Machine::id).toList());
+    public Mono<Map<FirewallId, SyncState>> sync(List<Machine> seen) {
+        return configs.sync(seen.stream().map(FirewallId::of).toList());
     }
 
     /** The firewall's stored revisions, newest first, with what caused each (for a caller who may see it). */
-    public Mono<Slice<Revision>> history(Actor actor, UUID id, long offset, int limit) {
+    public Mono<Slice<Revision>> history(Actor actor, FirewallId id, long offset, int limit) {
         return get(actor, id).flatMap(firewall -> {
             Slice.check(offset, limit);
             return configs.history(id, offset, limit);
@@ -187,7 +190,7 @@ public class FirewallService {
     }
 
     /** One stored revision of the firewall (for a caller who may see it). */
-    public Mono<Revision> revision(Actor actor, UUID id, int revision) {
+    public Mono<Revision> revision(Actor actor, FirewallId id, int revision) {
         return get(actor, id).flatMap(firewall -> configs.revision(id, revision))
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Revision " + revision + " of firewall " + id)));
     }
@@ -210,7 +213,7 @@ public class FirewallService {
      * revision it runs, and learns the token that the portal's pushes carry. Empty when the credential is wrong
      * or the firewall is not allocated, so a caller cannot tell which.
      */
-    public Mono<AgentWelcome> hello(UUID firewall, String credential, String agentUrl, int appliedRevision) {
+    public Mono<AgentWelcome> hello(FirewallId firewall, String credential, String agentUrl, int appliedRevision) {
         URI url = agentUrl(agentUrl, agentNetworks);
         return credential == null || credential.isBlank() ? Mono.empty()
                 : configs.hello(firewall, hash(credential), url.toString(), appliedRevision);
@@ -249,7 +252,7 @@ public class FirewallService {
         }
     }
 
-    private static String address(Machine machine, UUID network) {
+    private static String address(Machine machine, NetworkId network) {
         return machine.networks().stream().filter(a -> a.network().equals(network)).map(Machine.Attachment::ip)
                 .findFirst().orElse("");
     }

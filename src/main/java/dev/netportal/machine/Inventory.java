@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
@@ -30,17 +31,17 @@ public class Inventory {
      * Takes a free machine of the size for a machine or firewall; none free is a conflict naming partition and size,
      * a size the partition does not have is invalid. {@code secret} is the hash of a firewall's agent credential.
      */
-    public Mono<UUID> take(String partition, String size, Machine.Role role, ProjectId project, String name,
-            UUID primaryNetwork, String secret) {
-        return machines.takeFree(partition, size, role, project, name, primaryNetwork, secret)
+    public Mono<MachineId> take(String partition, String size, Machine.Role role, ProjectId project, String name,
+            NetworkId primaryNetwork, String secret) {
+        return machines.takeFree(partition, size, role, project, name, primaryNetwork.value(), secret).map(MachineId::new)
                 .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
                         ? Refusal.M1_NO_FREE_MACHINE.with(partition, size)
                         : Refusal.M1_SIZE.with(partition, size)))));
     }
 
     /** The allocated machine of the role, as a caller sees it; empty if there is none. */
-    public Mono<Machine> find(UUID id, Machine.Role role) {
-        return machines.find(id).filter(row -> row.role() == role).flatMap(views::of);
+    public Mono<Machine> find(MachineId id, Machine.Role role) {
+        return machines.find(id.value()).filter(row -> row.role() == role).flatMap(views::of);
     }
 
     /**
@@ -48,7 +49,7 @@ public class Inventory {
      * found" if the machine was freed since, or is a later allocation of the same machine.
      */
     public Mono<Machine> lock(Machine seen) {
-        return machines.lock(seen.id())
+        return machines.lock(seen.id().value())
                 .filter(row -> row.role() == seen.role() && row.project().equals(seen.project())
                         && row.allocatedAt().equals(seen.allocatedAt()))
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound(seen.kind() + " " + seen.id())))
@@ -61,8 +62,8 @@ public class Inventory {
     }
 
     /** Returns the machine to the free inventory (its IPs are released by the caller first). */
-    public Mono<Void> free(UUID id) {
-        return machines.free(id);
+    public Mono<Void> free(MachineId id) {
+        return machines.free(id.value());
     }
 
     /** The audit record of a change to a machine or firewall. */

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
@@ -15,7 +16,7 @@ import java.util.UUID;
  *                 proxy, its only way to the internet (M4)
  * @param firewall for a machine: the firewall of its project in its network, its way out, if there is one
  */
-public record Machine(UUID id, String name, ProjectId project, String partition, String size, Role role,
+public record Machine(MachineId id, String name, ProjectId project, String partition, String size, Role role,
                       List<Attachment> networks, Optional<String> proxy, Optional<String> firewall,
                       OffsetDateTime allocatedAt) {
 
@@ -24,7 +25,7 @@ public record Machine(UUID id, String name, ProjectId project, String partition,
     }
 
     /** One network of the machine: its type, owner, NAT, the machine's address there, and whether it is the primary. */
-    public record Attachment(UUID network, String name, NetworkType type, String project, NatType natType, String ip,
+    public record Attachment(NetworkId network, String name, NetworkType type, String project, NatType natType, String ip,
                              boolean primary) {
     }
 

@@ -58,7 +58,7 @@ public class MachineService {
                             .flatMap(primary -> projects.take(project, Counter.MACHINES)
                                     .then(inventory.take(partition, size, Machine.Role.MACHINE, project, checkedName,
                                             primary.id(), null))
-                                    .flatMap(id -> ips.allocateForMachine(id, project, primary, network.ip()).thenReturn(id)))
+                                    .flatMap(id -> ips.allocateForMachine(id.value(), project, primary, network.ip()).thenReturn(id)))
                             .flatMap(id -> inventory.find(id, Machine.Role.MACHINE))
                             .flatMap(created -> audit.record(actor, Inventory.change("machine.allocate", created, null,
                                     Inventory.summary(created))).thenReturn(created));
@@ -67,17 +67,17 @@ public class MachineService {
     }
 
     /** Frees a machine: its IPs are released and it returns to the inventory, in one transaction (M3). */
-    public Mono<Void> free(Actor actor, UUID id) {
+    public Mono<Void> free(Actor actor, MachineId id) {
         return get(actor, id).flatMap(machine -> Access.require(actor, ProjectRole.MEMBER, machine.project(), "free machines")
                 .then(tx.transactional(projects.giveBack(machine.project(), Counter.MACHINES)
                         .then(inventory.lock(machine))
-                        .then(ips.releaseMachine(id))
+                        .then(ips.releaseMachine(id.value()))
                         .then(inventory.free(id))
                         .then(audit.record(actor, Inventory.change("machine.free", machine, Inventory.summary(machine), null))))));
     }
 
     /** One machine of a project the caller sees; another project's is "not found". */
-    public Mono<Machine> get(Actor actor, UUID id) {
+    public Mono<Machine> get(Actor actor, MachineId id) {
         return inventory.find(id, Machine.Role.MACHINE)
                 .filter(machine -> actor.has(ProjectRole.VIEWER, machine.project()))
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Machine " + id)));

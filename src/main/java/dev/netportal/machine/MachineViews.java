@@ -25,16 +25,16 @@ class MachineViews {
             List<Machine.Attachment> marked = markPrimary(row, attachments);
             Optional<Machine.Attachment> primary = marked.stream().filter(Machine.Attachment::primary).findFirst();
             if (row.role() != Machine.Role.MACHINE || primary.isEmpty()) {
-                return Mono.just(new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(), row.role(),
+                return Mono.just(new Machine(new MachineId(row.id()), row.name(), row.project(), row.partition(), row.size(), row.role(),
                         marked, Optional.empty(), Optional.empty(), row.allocatedAt()));
             }
             boolean shared = primary.get().type() == NetworkType.CHILD_SHARED;
-            return machines.projectFirewallIn(row.project(), primary.get().network()).map(Optional::of)
+            return machines.projectFirewallIn(row.project(), primary.get().network().value()).map(Optional::of)
                     .defaultIfEmpty(Optional.empty())
                     .flatMap(firewall -> (firewall.isEmpty() && shared
                             ? partitions.get(row.partition()).map(p -> p.proxy().map(x -> x.host() + ":" + x.port()))
                             : Mono.just(Optional.<String>empty()))
-                            .map(proxy -> new Machine(row.id(), row.name(), row.project(), row.partition(), row.size(),
+                            .map(proxy -> new Machine(new MachineId(row.id()), row.name(), row.project(), row.partition(), row.size(),
                                     row.role(), marked, proxy, firewall, row.allocatedAt())));
         });
     }
@@ -42,6 +42,6 @@ class MachineViews {
     /** The primary network is the one stored at allocation (F1, M1). */
     private static List<Machine.Attachment> markPrimary(MachineRepository.Row row, List<Machine.Attachment> attachments) {
         return attachments.stream().map(a -> new Machine.Attachment(a.network(), a.name(), a.type(), a.project(),
-                a.natType(), a.ip(), a.network().equals(row.primaryNetwork()))).toList();
+                a.natType(), a.ip(), a.network().value().equals(row.primaryNetwork()))).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectId;
@@ -44,7 +45,7 @@ public final class Placement {
      * Answers the primary network.
      */
     public static Network firewall(ProjectId project, String partition, List<Network> networks) {
-        Set<UUID> seen = new HashSet<>();
+        Set<NetworkId> seen = new HashSet<>();
         for (Network network : networks) {
             if (!seen.add(network.id())) {
                 throw Refusal.F1_DUPLICATE.with(network.name());
@@ -79,7 +80,7 @@ public final class Placement {
     }
 
     /** F2/F3: what may be attached to a running firewall: a shared network of its partition, not yet attached. */
-    public static void attachable(String partition, List<UUID> attached, Network network) {
+    public static void attachable(String partition, List<NetworkId> attached, Network network) {
         samePartition(partition, network);
         if (network.type() == NetworkType.CHILD) {
             throw Refusal.F3_SECOND_PRIVATE_ATTACH.with(network.name());

@@ -5,6 +5,6 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** An allocated IP address (I2: {@code STATIC} reserved by a project, {@code EPHEMERAL} bound to a machine). */
-public record IpAddress(String ip, UUID network, ProjectId project, IpKind kind, String name, String description,
+public record IpAddress(String ip, NetworkId network, ProjectId project, IpKind kind, String name, String description,
                         OffsetDateTime createdAt) {
 }

@@ -41,11 +41,12 @@ public class IpService {
     }
 
     /** Reserves the lowest free IPv4 address, or {@code requested}, as a static IP of the network's project. */
-    public Mono<IpAddress> allocate(Actor actor, UUID networkId, Optional<String> requested, String name, String description) {
+    public Mono<IpAddress> allocate(Actor actor, NetworkId id, Optional<String> requested, String name, String description) {
+        UUID networkId = id.value();
         if ((name != null && name.length() > 100) || (description != null && description.length() > 1000)) {
             return Mono.error(Refusal.IP_NAME.with());
         }
-        return networkService.get(actor, networkId).flatMap(network -> Access
+        return networkService.get(actor, id).flatMap(network -> Access
                 .require(actor, ProjectRole.MEMBER, network.project(), "reserve IPs")
                 .then(Mono.defer(() -> {
                     Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
@@ -61,8 +62,9 @@ public class IpService {
     }
 
     /** Releases a static IP: it becomes free again, merged with its neighbours. */
-    public Mono<Void> release(Actor actor, UUID networkId, String ip) {
-        return networkService.get(actor, networkId).flatMap(network -> Access
+    public Mono<Void> release(Actor actor, NetworkId id, String ip) {
+        UUID networkId = id.value();
+        return networkService.get(actor, id).flatMap(network -> Access
                 .require(actor, ProjectRole.MEMBER, network.project(), "release IPs")
                 .then(Mono.defer(() -> {
                     Address address = Address.parse(ip);
@@ -79,7 +81,8 @@ public class IpService {
     }
 
     /**
-     * Takes an address of a network for a machine or firewall: the lowest free one or {@code wanted}, as an
+     * Takes an address of a network for a machine or firewall (by the machine's UUID: the network module does not
+     * know the machine module, which depends on it): the lowest free one or {@code wanted}, as an
      * {@code EPHEMERAL} IP of {@code project} bound to the machine (I2). For the machine module, inside its
      * transaction, after it has checked who may use the network; the address rules (I1) are checked here.
      */
@@ -87,7 +90,7 @@ public class IpService {
         return Mono.defer(() -> {
             Optional<Address> address = wanted.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
             Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
-            return networks.allocateIp(network.id(), prefix, address.orElse(null), project, IpKind.EPHEMERAL, null, "", machine)
+            return networks.allocateIp(network.id().value(), prefix, address.orElse(null), project, IpKind.EPHEMERAL, null, "", machine)
                     .flatMap(allocation -> outcome(network, prefix, address, allocation));
         });
     }
@@ -105,27 +108,31 @@ public class IpService {
     }
 
     /** Gives back a machine's address in one network (a firewall detaching it), inside the caller's transaction. */
-    public Mono<Void> releaseMachineIp(UUID machine, UUID network) {
+    public Mono<Void> releaseMachineIp(UUID machine, NetworkId networkId) {
+        UUID network = networkId.value();
         return networks.lockNetwork(network).then(networks.deleteMachineIp(machine, network))
                 .flatMap(released -> giveBack(released.network(), released.prefix(), released.address())
                         .then(networks.uncountAllocated(released.network(), released.prefix())));
     }
 
     /** The network's IPs, lowest first: {@code limit} of them from the {@code offset}-th, and how many there are. */
-    public Mono<Slice<IpAddress>> list(Actor actor, UUID networkId, long offset, int limit) {
+    public Mono<Slice<IpAddress>> list(Actor actor, NetworkId id, long offset, int limit) {
+        UUID networkId = id.value();
         Slice.check(offset, limit);
-        return networkService.get(actor, networkId).flatMap(network -> networks.ips(networkId, offset, limit).collectList()
+        return networkService.get(actor, id).flatMap(network -> networks.ips(networkId, offset, limit).collectList()
                 .flatMap(items -> networks.ipCount(networkId).map(total -> new Slice<>(items, total))));
     }
 
     /** How many IPs the network holds, in all its prefixes. */
-    public Mono<Long> count(Actor actor, UUID networkId) {
-        return networkService.get(actor, networkId).flatMap(network -> networks.ipCount(networkId));
+    public Mono<Long> count(Actor actor, NetworkId id) {
+        UUID networkId = id.value();
+        return networkService.get(actor, id).flatMap(network -> networks.ipCount(networkId));
     }
 
     /** The IP at an address of the network, if one is allocated there. */
-    public Mono<IpAddress> find(Actor actor, UUID networkId, Address address) {
-        return networkService.get(actor, networkId).flatMap(network -> networks.ip(networkId, address));
+    public Mono<IpAddress> find(Actor actor, NetworkId id, Address address) {
+        UUID networkId = id.value();
+        return networkService.get(actor, id).flatMap(network -> networks.ip(networkId, address));
     }
 
     private static Prefix prefixFor(Network network, Family family) {

@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param allocated IPs handed out in the IPv4 prefix
  * @param total     allocatable IPs of the IPv4 prefix
  */
-public record Network(UUID id, String name, ProjectId project, String partition, NetworkType type, NatType natType,
+public record Network(NetworkId id, String name, ProjectId project, String partition, NetworkType type, NatType natType,
                       String prefix, List<String> prefixes, Integer vrf, String description, Map<String, String> labels,
                       long allocated, long total, OffsetDateTime createdAt) {
 }

@@ -74,7 +74,8 @@ public class NetworkService {
     }
 
     /** One network; another project's network is "not found" (viewers and up see their projects' networks). */
-    public Mono<Network> get(Actor actor, UUID id) {
+    public Mono<Network> get(Actor actor, NetworkId networkId) {
+        UUID id = networkId.value();
         return networks.find(id)
                 .filter(network -> network.project() != null && actor.has(ProjectRole.VIEWER, network.project()))
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
@@ -84,7 +85,8 @@ public class NetworkService {
      * Any network, including external networks and other projects' networks, without a visibility check: for
      * modules that check their own rules on it (a firewall attaching a shared network of another project).
      */
-    public Mono<Network> lookup(UUID id) {
+    public Mono<Network> lookup(NetworkId networkId) {
+        UUID id = networkId.value();
         return networks.find(id);
     }
 
@@ -92,12 +94,14 @@ public class NetworkService {
      * Turns a private network into a shared one with the consumers' NAT type (S3), in the caller's transaction once
      * the sharing rules allowed it; answers whether it did (false: it is shared already).
      */
-    public Mono<Boolean> promote(UUID network, NatType natType) {
+    public Mono<Boolean> promote(NetworkId networkId, NatType natType) {
+        UUID network = networkId.value();
         return networks.promote(network, natType);
     }
 
     /** Any network by id, for other modules' checks (placement rules); "not found" if there is none. */
-    public Mono<Network> require(UUID id) {
+    public Mono<Network> require(NetworkId networkId) {
+        UUID id = networkId.value();
         return networks.find(id).switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
     }
 
@@ -122,8 +126,9 @@ public class NetworkService {
     }
 
     /** Changes name, description or labels (N2); members and owners only. */
-    public Mono<Network> update(Actor actor, UUID id, NetworkChange change) {
-        return get(actor, id).flatMap(before -> Access.require(actor, ProjectRole.MEMBER, before.project(), "change networks")
+    public Mono<Network> update(Actor actor, NetworkId networkId, NetworkChange change) {
+        UUID id = networkId.value();
+        return get(actor, networkId).flatMap(before -> Access.require(actor, ProjectRole.MEMBER, before.project(), "change networks")
                 .then(Mono.defer(() -> {
                     if (change.type().filter(type -> type.equals(NetworkType.CHILD.name())).isPresent()) {
                         throw Refusal.S4_UNSHARE_FORBIDDEN.with();
@@ -151,8 +156,9 @@ public class NetworkService {
      * in it, no IP, no pending share request: its prefixes go back to the pool, merged with
      * free neighbours, and its VRF id is freed.
      */
-    public Mono<Void> delete(Actor actor, UUID id) {
-        return get(actor, id).flatMap(network -> Access.require(actor, ProjectRole.MEMBER, network.project(), "delete networks")
+    public Mono<Void> delete(Actor actor, NetworkId networkId) {
+        UUID id = networkId.value();
+        return get(actor, networkId).flatMap(network -> Access.require(actor, ProjectRole.MEMBER, network.project(), "delete networks")
                 .then(Mono.defer(() -> {
                     Mono<Void> work = networks.lockPartition(network.partition())
                             .then(networks.lockNetwork(id))

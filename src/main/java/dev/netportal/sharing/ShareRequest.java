@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import java.time.OffsetDateTime;
@@ -9,7 +10,7 @@ import java.util.UUID;
  * A request to promote a private network to a shared network (S1), with what the network is (for the review)
  * and, once decided, who decided and why.
  */
-public record ShareRequest(UUID id, UUID network, String networkName, String networkPrefix, String partition,
+public record ShareRequest(ShareRequestId id, NetworkId network, String networkName, String networkPrefix, String partition,
                            ProjectId project, String projectName, String requestedBy, String requestedByName,
                            String reason, NatType natType, ShareStatus status, String decidedBy, String decidedByName,
                            String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {

@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.Refusal;
@@ -46,7 +47,8 @@ public class ShareService {
     }
 
     /** Files a request to share a private network of the caller's project (S1); owners only. */
-    public Mono<ShareRequest> file(Actor actor, UUID network, String reason, String natType) {
+    public Mono<ShareRequest> file(Actor actor, NetworkId networkId, String reason, String natType) {
+        UUID network = networkId.value();
         UUID id = UUID.randomUUID();
         Mono<ShareRequest> work = requests.lockNetwork(network)
                 .filter(state -> state.project() != null && actor.has(ProjectRole.VIEWER, new ProjectId(state.project())))
@@ -68,15 +70,18 @@ public class ShareService {
         return tx.transactional(work);
     }
 
-    public Mono<ShareRequest> approve(Actor actor, UUID id, String comment) {
+    public Mono<ShareRequest> approve(Actor actor, ShareRequestId requestId, String comment) {
+        UUID id = requestId.value();
         return decide(actor, id, ShareRules.Action.APPROVE, comment);
     }
 
-    public Mono<ShareRequest> reject(Actor actor, UUID id, String comment) {
+    public Mono<ShareRequest> reject(Actor actor, ShareRequestId requestId, String comment) {
+        UUID id = requestId.value();
         return decide(actor, id, ShareRules.Action.REJECT, comment);
     }
 
-    public Mono<ShareRequest> withdraw(Actor actor, UUID id, String comment) {
+    public Mono<ShareRequest> withdraw(Actor actor, ShareRequestId requestId, String comment) {
+        UUID id = requestId.value();
         return decide(actor, id, ShareRules.Action.WITHDRAW, comment);
     }
 
@@ -87,7 +92,7 @@ public class ShareService {
         }
         Mono<ShareRequest> work = visible(actor, id)
                 // the network first, then the request: the same order as filing, so no deadlock
-                .flatMap(seen -> requests.lockNetwork(seen.network()).then(requests.lock(id)))
+                .flatMap(seen -> requests.lockNetwork(seen.network().value()).then(requests.lock(id)))
                 .flatMap(before -> {
                     ShareStatus next = ShareRules.next(before, action, actor, trimmed);
                     boolean decision = action != ShareRules.Action.WITHDRAW;
@@ -107,7 +112,8 @@ public class ShareService {
     }
 
     /** One request: admins see all, others those of their projects (another project's is "not found"). */
-    public Mono<ShareRequest> get(Actor actor, UUID id) {
+    public Mono<ShareRequest> get(Actor actor, ShareRequestId requestId) {
+        UUID id = requestId.value();
         return visible(actor, id);
     }
 
@@ -115,7 +121,8 @@ public class ShareService {
      * What approving would do to firewalls (for admins deciding): every firewall that uses the network, rendered
      * as it is and as it would be once shared with the requested NAT; nothing is stored.
      */
-    public Mono<java.util.List<FirewallConfigs.Preview>> impact(Actor actor, UUID id) {
+    public Mono<java.util.List<FirewallConfigs.Preview>> impact(Actor actor, ShareRequestId requestId) {
+        UUID id = requestId.value();
         if (!actor.admin()) {
             return Mono.error(DomainException.forbidden("Only platform admins review share requests."));
         }
@@ -146,7 +153,8 @@ public class ShareService {
     }
 
     /** The requests for a network the caller may see, newest first. */
-    public Mono<List<ShareRequest>> ofNetwork(Actor actor, UUID network) {
+    public Mono<List<ShareRequest>> ofNetwork(Actor actor, NetworkId networkId) {
+        UUID network = networkId.value();
         return requests.ofNetwork(network).filter(request -> actor.has(ProjectRole.VIEWER, request.project())).collectList();
     }
 

@@ -1,5 +1,7 @@
 package dev.netportal.firewall;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netportal.identity.Actor;
@@ -38,14 +40,14 @@ class DispatcherTest {
         FirewallService firewalls = core.getBean(FirewallService.class);
         Machine firewall = firewalls.allocate(owner, project, "dispatched", "nbg-1", "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()),
-                new NetworkRequest(java.util.UUID.fromString(internet), Optional.empty()))).block().firewall();
+                new NetworkRequest(new NetworkId(java.util.UUID.fromString(internet)), Optional.empty()))).block().firewall();
 
         Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            FirewallConfig config = firewalls.config(owner, firewall.id()).block();
+            FirewallConfig config = firewalls.config(owner, FirewallId.of(firewall.id())).block();
             assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
             assertThat(config.appliedRevision()).isEqualTo(1);
         });
-        assertThat(firewalls.config(owner, firewall.id()).block().lastError())
+        assertThat(firewalls.config(owner, FirewallId.of(firewall.id())).block().lastError())
                 .as("vtysh and nft are installed here, so nothing went unchecked").isNull();
     }
 }

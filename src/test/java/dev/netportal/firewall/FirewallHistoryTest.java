@@ -1,5 +1,7 @@
 package dev.netportal.firewall;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,28 +52,28 @@ class FirewallHistoryTest {
         UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
         FirewallService firewalls = bean(FirewallService.class);
         Machine firewall = firewalls.allocate(OWNER, PROJECT, "hist-fw", "nbg-1", "c1-large", List.of(
-                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block().firewall();
-        firewalls.attach(OWNER, firewall.id(), backup.id(), Optional.empty()).block();
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block().firewall();
+        firewalls.attach(OWNER, FirewallId.of(firewall.id()), backup.id(), Optional.empty()).block();
 
-        List<Revision> history = firewalls.history(OWNER, firewall.id(), 0, 10).block().items();
-        assertThat(firewalls.history(OWNER, firewall.id(), 0, 1).block()).satisfies(first -> {
+        List<Revision> history = firewalls.history(OWNER, FirewallId.of(firewall.id()), 0, 10).block().items();
+        assertThat(firewalls.history(OWNER, FirewallId.of(firewall.id()), 0, 1).block()).satisfies(first -> {
             assertThat(first.total()).isEqualTo(2);
             assertThat(first.items()).extracting(Revision::revision).containsExactly(2);
         });
-        assertThat(firewalls.history(OWNER, firewall.id(), 1, 5).block().items()).extracting(Revision::revision).containsExactly(1);
-        assertThat(firewalls.history(OWNER, firewall.id(), 9, 5).block().total()).as("past the end, still counted").isEqualTo(2);
+        assertThat(firewalls.history(OWNER, FirewallId.of(firewall.id()), 1, 5).block().items()).extracting(Revision::revision).containsExactly(1);
+        assertThat(firewalls.history(OWNER, FirewallId.of(firewall.id()), 9, 5).block().total()).as("past the end, still counted").isEqualTo(2);
         assertThat(history).extracting(Revision::revision).containsExactly(2, 1);
         assertThat(history).extracting(Revision::cause).containsExactly("shared network hist-backup attached", "firewall allocated");
         assertThat(history).extracting(Revision::actorName).containsOnly("Hanna Owner");
-        assertThat(firewalls.revision(OWNER, firewall.id(), 2).block().nftables()).contains("hist-backup");
-        assertThat(firewalls.revision(OWNER, firewall.id(), 1).block().nftables()).doesNotContain("hist-backup");
-        assertThatThrownBy(() -> firewalls.revision(OWNER, firewall.id(), 99).block()).isInstanceOf(DomainException.class)
+        assertThat(firewalls.revision(OWNER, FirewallId.of(firewall.id()), 2).block().nftables()).contains("hist-backup");
+        assertThat(firewalls.revision(OWNER, FirewallId.of(firewall.id()), 1).block().nftables()).doesNotContain("hist-backup");
+        assertThatThrownBy(() -> firewalls.revision(OWNER, FirewallId.of(firewall.id()), 99).block()).isInstanceOf(DomainException.class)
                 .hasMessageContaining("Revision 99");
-        assertThatThrownBy(() -> firewalls.history(SHARER, firewall.id(), 0, 10).block())
+        assertThatThrownBy(() -> firewalls.history(SHARER, FirewallId.of(firewall.id()), 0, 10).block())
                 .as("another project's firewall is not found").isInstanceOf(DomainException.class);
 
         var fleet = firewalls.fleet(ADMIN, false, 0, 500).block();
-        assertThat(fleet.items()).extracting(FleetEntry::firewall).contains(firewall.id());
+        assertThat(fleet.items()).extracting(FleetEntry::firewall).contains(firewall.id().value());
         assertThat(fleet.total()).isEqualTo(fleet.items().size())
                 .isEqualTo(firewalls.fleetCounts(ADMIN).block().values().stream().mapToLong(Long::longValue).sum());
         var page = firewalls.fleet(ADMIN, false, 0, 1).block();
@@ -88,8 +90,8 @@ class FirewallHistoryTest {
         ShareRequest request = shares.file(OWNER, own.id(), "preview", "IPV4_MASQUERADE").block();
         List<FirewallConfigs.Preview> impact = shares.impact(ADMIN, request.id()).block();
         assertThat(impact).extracting(FirewallConfigs.Preview::name).containsExactly("hist-fw");
-        assertThat(impact.getFirst().now().hash()).isEqualTo(firewalls.config(OWNER, firewall.id()).block().hash());
-        assertThat(firewalls.history(OWNER, firewall.id(), 0, 10).block().total()).isEqualTo(2);
+        assertThat(impact.getFirst().now().hash()).isEqualTo(firewalls.config(OWNER, FirewallId.of(firewall.id())).block().hash());
+        assertThat(firewalls.history(OWNER, FirewallId.of(firewall.id()), 0, 10).block().total()).isEqualTo(2);
         assertThatThrownBy(() -> shares.impact(OWNER, request.id()).block()).isInstanceOf(DomainException.class);
         shares.withdraw(OWNER, request.id(), null).block();
     }
@@ -113,21 +115,21 @@ class FirewallHistoryTest {
         FirewallService firewalls = bean(FirewallService.class);
         Network firstOwn = networks.create(one, first, new NewNetwork("first-own", "hist-one", Optional.empty(), "")).block();
         var earlier = firewalls.allocate(one, first, "first-fw", "hist-one", "fw", List.of(
-                new NetworkRequest(firstOwn.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block();
-        firewalls.free(one, earlier.firewall().id()).block();
+                new NetworkRequest(firstOwn.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
+        firewalls.free(one, FirewallId.of(earlier.firewall().id())).block();
 
         Network secondOwn = networks.create(two, second, new NewNetwork("second-own", "hist-one", Optional.empty(), "")).block();
         var later = firewalls.allocate(two, second, "second-fw", "hist-one", "fw", List.of(
-                new NetworkRequest(secondOwn.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block();
+                new NetworkRequest(secondOwn.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
 
-        UUID machine = later.firewall().id();
-        assertThat(machine).as("the same machine").isEqualTo(earlier.firewall().id());
-        assertThat(firewalls.history(two, machine, 0, 10).block().items()).extracting(Revision::revision).containsExactly(2);
-        assertThatThrownBy(() -> firewalls.revision(two, machine, 1).block()).as("the first tenant's revision")
+        UUID machine = later.firewall().id().value();
+        assertThat(machine).as("the same machine").isEqualTo(earlier.firewall().id().value());
+        assertThat(firewalls.history(two, new FirewallId(machine), 0, 10).block().items()).extracting(Revision::revision).containsExactly(2);
+        assertThatThrownBy(() -> firewalls.revision(two, new FirewallId(machine), 1).block()).as("the first tenant's revision")
                 .isInstanceOf(DomainException.class);
-        assertThat(firewalls.revision(two, machine, 2).block().nftables()).contains("second-own").doesNotContain("first-own");
-        assertThat(firewalls.hello(machine, earlier.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional())
+        assertThat(firewalls.revision(two, new FirewallId(machine), 2).block().nftables()).contains("second-own").doesNotContain("first-own");
+        assertThat(firewalls.hello(new FirewallId(machine), earlier.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional())
                 .as("the first tenant's agent gets no token").isEmpty();
-        assertThat(firewalls.hello(machine, later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
+        assertThat(firewalls.hello(new FirewallId(machine), later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
     }
 }

@@ -1,5 +1,7 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.firewall.FirewallService;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,7 +88,7 @@ class MachineServiceTest {
     }
 
     private static NetworkRequest auto(UUID network) {
-        return new NetworkRequest(network, Optional.empty());
+        return new NetworkRequest(new NetworkId(network), Optional.empty());
     }
 
     private static void refused(Supplier<Object> call, String code) {
@@ -106,14 +108,14 @@ class MachineServiceTest {
         assertThat(fixed.proxy()).isEmpty();
         assertThat(fixed.internetAccess()).isEqualTo("none: no firewall of the project in a");
 
-        Machine onShared = machines.allocate(w.member(), w.project(), "web", w.partition(), "c1", auto(w.ownShared().id())).block();
+        Machine onShared = machines.allocate(w.member(), w.project(), "web", w.partition(), "c1", auto(w.ownShared().id().value())).block();
         assertThat(onShared.proxy()).as("M4: no firewall of its project in the shared network").contains("proxy.m:3128");
 
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.otherShared().id())).block(),
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.otherShared().id().value())).block(),
                 "M1-other-project");
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.internet())).block(),
                 "M1-network-type");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.elsewhere().id())).block(),
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.elsewhere().id().value())).block(),
                 "S5-partition");
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of(fixed.networks().getFirst().ip()))).block(), "I1-ip-taken");
@@ -121,10 +123,10 @@ class MachineServiceTest {
                 new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".1")))).block(), "I1-reserved");
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of("192.0.2.1"))).block(), "I1-outside");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "xl", auto(w.privateA().id())).block(), "M1-size");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "xl", auto(w.privateA().id().value())).block(), "M1-size");
 
-        machines.allocate(w.member(), w.project(), "third", w.partition(), "c1", auto(w.privateB().id())).block();
-        refused(() -> machines.allocate(w.member(), w.project(), "fourth", w.partition(), "c1", auto(w.privateB().id())).block(),
+        machines.allocate(w.member(), w.project(), "third", w.partition(), "c1", auto(w.privateB().id().value())).block();
+        refused(() -> machines.allocate(w.member(), w.project(), "fourth", w.partition(), "c1", auto(w.privateB().id().value())).block(),
                 "M1-no-free-machine");
 
         machines.free(w.member(), fixed.id()).block();
@@ -139,52 +141,52 @@ class MachineServiceTest {
         World w = world();
 
         FirewallService.Allocated created = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
-                auto(w.privateA().id()), auto(w.internet()), auto(w.otherShared().id()))).block();
+                auto(w.privateA().id().value()), auto(w.internet()), auto(w.otherShared().id().value()))).block();
         Machine fw = created.firewall();
-        dev.netportal.firewall.FirewallConfig first = firewalls.config(w.member(), fw.id()).block();
+        dev.netportal.firewall.FirewallConfig first = firewalls.config(w.member(), FirewallId.of(fw.id())).block();
         assertThat(first.revision()).isEqualTo(1);
         assertThat(first.state()).isEqualTo(dev.netportal.firewall.SyncStatus.PENDING);
         assertThat(first.frr()).contains("vrf vrf-" + w.privateA().vrf(), "import vrf vrf-" + w.otherShared().vrf());
         assertThat(first.nftables()).contains("oifname \"n" + w.otherShared().vrf() + "\"");
         assertThat(created.agentCredential()).hasSizeGreaterThanOrEqualTo(40);
         // the right credential is welcomed in AgentProtocolTest (a hello here would send this firewall's pushes away)
-        assertThat(firewalls.hello(fw.id(), "guess", "http://127.0.0.1:7901", 0).blockOptional()).isEmpty();
-        assertThat(firewalls.hello(UUID.randomUUID(), created.agentCredential(), "http://127.0.0.1:7901", 0).blockOptional())
+        assertThat(firewalls.hello(FirewallId.of(fw.id()), "guess", "http://127.0.0.1:7901", 0).blockOptional()).isEmpty();
+        assertThat(firewalls.hello(new FirewallId(UUID.randomUUID()), created.agentCredential(), "http://127.0.0.1:7901", 0).blockOptional())
                 .as("the credential of another firewall").isEmpty();
         assertThat(fw.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.privateA().id());
         assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly(NetworkType.CHILD, NetworkType.CHILD_SHARED, NetworkType.EXTERNAL);
         assertThat(fw.networks()).allSatisfy(a -> assertThat(a.ip()).isNotBlank());
 
         refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
-                auto(w.privateA().id()), auto(w.privateB().id()), auto(w.internet()))).block(), "F3-second-private");
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.privateA().id()))).block(),
+                auto(w.privateA().id().value()), auto(w.privateB().id().value()), auto(w.internet()))).block(), "F3-second-private");
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.privateA().id().value()))).block(),
                 "F1-external-required");
         refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.internet()))).block(),
                 "F1-private-required");
         refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
-                auto(w.otherShared().id()), auto(w.internet()))).block(), "F1-primary-shared");
+                auto(w.otherShared().id().value()), auto(w.internet()))).block(), "F1-primary-shared");
         refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
-                auto(w.privateA().id()), auto(w.privateA().id()), auto(w.internet()))).block(), "F1-duplicate");
+                auto(w.privateA().id().value()), auto(w.privateA().id().value()), auto(w.internet()))).block(), "F1-duplicate");
         refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
-                auto(w.elsewhere().id()), auto(w.internet()))).block(), "S5-partition");
+                auto(w.elsewhere().id().value()), auto(w.internet()))).block(), "S5-partition");
 
         Machine inFront = firewalls.allocate(w.member(), w.project(), "front", w.partition(), "c1", List.of(
-                auto(w.ownShared().id()), auto(w.internet()))).block().firewall();
+                auto(w.ownShared().id().value()), auto(w.internet()))).block().firewall();
         assertThat(inFront.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.ownShared().id());
 
-        refused(() -> firewalls.attach(w.member(), fw.id(), w.privateB().id(), Optional.empty()).block(), "F3-second-private");
-        refused(() -> firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block(), "F1-duplicate");
-        refused(() -> firewalls.detach(w.member(), fw.id(), w.privateA().id()).block(), "F2-detach-shared-only");
-        refused(() -> firewalls.detach(w.member(), fw.id(), w.internet()).block(), "F2-detach-shared-only");
+        refused(() -> firewalls.attach(w.member(), FirewallId.of(fw.id()), w.privateB().id(), Optional.empty()).block(), "F3-second-private");
+        refused(() -> firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).block(), "F1-duplicate");
+        refused(() -> firewalls.detach(w.member(), FirewallId.of(fw.id()), w.privateA().id()).block(), "F2-detach-shared-only");
+        refused(() -> firewalls.detach(w.member(), FirewallId.of(fw.id()), new NetworkId(w.internet())).block(), "F2-detach-shared-only");
 
-        Machine detached = firewalls.detach(w.member(), fw.id(), w.otherShared().id()).block();
+        Machine detached = firewalls.detach(w.member(), FirewallId.of(fw.id()), w.otherShared().id()).block();
         assertThat(detached.networks()).extracting(Machine.Attachment::network).doesNotContain(w.otherShared().id());
         assertThat(networks.lookup(w.otherShared().id()).block().allocated()).as("its IP there was released").isZero();
-        Machine reattached = firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).block();
+        Machine reattached = firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).block();
         assertThat(reattached.networks()).extracting(Machine.Attachment::network).contains(w.otherShared().id());
-        assertThat(firewalls.config(w.member(), fw.id()).block().revision()).as("allocation, detach, attach").isEqualTo(3);
-        portal.portal().core().getBean(dev.netportal.firewall.FirewallConfigs.class).update(fw.id(), "test", "Test").block();
-        assertThat(firewalls.config(w.member(), fw.id()).block().revision()).as("the same rendering: no new revision").isEqualTo(3);
+        assertThat(firewalls.config(w.member(), FirewallId.of(fw.id())).block().revision()).as("allocation, detach, attach").isEqualTo(3);
+        portal.portal().core().getBean(dev.netportal.firewall.FirewallConfigs.class).update(FirewallId.of(fw.id()), "test", "Test").block();
+        assertThat(firewalls.config(w.member(), FirewallId.of(fw.id())).block().revision()).as("the same rendering: no new revision").isEqualTo(3);
     }
 
     @Test
@@ -193,8 +195,8 @@ class MachineServiceTest {
         try (java.sql.Connection c = portal.database().connect(); java.sql.Statement s = c.createStatement()) {
             s.execute("UPDATE project SET quota_machines = 1 WHERE id = '" + w.project().value() + "'");
         }
-        Machine only = machines.allocate(w.member(), w.project(), "only", w.partition(), "c1", auto(w.privateA().id())).block();
-        refused(() -> machines.allocate(w.member(), w.project(), "second", w.partition(), "c1", auto(w.privateA().id())).block(),
+        Machine only = machines.allocate(w.member(), w.project(), "only", w.partition(), "c1", auto(w.privateA().id().value())).block();
+        refused(() -> machines.allocate(w.member(), w.project(), "second", w.partition(), "c1", auto(w.privateA().id().value())).block(),
                 "N4-quota-machines");
 
         PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
@@ -216,7 +218,7 @@ class MachineServiceTest {
 
         List<String> outcomes = Flux.range(0, 8)
                 .flatMap(i -> outcome(machines.allocate(w.member(), w.project(), "race-" + i, w.partition(), "c1",
-                        auto(w.privateA().id())).map(m -> m.id().toString())).subscribeOn(Schedulers.parallel()), 8)
+                        auto(w.privateA().id().value())).map(m -> m.id().toString())).subscribeOn(Schedulers.parallel()), 8)
                 .collectList().block();
 
         assertThat(outcomes.stream().filter(o -> !o.startsWith("M1-"))).hasSize(3).doesNotHaveDuplicates();
@@ -228,11 +230,11 @@ class MachineServiceTest {
     void twoAttachesOfAPrivateNetworkAtOnceNeverBothSucceedAndOneFixedIpHasOneWinner() {
         World w = world();
         Machine fw = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
-                auto(w.ownShared().id()), auto(w.internet()))).block().firewall();
+                auto(w.ownShared().id().value()), auto(w.internet()))).block().firewall();
 
         // a second firewall with only its own shared network: its private network can come only at allocation
-        List<String> attaches = race(firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).map(m -> "ok"),
-                firewalls.attach(w.member(), fw.id(), w.otherShared().id(), Optional.empty()).map(m -> "ok"));
+        List<String> attaches = race(firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).map(m -> "ok"),
+                firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).map(m -> "ok"));
         assertThat(attaches).containsExactlyInAnyOrder("ok", "F1-duplicate");
 
         String wanted = Prefix.parse(w.privateB().prefix()).network().plus(20).toString();

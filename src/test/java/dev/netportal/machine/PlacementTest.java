@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.network.NetworkId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ class PlacementTest {
     private static final ProjectId OTHER = new ProjectId("other");
 
     private static Network network(String name, NetworkType type, ProjectId project, String partition) {
-        return new Network(UUID.nameUUIDFromBytes(name.getBytes()), name, project, partition, type, dev.netportal.common.NatType.NONE, "10.0.0.0/24",
+        return new Network(new NetworkId(UUID.nameUUIDFromBytes(name.getBytes())), name, project, partition, type, dev.netportal.common.NatType.NONE, "10.0.0.0/24",
                 List.of("10.0.0.0/24"), 100, "", Map.of(), 0, 253, OffsetDateTime.now());
     }
 
@@ -89,7 +90,7 @@ class PlacementTest {
 
     @ParameterizedTest(name = "attach {0} to a firewall with {1} -> {2}")
     @MethodSource("attaches")
-    void attach(Network network, List<UUID> attached, String expected) {
+    void attach(Network network, List<NetworkId> attached, String expected) {
         check(() -> {
             Placement.attachable("fra-1", attached, network);
             return null;

@@ -85,7 +85,7 @@ class ConcurrentAllocationTest {
         assertThat(query("SELECT sum(allocated) FROM network_prefix np JOIN network n ON n.id = np.network_id "
                 + "WHERE n.project_id = 'concurrent-spread'")).containsExactly("150");
         for (Network network : networks) {
-            assertFreeRunsComplementTakenAddresses(network.id(), Prefix.parse(network.prefix()));
+            assertFreeRunsComplementTakenAddresses(network.id().value(), Prefix.parse(network.prefix()));
         }
     }
 
@@ -114,7 +114,7 @@ class ConcurrentAllocationTest {
                 .hasSize(120).containsOnly("N4-quota-ips");
         assertThat(query("SELECT count(*) FROM ip WHERE project_id = 'concurrent-ips'")).containsExactly("200");
         assertThat(query("SELECT allocated FROM network_prefix WHERE network_id = '" + network.id() + "'")).containsExactly("200");
-        assertFreeRunsComplementTakenAddresses(network.id(), Prefix.parse(network.prefix()));
+        assertFreeRunsComplementTakenAddresses(network.id().value(), Prefix.parse(network.prefix()));
     }
 
     @Test

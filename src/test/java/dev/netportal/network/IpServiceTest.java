@@ -88,7 +88,7 @@ class IpServiceTest {
         ips.release(member, network.id(), "10.60.0.2").block();
         ips.release(member, network.id(), "10.60.0.4").block();
 
-        assertThat(freeRuns(network.id())).containsExactly("10.60.0.2-10.60.0.6");
+        assertThat(freeRuns(network.id().value())).containsExactly("10.60.0.2-10.60.0.6");
         assertThat(allocate(null)).isEqualTo("10.60.0.2");
         assertThatThrownBy(() -> ips.release(member, network.id(), "10.60.0.5").block())
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));

@@ -1,5 +1,7 @@
 package dev.netportal.sharing;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.sharing.ShareRequestId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,7 @@ class ShareRulesTest {
 
     private static ShareRequest request(ShareStatus status) {
         boolean decided = status == ShareStatus.APPROVED || status == ShareStatus.REJECTED;
-        return new ShareRequest(UUID.randomUUID(), UUID.randomUUID(), "backup", "10.0.4.0/22", "fra-1", STORAGE, "Storage",
+        return new ShareRequest(new ShareRequestId(UUID.randomUUID()), new NetworkId(UUID.randomUUID()), "backup", "10.0.4.0/22", "fra-1", STORAGE, "Storage",
                 "alice", "Alice", "backups for everyone", dev.netportal.common.NatType.IPV4_MASQUERADE, status, decided ? "ada" : null,
                 decided ? "Ada" : null, null, OffsetDateTime.now(), status == ShareStatus.PENDING ? null : OffsetDateTime.now());
     }

@@ -83,7 +83,7 @@ class ShareServiceTest {
             shares.reject(ADA, filed.id(), "not now").block();
 
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(seen.stream().filter(filed.id()::equals))
+                    .untilAsserted(() -> assertThat(seen.stream().filter(filed.id().value()::equals))
                             .as("filed, then rejected; other tests' requests may show up too").hasSize(2));
         } finally {
             listening.dispose();

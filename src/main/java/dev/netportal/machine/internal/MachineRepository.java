@@ -1,5 +1,6 @@
 package dev.netportal.machine.internal;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
@@ -88,7 +89,7 @@ public class MachineRepository {
                         WHERE i.machine_id = :machine
                         ORDER BY array_position(ARRAY['CHILD', 'CHILD_SHARED', 'EXTERNAL']::text[], n.type::text), n.name, n.id""")
                 .bind("machine", machine)
-                .map((row, meta) -> new Machine.Attachment(row.get("id", UUID.class), row.get("name", String.class),
+                .map((row, meta) -> new Machine.Attachment(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
                         NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
                         NatType.ofNullable(row.get("nat", String.class)),
                         row.get("ip", String.class), false))

@@ -1,5 +1,6 @@
 package dev.netportal.network.internal;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.IpKind;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
@@ -257,7 +258,7 @@ public class NetworkRepository {
                 .map((row, meta) -> {
                     String ip = row.get("ip", String.class);
                     return new Allocation(row.get("outcome", String.class), row.get("quota", Integer.class),
-                            ip == null ? null : new IpAddress(ip, network, project, kind, name, description,
+                            ip == null ? null : new IpAddress(ip, new NetworkId(network), project, kind, name, description,
                                     row.get("created_at", java.time.OffsetDateTime.class)));
                 })
                 .first();
@@ -349,7 +350,7 @@ public class NetworkRepository {
         for (int i = 0; i < keys.length; i++) {
             labels.put(keys[i], values[i]);
         }
-        return new Network(row.get("id", UUID.class), row.get("name", String.class),
+        return new Network(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
                 project == null ? null : new ProjectId(project), row.get("partition_id", String.class),
                 NetworkType.valueOf(row.get("type", String.class)), NatType.ofNullable(row.get("nat_type", String.class)), v4, prefixes,
                 row.get("vrf", Integer.class), row.get("description", String.class), labels,
@@ -361,7 +362,7 @@ public class NetworkRepository {
     }
 
     private static IpAddress ip(Readable row) {
-        return new IpAddress(row.get("ip", String.class), row.get("network_id", UUID.class),
+        return new IpAddress(row.get("ip", String.class), new NetworkId(row.get("network_id", UUID.class)),
                 new ProjectId(row.get("project_id", String.class)), IpKind.valueOf(row.get("kind", String.class)),
                 row.get("name", String.class), row.get("description", String.class),
                 row.get("created_at", OffsetDateTime.class));

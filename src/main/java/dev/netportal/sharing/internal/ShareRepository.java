@@ -1,5 +1,7 @@
 package dev.netportal.sharing.internal;
 
+import dev.netportal.sharing.ShareRequestId;
+import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
@@ -142,7 +144,7 @@ public class ShareRepository {
                         WHERE n.partition_id = :partition AND n.type = 'CHILD_SHARED'
                         ORDER BY n.name, n.id""")
                 .bind("partition", partition)
-                .map((row, meta) -> new SharedNetwork(row.get("id", UUID.class), row.get("name", String.class),
+                .map((row, meta) -> new SharedNetwork(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
                         row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
                         row.get("project_name", String.class), List.of(row.get("prefixes", String[].class)),
                         NatType.valueOf(row.get("nat", String.class))))
@@ -150,7 +152,7 @@ public class ShareRepository {
     }
 
     private static ShareRequest request(Readable row) {
-        return new ShareRequest(row.get("id", UUID.class), row.get("network_id", UUID.class),
+        return new ShareRequest(new ShareRequestId(row.get("id", UUID.class)), new NetworkId(row.get("network_id", UUID.class)),
                 row.get("network_name", String.class), row.get("network_prefix", String.class),
                 row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
                 row.get("project_name", String.class), row.get("requested_by", String.class),

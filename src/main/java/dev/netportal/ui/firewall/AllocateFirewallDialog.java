@@ -1,5 +1,6 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Choices;
 import com.vaadin.flow.component.button.Button;
@@ -87,7 +88,7 @@ class AllocateFirewallDialog extends Dialog {
             List<NetworkRequest> requests = new ArrayList<>();
             Optional.ofNullable(primary.getValue()).ifPresent(p -> requests.add(new NetworkRequest(p.id(), Optional.empty())));
             shared.getValue().forEach(s -> requests.add(new NetworkRequest(s.id(), Optional.empty())));
-            externals.getValue().forEach(e -> requests.add(new NetworkRequest(e.id(), Optional.empty())));
+            externals.getValue().forEach(e -> requests.add(new NetworkRequest(new NetworkId(e.id()), Optional.empty())));
             try {
                 FirewallService.Allocated created = firewalls.allocate(actor, project.id(), name.getValue(),
                         partition.getValue(), size.getValue(), requests).block();

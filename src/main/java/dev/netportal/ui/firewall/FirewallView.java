@@ -1,5 +1,7 @@
 package dev.netportal.ui.firewall;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.SyncStatus;
 import dev.netportal.common.NatType;
 import dev.netportal.ui.Widgets;
@@ -62,7 +64,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     private final NetworkService networks;
 
     /** A network one could try to attach: a shared one of the catalogue, or one of the project's private ones. */
-    private record Candidate(UUID id, String label) {
+    private record Candidate(NetworkId id, String label) {
     }
     private Machine firewall;
     private final VerticalLayout configuration = new VerticalLayout();
@@ -83,7 +85,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         this.firewalls = firewalls;
         this.shares = shares;
         // the agent's progress shows as it happens: every sync change of this firewall, in any instance, refreshes it
-        Live.follow(this, syncEvents.changes().filter(changed -> firewall != null && changed.equals(firewall.id())),
+        Live.follow(this, syncEvents.changes().filter(changed -> firewall != null && changed.equals(firewall.id().value())),
                 this::showConfiguration);
         setPadding(true);
     }
@@ -93,7 +95,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         removeAll();
         String id = event.getRouteParameters().get("id").orElse("");
         try {
-            firewall = firewalls.get(session.actor(), UUID.fromString(id)).block();
+            firewall = firewalls.get(session.actor(), new FirewallId(UUID.fromString(id))).block();
         } catch (IllegalArgumentException | DomainException notVisible) {
             Paragraph text = new Paragraph("Firewall " + id + " was not found, or it belongs to a project you hold no role in.");
             text.setId("not-found");
@@ -171,7 +173,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             return new Span();
         }
         Button detach = new Button("Detach", click -> {
-            firewall = firewalls.detach(session.actor(), firewall.id(), a.network()).block();
+            firewall = firewalls.detach(session.actor(), FirewallId.of(firewall), a.network()).block();
             Notices.success("Detached " + a.name() + "; the firewall's address " + a.ip() + " there is released.");
             refresh();
         });
@@ -189,7 +191,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             return;
         }
         try {
-            firewall = firewalls.attach(session.actor(), firewall.id(), chosen.id(), Optional.empty()).block();
+            firewall = firewalls.attach(session.actor(), FirewallId.of(firewall), chosen.id(), Optional.empty()).block();
             Notices.success("Attached " + chosen.label() + ".");
             refresh();
         } catch (DomainException refused) {
@@ -207,7 +209,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         confirm.setConfirmText("Free");
         confirm.setConfirmButtonTheme("error primary");
         confirm.addConfirmListener(event -> {
-            firewalls.free(session.actor(), firewall.id()).block();
+            firewalls.free(session.actor(), FirewallId.of(firewall)).block();
             Notices.success("Freed firewall " + firewall.name() + ".");
             getUI().ifPresent(ui -> ui.navigate(FirewallsView.class));
         });
@@ -259,7 +261,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         unapplied.removeAll();
         FirewallConfig config;
         try {
-            config = firewalls.config(session.actor(), firewall.id()).block();
+            config = firewalls.config(session.actor(), FirewallId.of(firewall)).block();
         } catch (DomainException gone) {
             // freed (or out of reach) while the page was open
             syncRow.add(new Span("Firewall " + firewall.name() + " was freed or is no longer visible to you."));
@@ -294,7 +296,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         } else if (config.appliedRevision() == 0) {
             unapplied.add(new Span("The agent runs no revision yet: it gets the whole desired configuration."));
         } else {
-            Revision applied = firewalls.revision(session.actor(), firewall.id(), config.appliedRevision())
+            Revision applied = firewalls.revision(session.actor(), FirewallId.of(firewall), config.appliedRevision())
                     .onErrorComplete(DomainException.class).block();
             if (applied == null) {
                 unapplied.add(new Span("The agent runs revision " + config.appliedRevision()
@@ -308,10 +310,10 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         }
         Revision chosen = history.getSelectedItems().stream().findFirst().orElse(null);
         // the grid asks for the rows it shows, a page at a time: a long-lived firewall gathers many revisions
-        long revisionCount = firewalls.history(session.actor(), firewall.id(), 0, 1).block().total();
+        long revisionCount = firewalls.history(session.actor(), FirewallId.of(firewall), 0, 1).block().total();
         history.setAllRowsVisible(revisionCount <= FEW_REVISIONS);
         history.setHeight(revisionCount <= FEW_REVISIONS ? null : "20rem");
-        history.setItems(query -> firewalls.history(session.actor(), firewall.id(), query.getOffset(), query.getLimit())
+        history.setItems(query -> firewalls.history(session.actor(), FirewallId.of(firewall), query.getOffset(), query.getLimit())
                 .block().items().stream(), query -> (int) revisionCount);
         if (chosen != null) {
             history.select(chosen);
@@ -325,7 +327,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             return;
         }
         Revision before = revision.revision() <= 1 ? null
-                : firewalls.revision(session.actor(), firewall.id(), revision.revision() - 1).onErrorComplete().block();
+                : firewalls.revision(session.actor(), FirewallId.of(firewall), revision.revision() - 1).onErrorComplete().block();
         String from = before == null ? "(nothing)" : "revision " + before.revision();
         String to = "revision " + revision.revision();
         revisionDiff.add(new H4("Revision " + revision.revision() + ": " + Optional.ofNullable(revision.cause()).orElse("")),
@@ -349,7 +351,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     }
 
     private void refresh() {
-        firewall = firewalls.get(session.actor(), firewall.id()).block();
+        firewall = firewalls.get(session.actor(), FirewallId.of(firewall)).block();
         showConfiguration();
         grid.setItems(firewall.networks());
         java.util.List<Candidate> candidates = new java.util.ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.netportal.ui.network;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.IpKind;
 import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.button.Button;
@@ -102,7 +103,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         removeAll();
         String id = event.getRouteParameters().get("id").orElse("");
         try {
-            network = networks.get(session.actor(), UUID.fromString(id)).block();
+            network = networks.get(session.actor(), new NetworkId(UUID.fromString(id))).block();
         } catch (IllegalArgumentException | DomainException notVisible) {
             showNotFound(id);
             return;

@@ -1,5 +1,7 @@
 package dev.netportal.firewall.agent;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netportal.firewall.FirewallConfig;
@@ -80,7 +82,7 @@ class AgentProtocolTest {
                 Optional.of(28), "")).block();
         UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
         var allocated = bean(FirewallService.class).allocate(OWNER, PROJECT, "afw-" + NEXT.get(), "nbg-1", "c1-large", List.of(
-                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block();
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
         return new Allocated(allocated.firewall(), allocated.agentCredential());
     }
 
@@ -95,11 +97,11 @@ class AgentProtocolTest {
     }
 
     private static FirewallConfig config(Machine firewall) {
-        return bean(FirewallService.class).config(OWNER, firewall.id()).block();
+        return bean(FirewallService.class).config(OWNER, FirewallId.of(firewall.id())).block();
     }
 
     private AgentServer agent(Allocated allocated, int port) {
-        return AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), allocated.firewall().id(), allocated.credential(),
+        return AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), allocated.firewall().id().value(), allocated.credential(),
                 "127.0.0.1", port, URI.create("http://127.0.0.1:" + port), directory.resolve(allocated.firewall().id().toString()),
                 FirewallAgent.Mode.RECORD, "/usr/lib/frr/frr-reload.py", Duration.ofSeconds(1)));
     }
@@ -217,14 +219,14 @@ class AgentProtocolTest {
         FirewallService firewalls = bean(FirewallService.class);
         Network first = shared();
         Network second = shared();
-        firewalls.attach(OWNER, allocated.firewall().id(), first.id(), Optional.empty()).block();
+        firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), first.id(), Optional.empty()).block();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             FirewallConfig failing = config(allocated.firewall());
             assertThat(failing.state()).isEqualTo(dev.netportal.firewall.SyncStatus.FAILING);
             assertThat(failing.lastError()).startsWith("agent unreachable");
         });
-        firewalls.attach(OWNER, allocated.firewall().id(), second.id(), Optional.empty()).block();
-        firewalls.detach(OWNER, allocated.firewall().id(), first.id()).block();
+        firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), second.id(), Optional.empty()).block();
+        firewalls.detach(OWNER, FirewallId.of(allocated.firewall().id()), first.id()).block();
         FirewallConfig queued = config(allocated.firewall());
         assertThat(queued.revision()).isEqualTo(before + 3);
         assertThat(queued.appliedRevision()).isEqualTo(before);

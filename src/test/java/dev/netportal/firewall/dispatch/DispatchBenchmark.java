@@ -1,5 +1,6 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.network.NetworkId;
 import dev.netportal.firewall.agent.AgentServer;
 import dev.netportal.firewall.agent.AgentSettings;
 import dev.netportal.firewall.agent.FirewallAgent;
@@ -78,7 +79,7 @@ class DispatchBenchmark {
             List<FirewallService.Allocated> firewalls = Flux.range(0, n).concatMap(i -> networks
                             .create(OWNER, PROJECT, new NewNetwork("n" + i, "bench-fw", Optional.empty(), ""))
                             .flatMap(own -> core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "fw" + i, "bench-fw", "fw",
-                                    List.of(new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()),
+                                    List.of(new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()),
                                             new NetworkRequest(shared.id(), Optional.empty())))))
                     .collectList().block();
             DatabaseClient db = core.getBean(DatabaseClient.class);
@@ -87,7 +88,7 @@ class DispatchBenchmark {
                 if (http) {
                     Path records = Files.createTempDirectory("bench-agents");
                     for (FirewallService.Allocated fw : firewalls) {
-                        agents.add(AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), fw.firewall().id(),
+                        agents.add(AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), fw.firewall().id().value(),
                                 fw.agentCredential(), "127.0.0.1", 0, null,
                                 records.resolve(fw.firewall().id().toString()), FirewallAgent.Mode.RECORD,
                                 "/usr/lib/frr/frr-reload.py", Duration.ofMinutes(10))));

@@ -1,5 +1,7 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.protocol.Agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,11 +69,11 @@ class DispatcherReliabilityTest {
                 Optional.of(28), "")).block();
         UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
         return bean(FirewallService.class).allocate(OWNER, PROJECT, "fw-" + NEXT.get(), "nbg-1", "c1-large", List.of(
-                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block().firewall();
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block().firewall();
     }
 
     private static FirewallConfig config(Machine firewall) {
-        return bean(FirewallService.class).config(OWNER, firewall.id()).block();
+        return bean(FirewallService.class).config(OWNER, FirewallId.of(firewall.id())).block();
     }
 
     private static Dispatcher dispatcher(Agent agent) {
@@ -127,9 +129,9 @@ class DispatcherReliabilityTest {
 
         // meanwhile the firewall changes twice: revisions 2 and 3
         execute("UPDATE firewall_config SET hash = 'stale' WHERE firewall_id = '" + firewall.id() + "'");
-        bean(FirewallConfigs.class).update(firewall.id(), "test", "Test").block();
+        bean(FirewallConfigs.class).update(FirewallId.of(firewall.id()), "test", "Test").block();
         execute("UPDATE firewall_config SET hash = 'stale' WHERE firewall_id = '" + firewall.id() + "'");
-        bean(FirewallConfigs.class).update(firewall.id(), "test", "Test").block();
+        bean(FirewallConfigs.class).update(FirewallId.of(firewall.id()), "test", "Test").block();
         execute("UPDATE firewall_sync SET next_attempt_at = now() WHERE firewall_id = '" + firewall.id() + "'");
         dispatcher.round().block();
 
@@ -157,7 +159,7 @@ class DispatcherReliabilityTest {
 
         Mono.when(dispatcher(counting).round(), dispatcher(counting).round(), dispatcher(counting).round()).block();
 
-        assertThat(deliveries.keySet()).containsExactlyInAnyOrderElementsOf(firewalls.stream().map(Machine::id).toList());
+        assertThat(deliveries.keySet()).containsExactlyInAnyOrderElementsOf(firewalls.stream().map(m -> m.id().value()).toList());
         assertThat(deliveries.values()).allSatisfy(count -> assertThat(count).hasValue(1));
         assertThat(firewalls).allSatisfy(f -> assertThat(config(f).state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC));
     }

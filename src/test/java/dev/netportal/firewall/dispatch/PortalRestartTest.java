@@ -1,5 +1,7 @@
 package dev.netportal.firewall.dispatch;
 
+import dev.netportal.firewall.FirewallId;
+import dev.netportal.network.NetworkId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netportal.firewall.FirewallConfig;
@@ -79,7 +81,7 @@ class PortalRestartTest {
             try (TestPortal second = TestPortal.startOn(database, settings)) {
                 FirewallService firewalls = second.portal().core().getBean(FirewallService.class);
                 Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                    FirewallConfig config = firewalls.config(OWNER, allocated.firewall().id()).block();
+                    FirewallConfig config = firewalls.config(OWNER, FirewallId.of(allocated.firewall().id())).block();
                     assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
                     assertThat(config.appliedRevision()).isEqualTo(1);
                 });
@@ -98,6 +100,6 @@ class PortalRestartTest {
                 Optional.of(28), "")).block();
         UUID internet = core.getBean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
         return core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "restart-fw", "nbg-1", "c1-large", List.of(
-                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(internet, Optional.empty()))).block();
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
     }
 }
