@@ -131,7 +131,7 @@ class NetworkController {
                   OffsetDateTime createdAt) {
 
         static IpView of(IpAddress ip) {
-            return new IpView(ip.ip(), ip.network().value(), ip.project().value(), ip.kind(), ip.name(), ip.description(),
+            return new IpView(ip.ip().toString(), ip.network().value(), ip.project().value(), ip.kind(), ip.name(), ip.description(),
                     ip.createdAt());
         }
     }
@@ -142,7 +142,8 @@ class NetworkController {
 
         static NetworkView of(Network n) {
             return new NetworkView(n.id().value(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
-                    n.type(), n.natType(), n.prefix(), n.prefixes(), n.vrf(), n.description(), n.labels(),
+                    n.type(), n.natType(), n.prefix() == null ? null : n.prefix().toString(),
+                    n.prefixes().stream().map(Object::toString).toList(), n.vrf(), n.description(), n.labels(),
                     new Usage(n.allocated(), n.total()), n.createdAt());
         }
     }

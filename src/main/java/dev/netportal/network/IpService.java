@@ -56,7 +56,7 @@ public class IpService {
                             .flatMap(allocation -> outcome(network, prefix, address, allocation))
                             .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
                                     networkId + "/" + ip.ip(), network.project().value(), network.partition(), null,
-                                    Map.of("ip", ip.ip(), "network", network.name(), "kind", ip.kind()))).thenReturn(ip));
+                                    Map.of("ip", ip.ip().toString(), "network", network.name(), "kind", ip.kind()))).thenReturn(ip));
                     return tx.transactional(work);
                 })));
     }
@@ -136,7 +136,7 @@ public class IpService {
     }
 
     private static Prefix prefixFor(Network network, Family family) {
-        return network.prefixes().stream().map(Prefix::parse).filter(p -> p.family() == family).findFirst()
+        return network.prefixes().stream().filter(p -> p.family() == family).findFirst()
                 .orElseThrow(() -> Refusal.I1_FAMILY.with(network.name(), family));
     }
 

@@ -1,5 +1,6 @@
 package dev.netportal.network;
 
+import dev.netportal.ipam.Prefix;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import java.time.OffsetDateTime;
@@ -16,6 +17,6 @@ import java.util.UUID;
  * @param total     allocatable IPs of the IPv4 prefix
  */
 public record Network(NetworkId id, String name, ProjectId project, String partition, NetworkType type, NatType natType,
-                      String prefix, List<String> prefixes, Integer vrf, String description, Map<String, String> labels,
+                      Prefix prefix, List<Prefix> prefixes, Integer vrf, String description, Map<String, String> labels,
                       long allocated, long total, OffsetDateTime createdAt) {
 }

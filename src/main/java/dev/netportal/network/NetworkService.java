@@ -67,7 +67,7 @@ public class NetworkService {
                             .then(networks.find(id))
                             .flatMap(created -> audit.record(actor, new AuditLog.Change("network.create", "network",
                                     id.toString(), project.value(), settings.id(), null,
-                                    Map.of("name", created.name(), "prefixes", created.prefixes(), "vrf", created.vrf())))
+                                    Map.of("name", created.name(), "prefixes", texts(created.prefixes()), "vrf", created.vrf())))
                                     .thenReturn(created));
                     return tx.transactional(work);
                 });
@@ -172,14 +172,18 @@ public class NetworkService {
                             .flatMap(used -> used
                                     ? Mono.error(Refusal.N3_NETWORK_HAS_IPS.with(network.name()))
                                     : networks.deleteNetwork(id))
-                            .then(Flux.fromIterable(network.prefixes()).map(Prefix::parse)
+                            .then(Flux.fromIterable(network.prefixes())
                                     .concatMap(prefix -> giveBack(network.partition(), prefix)).then())
                             .then(projects.giveBack(network.project(), Counter.NETWORKS))
                             .then(audit.record(actor, new AuditLog.Change("network.delete", "network", id.toString(),
                                     network.project().value(), network.partition(),
-                                    Map.of("name", network.name(), "prefixes", network.prefixes()), null)));
+                                    Map.of("name", network.name(), "prefixes", texts(network.prefixes())), null)));
                     return tx.transactional(work);
                 })));
+    }
+
+    private static List<String> texts(List<Prefix> prefixes) {
+        return prefixes.stream().map(Prefix::toString).toList();
     }
 
     /** Returns a child prefix to its pool, merging it with its buddy as long as the buddy is free. */

@@ -107,7 +107,7 @@ class IpamBenchmark {
     /** 90 % of the /16 taken, every tenth address left free: 5,900 free runs to search among. */
     private void fillTo90Percent(Network network) throws Exception {
         String id = network.id().toString();
-        String prefix = network.prefix();
+        String prefix = network.prefix().toString();
         try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM ip_free_range WHERE network_id = '" + id + "'");
             s.execute("INSERT INTO ip (network_id, prefix, address, project_id, kind) SELECT '" + id + "', '" + prefix

@@ -100,7 +100,7 @@ class MachineServiceTest {
         World w = world();
 
         Machine fixed = machines.allocate(w.member(), w.project(), "db", w.partition(), "c1",
-                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".10")))).block();
+                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().toString().replace(".0/27", ".10")))).block();
         assertThat(fixed.networks()).singleElement().satisfies(a -> {
             assertThat(a.ip()).endsWith(".10");
             assertThat(a.primary()).isTrue();
@@ -120,7 +120,7 @@ class MachineServiceTest {
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of(fixed.networks().getFirst().ip()))).block(), "I1-ip-taken");
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
-                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".1")))).block(), "I1-reserved");
+                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().toString().replace(".0/27", ".1")))).block(), "I1-reserved");
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of("192.0.2.1"))).block(), "I1-outside");
         refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "xl", auto(w.privateA().id().value())).block(), "M1-size");
@@ -132,7 +132,7 @@ class MachineServiceTest {
         machines.free(w.member(), fixed.id()).block();
         assertThat(networks.get(w.member(), w.privateA().id()).block().allocated()).as("M3: its IP went with it").isZero();
         Machine again = machines.allocate(w.member(), w.project(), "again", w.partition(), "c1",
-                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().replace(".0/27", ".10")))).block();
+                new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().toString().replace(".0/27", ".10")))).block();
         assertThat(again.id()).as("the freed machine is free again").isEqualTo(fixed.id());
     }
 
@@ -237,7 +237,7 @@ class MachineServiceTest {
                 firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).map(m -> "ok"));
         assertThat(attaches).containsExactlyInAnyOrder("ok", "F1-duplicate");
 
-        String wanted = Prefix.parse(w.privateB().prefix()).network().plus(20).toString();
+        String wanted = w.privateB().prefix().network().plus(20).toString();
         List<String> fixed = race(
                 machines.allocate(w.member(), w.project(), "one", w.partition(), "c1",
                         new NetworkRequest(w.privateB().id(), Optional.of(wanted))).map(m -> "ok"),

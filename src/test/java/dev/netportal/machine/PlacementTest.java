@@ -24,8 +24,8 @@ class PlacementTest {
     private static final ProjectId OTHER = new ProjectId("other");
 
     private static Network network(String name, NetworkType type, ProjectId project, String partition) {
-        return new Network(new NetworkId(UUID.nameUUIDFromBytes(name.getBytes())), name, project, partition, type, dev.netportal.common.NatType.NONE, "10.0.0.0/24",
-                List.of("10.0.0.0/24"), 100, "", Map.of(), 0, 253, OffsetDateTime.now());
+        return new Network(new NetworkId(UUID.nameUUIDFromBytes(name.getBytes())), name, project, partition, type, dev.netportal.common.NatType.NONE, dev.netportal.ipam.Prefix.parse("10.0.0.0/24"),
+                List.of(dev.netportal.ipam.Prefix.parse("10.0.0.0/24")), 100, "", Map.of(), 0, 253, OffsetDateTime.now());
     }
 
     private static final Network PRIVATE = network("private", NetworkType.CHILD, OWN, "fra-1");

@@ -1,5 +1,6 @@
 package dev.netportal.network.internal;
 
+import dev.netportal.ipam.Family;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.IpKind;
 import dev.netportal.common.NatType;
@@ -258,7 +259,7 @@ public class NetworkRepository {
                 .map((row, meta) -> {
                     String ip = row.get("ip", String.class);
                     return new Allocation(row.get("outcome", String.class), row.get("quota", Integer.class),
-                            ip == null ? null : new IpAddress(ip, new NetworkId(network), project, kind, name, description,
+                            ip == null ? null : new IpAddress(Address.parse(ip), new NetworkId(network), project, kind, name, description,
                                     row.get("created_at", java.time.OffsetDateTime.class)));
                 })
                 .first();
@@ -340,9 +341,9 @@ public class NetworkRepository {
     }
 
     private static Network network(Readable row) {
-        List<String> prefixes = Arrays.asList(row.get("prefixes", String[].class));
-        String v4 = prefixes.stream().filter(p -> !p.contains(":")).findFirst().orElse(null);
-        long total = v4 == null ? 0 : Prefix.parse(v4).allocatable().map(r -> r.size().longValue()).orElse(0L);
+        List<Prefix> prefixes = Arrays.stream(row.get("prefixes", String[].class)).map(Prefix::parse).toList();
+        Prefix v4 = prefixes.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElse(null);
+        long total = v4 == null ? 0 : v4.allocatable().map(r -> r.size().longValue()).orElse(0L);
         String project = row.get("project_id", String.class);
         String[] keys = row.get("label_keys", String[].class);
         String[] values = row.get("label_values", String[].class);
@@ -362,7 +363,7 @@ public class NetworkRepository {
     }
 
     private static IpAddress ip(Readable row) {
-        return new IpAddress(row.get("ip", String.class), new NetworkId(row.get("network_id", UUID.class)),
+        return new IpAddress(Address.parse(row.get("ip", String.class)), new NetworkId(row.get("network_id", UUID.class)),
                 new ProjectId(row.get("project_id", String.class)), IpKind.valueOf(row.get("kind", String.class)),
                 row.get("name", String.class), row.get("description", String.class),
                 row.get("created_at", OffsetDateTime.class));

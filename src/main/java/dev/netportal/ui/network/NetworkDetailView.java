@@ -138,7 +138,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         Div facts = new Div(
                 fact("Project", network.project().value()),
                 fact("Partition", network.partition()),
-                fact("Prefixes", String.join(", ", network.prefixes())),
+                fact("Prefixes", network.prefixes().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))),
                 fact("VRF", String.valueOf(network.vrf())),
                 fact("Created", CREATED.format(network.createdAt())),
                 fact("Labels", network.labels().isEmpty() ? "none" : network.labels().entrySet().stream()
@@ -180,7 +180,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ipGrid.setId("ips");
         ipGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         ipGrid.setPageSize(100);
-        ipGrid.addComponentColumn(ip -> Widgets.mono(ip.ip())).setHeader("Address").setAutoWidth(true);
+        ipGrid.addComponentColumn(ip -> Widgets.mono(ip.ip().toString())).setHeader("Address").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::name).setHeader("Name").setSortable(true);
         ipGrid.addColumn(ip -> ip.kind().name().toLowerCase(Locale.ROOT)).setHeader("Kind").setAutoWidth(true);
         ipGrid.addColumn(IpAddress::description).setHeader("Description").setFlexGrow(2);
@@ -220,7 +220,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         confirm.setConfirmText("Release");
         confirm.setConfirmButtonTheme("error primary");
         confirm.addConfirmListener(event -> {
-            ips.release(session.actor(), network.id(), ip.ip()).block();
+            ips.release(session.actor(), network.id(), ip.ip().toString()).block();
             Notices.success("Released " + ip.ip() + ".");
             refresh();
         });

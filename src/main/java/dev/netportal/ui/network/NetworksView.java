@@ -85,7 +85,8 @@ public class NetworksView extends VerticalLayout {
         grid.addComponentColumn(n -> new RouterLink(n.name(), NetworkDetailView.class, new RouteParameters("id", n.id().toString())))
                 .setHeader("Name").setComparator(Network::name).setFlexGrow(2);
         grid.addColumn(Network::partition).setHeader("Partition").setSortable(true);
-        grid.addComponentColumn(n -> Widgets.mono(n.prefix())).setHeader("Prefix").setComparator(Network::prefix).setFlexGrow(2);
+        grid.addComponentColumn(n -> Widgets.mono(String.valueOf(n.prefix()))).setHeader("Prefix")
+                .setComparator(n -> String.valueOf(n.prefix())).setFlexGrow(2);
         grid.addColumn(Network::vrf).setHeader("VRF").setSortable(true);
         grid.addComponentColumn(NetworksView::typeBadge).setHeader("Type");
         grid.addComponentColumn(NetworksView::usage).setHeader("Usage").setFlexGrow(2)
@@ -104,7 +105,7 @@ public class NetworksView extends VerticalLayout {
     private void showFiltered() {
         String text = filter.getValue() == null ? "" : filter.getValue().strip().toLowerCase(Locale.ROOT);
         grid.setItems(all.stream().filter(n -> text.isEmpty() || n.name().toLowerCase(Locale.ROOT).contains(text)
-                || (n.prefix() != null && n.prefix().contains(text))).toList());
+                || (n.prefix() != null && n.prefix().toString().contains(text))).toList());
     }
 
     public static Badge typeBadge(Network network) {

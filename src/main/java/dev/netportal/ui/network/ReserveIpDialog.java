@@ -43,7 +43,7 @@ class ReserveIpDialog extends Dialog {
         mode.setValue(LOWEST);
 
         address.setId("ip-address");
-        address.setPlaceholder(network.prefix().replaceAll("\\.\\d+/\\d+$", ".x"));
+        address.setPlaceholder(network.prefix().toString().replaceAll("\\.\\d+/\\d+$", ".x"));
         address.setHelperText("Inside " + network.prefix() + "; not the network, gateway or broadcast address.");
         address.setValueChangeMode(ValueChangeMode.EAGER);
         address.setVisible(false);
