@@ -1,9 +1,9 @@
 package dev.netportal;
 
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
-import dev.netportal.firewall.agent.AgentServer;
 import dev.netportal.api.ApiContext;
 import dev.netportal.database.EmbeddedDatabaseStarter;
+import dev.netportal.firewall.agent.AgentServer;
 import dev.netportal.firewall.dispatch.Dispatcher;
 import dev.netportal.idp.IdpContext;
 import dev.netportal.ui.UiContext;

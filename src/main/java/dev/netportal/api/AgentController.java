@@ -1,7 +1,7 @@
 package dev.netportal.api;
 
-import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.AgentWelcome;
+import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.FirewallService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,8 +1,8 @@
 package dev.netportal.api;
 
-import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,18 +1,16 @@
 package dev.netportal.api;
 
-import dev.netportal.firewall.FirewallId;
-import dev.netportal.network.NetworkId;
 import dev.netportal.common.DomainException;
-import dev.netportal.identity.Actor;
 import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FirewallId;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.SyncState;
-import dev.netportal.identity.ProjectId;
-import dev.netportal.firewall.FirewallService;
+import dev.netportal.identity.Actor;
 import dev.netportal.machine.Machine;
-import dev.netportal.machine.MachineService;
 import dev.netportal.machine.NetworkRequest;
+import dev.netportal.network.NetworkId;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -34,15 +32,7 @@ import reactor.core.publisher.Mono;
 /** Firewalls of a project (F1-F3), their configuration and revisions (D4), and the admins' fleet. */
 @RestController
 @RequestMapping("/api/v1")
-class FirewallController {
-
-    private final FirewallService firewalls;
-    private final Idempotency idempotency;
-
-    FirewallController(FirewallService firewalls, Idempotency idempotency) {
-        this.firewalls = firewalls;
-        this.idempotency = idempotency;
-    }
+record FirewallController(FirewallService firewalls, Idempotency idempotency) {
 
     @GetMapping("/projects/{project}/firewalls")
     @Operation(summary = "The project's firewalls (viewer)")
@@ -58,7 +48,7 @@ class FirewallController {
             @RequestBody NewFirewall body) {
         return idempotency.once(actor, write, body, NewFirewallView.class, () -> Mono.fromCallable(() -> body.networks() == null
                         ? List.<NetworkRequest>of()
-                        : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(MachineController.required(n.network(), "networks[].network")),
+                        : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(Paths.required(n.network(), "networks[].network")),
                                 Optional.ofNullable(n.ip()))).toList())
                 .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(), requests))
                 .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
@@ -140,12 +130,12 @@ class FirewallController {
     }
 
     /** A firewall with its networks and its agent's sync state ({@code sync} is null before its first revision). */
-    record FirewallView(UUID id, String name, String project, String partition, String size, List<MachineController.AttachmentView> networks,
+    record FirewallView(UUID id, String name, String project, String partition, String size, List<AttachmentView> networks,
                         OffsetDateTime allocatedAt, SyncState sync) {
 
         static FirewallView of(Machine m, SyncState sync) {
             return new FirewallView(m.id().value(), m.name(), m.project().value(), m.partition(), m.size(),
-                    m.networks().stream().map(MachineController.AttachmentView::of).toList(), m.allocatedAt(), sync);
+                    m.networks().stream().map(AttachmentView::of).toList(), m.allocatedAt(), sync);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.netportal.api;
 
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,21 +1,11 @@
 package dev.netportal.api;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.machine.MachineId;
-import dev.netportal.network.NetworkType;
-import dev.netportal.common.NatType;
-import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
-import dev.netportal.firewall.FirewallConfig;
-import dev.netportal.firewall.FleetEntry;
-import dev.netportal.firewall.Revision;
-import dev.netportal.firewall.SyncState;
-import dev.netportal.identity.ProjectId;
-import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
+import dev.netportal.machine.MachineId;
 import dev.netportal.machine.MachineService;
 import dev.netportal.machine.NetworkRequest;
+import dev.netportal.network.NetworkId;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -27,7 +17,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -37,15 +26,7 @@ import reactor.core.publisher.Mono;
 /** Machines of a project (M1-M4). */
 @RestController
 @RequestMapping("/api/v1")
-class MachineController {
-
-    private final MachineService machines;
-    private final Idempotency idempotency;
-
-    MachineController(MachineService machines, Idempotency idempotency) {
-        this.machines = machines;
-        this.idempotency = idempotency;
-    }
+record MachineController(MachineService machines, Idempotency idempotency) {
 
     @GetMapping("/projects/{project}/machines")
     @Operation(summary = "The project's machines (viewer)")
@@ -58,7 +39,7 @@ class MachineController {
     @Operation(summary = "Allocate a machine: a free one of the size, one network, an IP (auto, or the one given) (member)")
     Mono<ResponseEntity<MachineView>> allocate(Actor actor, IdempotentWrite write, @PathVariable String project,
             @RequestBody NewMachine body) {
-        return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> required(body.network(), "network"))
+        return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> Paths.required(body.network(), "network"))
                 .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(),
                         new NetworkRequest(new NetworkId(network), Optional.ofNullable(body.ip()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/machines/" + created.id())).body(MachineView.of(created))));
@@ -77,22 +58,10 @@ class MachineController {
                 () -> machines.free(actor, id).thenReturn(ResponseEntity.noContent().build()));
     }
 
-    static UUID required(UUID value, String field) {
-        if (value == null) {
-            throw Refusal.NETWORK_REQUIRED.with(field);
-        }
-        return value;
-    }
 
     record NewMachine(String name, String partition, String size, UUID network, String ip) {
     }
 
-    record AttachmentView(UUID network, String name, NetworkType type, String project, NatType natType, String ip, boolean primary) {
-
-        static AttachmentView of(Machine.Attachment a) {
-            return new AttachmentView(a.network().value(), a.name(), a.type(), a.project(), a.natType(), a.ip(), a.primary());
-        }
-    }
 
     /**
      * A machine; {@code internetAccess} says how it reaches the internet: through the partition's proxy when that

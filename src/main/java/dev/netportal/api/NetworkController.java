@@ -1,18 +1,16 @@
 package dev.netportal.api;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.network.IpKind;
-import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
-import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.IpAddress;
+import dev.netportal.network.IpKind;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
-import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkChange;
+import dev.netportal.network.NetworkId;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NetworkType;
 import dev.netportal.network.NewNetwork;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
@@ -36,17 +34,7 @@ import reactor.core.publisher.Mono;
 /** Private networks of a project and their IP addresses. */
 @RestController
 @RequestMapping("/api/v1")
-class NetworkController {
-
-    private final NetworkService networks;
-    private final IpService ips;
-    private final Idempotency idempotency;
-
-    NetworkController(NetworkService networks, IpService ips, Idempotency idempotency) {
-        this.networks = networks;
-        this.ips = ips;
-        this.idempotency = idempotency;
-    }
+record NetworkController(NetworkService networks, IpService ips, Idempotency idempotency) {
 
     @GetMapping("/projects/{project}/networks")
     @Operation(summary = "The project's networks, oldest first (viewer)")

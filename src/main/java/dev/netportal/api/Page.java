@@ -1,7 +1,6 @@
 package dev.netportal.api;
 
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.common.Slice;
 import java.util.List;
 import java.util.function.BiFunction;

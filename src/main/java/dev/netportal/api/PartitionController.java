@@ -1,15 +1,11 @@
 package dev.netportal.api;
 
-import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
-import dev.netportal.ipam.Family;
-import dev.netportal.ipam.Prefix;
 import dev.netportal.partition.Partition;
-import dev.netportal.partition.PartitionSpec;
 import dev.netportal.partition.PartitionChange;
 import dev.netportal.partition.PartitionForm;
 import dev.netportal.partition.PartitionService;
+import dev.netportal.partition.PartitionSpec;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.util.List;
@@ -29,16 +25,7 @@ import reactor.core.publisher.Mono;
 /** Partitions, readable by every signed-in user. */
 @RestController
 @RequestMapping("/api/v1/partitions")
-class PartitionController {
-
-    private final PartitionService partitions;
-
-    private final Idempotency idempotency;
-
-    PartitionController(PartitionService partitions, Idempotency idempotency) {
-        this.idempotency = idempotency;
-        this.partitions = partitions;
-    }
+record PartitionController(PartitionService partitions, Idempotency idempotency) {
 
     @GetMapping
     @Operation(summary = "All partitions with pools, external networks, proxy and free inventory (any)")

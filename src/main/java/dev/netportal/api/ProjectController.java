@@ -1,7 +1,7 @@
 package dev.netportal.api;
 
-import dev.netportal.common.Refusal;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.Project;
@@ -22,15 +22,7 @@ import reactor.core.publisher.Mono;
 /** Projects: everyone sees theirs, admins all; admins create them and set quotas (N4). */
 @RestController
 @RequestMapping("/api/v1/projects")
-class ProjectController {
-
-    private final ProjectService projects;
-    private final Idempotency idempotency;
-
-    ProjectController(ProjectService projects, Idempotency idempotency) {
-        this.projects = projects;
-        this.idempotency = idempotency;
-    }
+record ProjectController(ProjectService projects, Idempotency idempotency) {
 
     @GetMapping
     @Operation(summary = "The projects visible to the caller, with quotas and usage (any)")

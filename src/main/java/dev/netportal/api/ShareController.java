@@ -1,13 +1,12 @@
 package dev.netportal.api;
 
-import dev.netportal.sharing.ShareRequestId;
-import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
+import dev.netportal.network.NetworkId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.sharing.ShareRequest;
+import dev.netportal.sharing.ShareRequestId;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.ShareStatus;
 import dev.netportal.sharing.SharedNetwork;
@@ -32,17 +31,7 @@ import reactor.core.publisher.Mono;
 /** Share requests (S1-S3) and the shared-network catalogue of a partition (S5). */
 @RestController
 @RequestMapping("/api/v1")
-class ShareController {
-
-    private final ShareService shares;
-    private final PartitionService partitions;
-    private final Idempotency idempotency;
-
-    ShareController(ShareService shares, PartitionService partitions, Idempotency idempotency) {
-        this.shares = shares;
-        this.partitions = partitions;
-        this.idempotency = idempotency;
-    }
+record ShareController(ShareService shares, PartitionService partitions, Idempotency idempotency) {
 
     @PostMapping("/networks/{id}/share-requests")
     @Operation(summary = "Ask for a private network to become shared, for good (owner)")
@@ -74,27 +63,29 @@ class ShareController {
     @Operation(summary = "Approve: the network becomes shared with the request's NAT type (admin, not the requester)")
     Mono<ResponseEntity<ShareRequestView>> approve(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
             @RequestBody(required = false) Decision body) {
-        Decision decision = body == null ? new Decision(null) : body;
-        return idempotency.once(actor, write, decision, ShareRequestView.class,
-                () -> shares.approve(actor, id, decision.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
+        return decide(actor, write, body, comment -> shares.approve(actor, id, comment));
     }
 
     @PostMapping("/share-requests/{id}/reject")
     @Operation(summary = "Reject, with a comment that says why (admin, not the requester)")
     Mono<ResponseEntity<ShareRequestView>> reject(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
             @RequestBody(required = false) Decision body) {
-        Decision decision = body == null ? new Decision(null) : body;
-        return idempotency.once(actor, write, decision, ShareRequestView.class,
-                () -> shares.reject(actor, id, decision.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
+        return decide(actor, write, body, comment -> shares.reject(actor, id, comment));
     }
 
     @PostMapping("/share-requests/{id}/withdraw")
     @Operation(summary = "Withdraw a pending request (the requester)")
     Mono<ResponseEntity<ShareRequestView>> withdraw(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
             @RequestBody(required = false) Decision body) {
-        Decision decision = body == null ? new Decision(null) : body;
-        return idempotency.once(actor, write, decision, ShareRequestView.class,
-                () -> shares.withdraw(actor, id, decision.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
+        return decide(actor, write, body, comment -> shares.withdraw(actor, id, comment));
+    }
+
+    /** A decision on a request, once per idempotency key; the body (a comment) is optional. */
+    private Mono<ResponseEntity<ShareRequestView>> decide(Actor actor, IdempotentWrite write, Decision body,
+            java.util.function.Function<String, Mono<ShareRequest>> decision) {
+        Decision given = body == null ? new Decision(null) : body;
+        return idempotency.once(actor, write, given, ShareRequestView.class,
+                () -> decision.apply(given.comment()).map(done -> ResponseEntity.ok(ShareRequestView.of(done))));
     }
 
     @GetMapping("/networks")

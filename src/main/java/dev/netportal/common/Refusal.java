@@ -213,29 +213,27 @@ public enum Refusal {
 
     private static final Pattern RULE = Pattern.compile("^([A-Z]\\d+)-");
 
-    private final String code;
-    private final Kind kind;
-    private final String field;
-    private final String template;
+    /** What each refusal is: set once per constant. */
+    private record Entry(String code, Kind kind, String field, String template) {
+    }
+
+    private final Entry entry;
 
     Refusal(String code, Kind kind, String field, String template) {
-        this.code = code;
-        this.kind = kind;
-        this.field = field;
-        this.template = template;
+        entry = new Entry(code, kind, field, template);
     }
 
     public String code() {
-        return code;
+        return entry.code();
     }
 
     public Kind kind() {
-        return kind;
+        return entry.kind();
     }
 
     /** The HTTP status the API answers with. */
     public int status() {
-        return switch (kind) {
+        return switch (entry.kind()) {
             case NOT_FOUND -> 404;
             case FORBIDDEN -> 403;
             case CONFLICT -> 409;
@@ -246,21 +244,22 @@ public enum Refusal {
 
     /** The product rule of {@code docs/domain.md} it enforces (e.g. {@code F1}), if any. */
     public Optional<String> rule() {
-        Matcher m = RULE.matcher(code);
+        Matcher m = RULE.matcher(entry.code());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** The request field the refusal is about ({@code name}, {@code ip}, {@code networks}, ...), if one. */
     public Optional<String> field() {
-        return Optional.ofNullable(field);
+        return Optional.ofNullable(entry.field());
     }
 
     public String template() {
-        return template;
+        return entry.template();
     }
 
     /** The message with each {@code {}} replaced by the next argument, in order. */
     public String message(Object... args) {
+        String template = entry.template();
         StringBuilder text = new StringBuilder(template.length() + 32);
         int from = 0;
         for (Object arg : args) {

@@ -1,13 +1,13 @@
 package dev.netportal.firewall;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.firewall.internal.ConfigRepository;
 import dev.netportal.firewall.render.FirewallInput;
 import dev.netportal.firewall.render.FirewallRenderer;
 import dev.netportal.firewall.render.Rendered;
 import dev.netportal.ipam.Prefix;
+import dev.netportal.network.NetworkId;
+import dev.netportal.network.NetworkType;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;

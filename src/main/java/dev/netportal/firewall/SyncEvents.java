@@ -11,16 +11,10 @@ import reactor.core.publisher.Flux;
  * it to show sync states live (D4).
  */
 @Component
-public class SyncEvents {
-
-    private final Notifications notifications;
-
-    SyncEvents(Notifications notifications) {
-        this.notifications = notifications;
-    }
+public record SyncEvents(Notifications notifications) {
 
     /** The ids of firewalls whose sync state changed; hot, no replay. */
-    public Flux<UUID> changes() {
-        return notifications.on("firewall_sync").map(UUID::fromString);
+    public Flux<FirewallId> changes() {
+        return notifications.on("firewall_sync").map(text -> new FirewallId(UUID.fromString(text)));
     }
 }

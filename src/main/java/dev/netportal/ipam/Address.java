@@ -1,7 +1,6 @@
 package dev.netportal.ipam;
 
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 

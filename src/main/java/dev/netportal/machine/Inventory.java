@@ -1,13 +1,12 @@
 package dev.netportal.machine;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.internal.MachineRepository;
+import dev.netportal.network.NetworkId;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

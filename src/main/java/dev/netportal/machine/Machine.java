@@ -1,13 +1,12 @@
 package dev.netportal.machine;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
+import dev.netportal.network.NetworkId;
+import dev.netportal.network.NetworkType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * An allocated machine or firewall with its networks and IPs.

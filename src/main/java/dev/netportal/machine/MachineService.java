@@ -1,9 +1,9 @@
 package dev.netportal.machine;
 
-import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -14,7 +14,6 @@ import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;

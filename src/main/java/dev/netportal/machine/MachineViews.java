@@ -1,7 +1,7 @@
 package dev.netportal.machine;
 
-import dev.netportal.network.NetworkType;
 import dev.netportal.machine.internal.MachineRepository;
+import dev.netportal.network.NetworkType;
 import dev.netportal.partition.PartitionService;
 import java.util.List;
 import java.util.Optional;

@@ -1,15 +1,13 @@
 package dev.netportal.machine;
 
-import dev.netportal.network.NetworkId;
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Who may sit in which network (M1, F1, F3, S5), without storage: checks the networks asked for a machine or a

@@ -1,10 +1,10 @@
 package dev.netportal.network;
 
-import dev.netportal.common.Refusal;
-import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import dev.netportal.common.Slice;
+import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;

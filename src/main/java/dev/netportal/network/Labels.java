@@ -1,7 +1,6 @@
 package dev.netportal.network;
 
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;

@@ -1,12 +1,11 @@
 package dev.netportal.network;
 
-import dev.netportal.ipam.Prefix;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
+import dev.netportal.ipam.Prefix;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A network as the portal shows it.

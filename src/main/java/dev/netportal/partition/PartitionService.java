@@ -1,8 +1,8 @@
 package dev.netportal.partition;
 
-import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
@@ -10,7 +10,6 @@ import dev.netportal.partition.internal.PartitionRepository;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;

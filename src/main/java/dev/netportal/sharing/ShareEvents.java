@@ -10,16 +10,10 @@ import reactor.core.publisher.Flux;
  * on channel {@code share_request} (V6). The UI follows it to update badges and statuses live.
  */
 @Component
-public class ShareEvents {
-
-    private final Notifications notifications;
-
-    ShareEvents(Notifications notifications) {
-        this.notifications = notifications;
-    }
+public record ShareEvents(Notifications notifications) {
 
     /** The ids of share requests as they are filed, decided or withdrawn; hot, no replay. */
-    public Flux<UUID> changes() {
-        return notifications.on("share_request").map(UUID::fromString);
+    public Flux<ShareRequestId> changes() {
+        return notifications.on("share_request").map(text -> new ShareRequestId(UUID.fromString(text)));
     }
 }

@@ -1,10 +1,9 @@
 package dev.netportal.sharing;
 
-import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
+import dev.netportal.network.NetworkId;
 import java.time.OffsetDateTime;
-import java.util.UUID;
 
 /**
  * A request to promote a private network to a shared network (S1), with what the network is (for the review)

@@ -2,7 +2,6 @@ package dev.netportal.sharing;
 
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
-import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;

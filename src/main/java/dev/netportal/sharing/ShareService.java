@@ -1,17 +1,17 @@
 package dev.netportal.sharing;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.common.NatType;
-import dev.netportal.network.NetworkType;
-import dev.netportal.common.Refusal;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.NatType;
+import dev.netportal.common.Refusal;
 import dev.netportal.common.Slice;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
+import dev.netportal.network.NetworkType;
 import dev.netportal.sharing.internal.ShareRepository;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,9 @@
 package dev.netportal.sharing;
 
-import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
+import dev.netportal.network.NetworkId;
 import java.util.List;
-import java.util.UUID;
 
 /** A shared network as its partition's catalogue shows it to everyone (S5): what to attach, whose it is, its NAT. */
 public record SharedNetwork(NetworkId id, String name, String partition, ProjectId project, String projectName,

@@ -2,7 +2,6 @@ package dev.netportal.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
-import java.util.UUID;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -16,7 +15,7 @@ public final class Live {
     private Live() {
     }
 
-    public static void follow(Component component, Flux<UUID> changes, Runnable refresh) {
+    public static void follow(Component component, Flux<?> changes, Runnable refresh) {
         component.addAttachListener(attach -> {
             UI ui = attach.getUI();
             // off the database driver's event loop: the refresh reads through blocking calls

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.netportal.common.DomainException;
 import dev.netportal.ipam.Prefix;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** What an agent may give as its URL: only where to reach it, and with agent networks set, only there. */
 class AgentUrlTest {

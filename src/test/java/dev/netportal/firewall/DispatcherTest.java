@@ -1,16 +1,16 @@
 package dev.netportal.firewall;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.firewall.FirewallId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netportal.firewall.FirewallId;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.PartitionService;

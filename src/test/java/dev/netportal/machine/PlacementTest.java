@@ -1,12 +1,12 @@
 package dev.netportal.machine;
 
-import dev.netportal.network.NetworkId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import java.time.OffsetDateTime;
 import java.util.List;

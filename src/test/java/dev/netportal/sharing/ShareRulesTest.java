@@ -1,7 +1,5 @@
 package dev.netportal.sharing;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.sharing.ShareRequestId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +7,8 @@ import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
+import dev.netportal.network.NetworkId;
+import dev.netportal.sharing.ShareRequestId;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;

@@ -76,14 +76,14 @@ class ShareServiceTest {
     void everyChangeIsAnnouncedOnceItsTransactionCommits() {
         Network network = network();
         ShareEvents events = portal.portal().core().getBean(ShareEvents.class);
-        List<java.util.UUID> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ShareRequestId> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         reactor.core.Disposable listening = events.changes().subscribe(seen::add);
         try {
             ShareRequest filed = shares.file(OWNER, network.id(), "announce it", "NONE").block();
             shares.reject(ADA, filed.id(), "not now").block();
 
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(seen.stream().filter(filed.id().value()::equals))
+                    .untilAsserted(() -> assertThat(seen.stream().filter(filed.id()::equals))
                             .as("filed, then rejected; other tests' requests may show up too").hasSize(2));
         } finally {
             listening.dispose();

@@ -1,8 +1,8 @@
 package dev.netportal.firewall.dispatch;
 
-import dev.netportal.firewall.protocol.Agent;
 import dev.netportal.firewall.agent.BatchCheck;
 import dev.netportal.firewall.agent.FirewallAgent;
+import dev.netportal.firewall.protocol.Agent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,5 @@
 package dev.netportal.firewall.internal;
 
-import dev.netportal.firewall.SyncStatus;
-import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
 import dev.netportal.firewall.AgentWelcome;
@@ -9,6 +7,8 @@ import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.SyncState;
+import dev.netportal.firewall.SyncStatus;
+import dev.netportal.network.NetworkType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;

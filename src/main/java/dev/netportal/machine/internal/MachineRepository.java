@@ -1,10 +1,10 @@
 package dev.netportal.machine.internal;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.network.NetworkType;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.Machine;
+import dev.netportal.network.NetworkId;
+import dev.netportal.network.NetworkType;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.UUID;

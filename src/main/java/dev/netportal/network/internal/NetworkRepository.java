@@ -1,22 +1,22 @@
 package dev.netportal.network.internal;
 
-import dev.netportal.ipam.Family;
-import dev.netportal.network.NetworkId;
-import dev.netportal.network.IpKind;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Address;
+import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;
 import dev.netportal.network.IpAddress;
+import dev.netportal.network.IpKind;
 import dev.netportal.network.Network;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;

@@ -1,11 +1,9 @@
 package dev.netportal.partition.internal;
 
 import dev.netportal.common.NatType;
-import dev.netportal.ipam.Prefix;
-import dev.netportal.ipam.Range;
+import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionService.PartitionSettings;
 import dev.netportal.partition.PartitionSpec;
-import dev.netportal.partition.Partition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

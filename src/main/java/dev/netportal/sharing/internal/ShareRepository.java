@@ -1,11 +1,11 @@
 package dev.netportal.sharing.internal;
 
-import dev.netportal.sharing.ShareRequestId;
-import dev.netportal.network.NetworkId;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
+import dev.netportal.network.NetworkId;
 import dev.netportal.sharing.ShareRequest;
+import dev.netportal.sharing.ShareRequestId;
 import dev.netportal.sharing.ShareStatus;
 import dev.netportal.sharing.SharedNetwork;
 import io.r2dbc.spi.Readable;

@@ -1,11 +1,8 @@
 package dev.netportal.ui.admin;
 
-import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -19,7 +16,9 @@ import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
+import dev.netportal.ui.AdminOnly;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
 import dev.netportal.ui.network.NetworkDetailView;
 import dev.netportal.ui.network.NetworksView;
 import jakarta.annotation.security.PermitAll;
@@ -64,10 +63,7 @@ public class AllNetworksView extends VerticalLayout implements BeforeEnterObserv
         partition.setValue(ALL);
         partition.setAriaLabel("Partition");
         partition.addValueChangeListener(change -> show());
-        HorizontalLayout header = new HorizontalLayout(new H2("All networks"), partition, filter);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("All networks", partition, filter);
 
         grid.setId("all-networks");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);

@@ -1,21 +1,14 @@
 package dev.netportal.ui.admin;
 
-import dev.netportal.common.NatType;
-import dev.netportal.common.Refusal;
-import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -26,17 +19,17 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.netportal.common.DomainException;
-import dev.netportal.ipam.Family;
-import dev.netportal.ipam.Prefix;
+import dev.netportal.common.NatType;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionForm;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
+import dev.netportal.ui.AdminOnly;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +62,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         if (!AdminOnly.check(event, session) || !getChildren().toList().isEmpty()) {
             return;
         }
-        Button create = new Button("New partition", VaadinIcon.PLUS.create(), click -> create());
-        create.setId("new-partition");
-        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        HorizontalLayout header = new HorizontalLayout(new H2("Partitions"), create);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("Partitions", Widgets.create("New partition", "new-partition", click -> create()));
 
         grid.setId("partitions-admin");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);

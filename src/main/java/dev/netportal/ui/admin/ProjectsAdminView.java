@@ -1,16 +1,11 @@
 package dev.netportal.ui.admin;
 
-import dev.netportal.ui.FieldErrors;
-import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
@@ -23,8 +18,11 @@ import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.Project;
 import dev.netportal.project.ProjectService;
+import dev.netportal.ui.AdminOnly;
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 import java.util.Map;
 import java.util.function.Function;
@@ -50,13 +48,7 @@ public class ProjectsAdminView extends VerticalLayout implements BeforeEnterObse
         if (!AdminOnly.check(event, session) || !getChildren().toList().isEmpty()) {
             return;
         }
-        Button create = new Button("New project", VaadinIcon.PLUS.create(), click -> edit(null));
-        create.setId("new-project");
-        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        HorizontalLayout header = new HorizontalLayout(new H2("Projects"), create);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("Projects", Widgets.create("New project", "new-project", click -> edit(null)));
 
         grid.setId("projects-admin");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);

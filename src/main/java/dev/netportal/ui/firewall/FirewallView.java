@@ -1,10 +1,5 @@
 package dev.netportal.ui.firewall;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.firewall.FirewallId;
-import dev.netportal.firewall.SyncStatus;
-import dev.netportal.common.NatType;
-import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -12,8 +7,8 @@ import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
@@ -31,20 +26,25 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.NatType;
 import dev.netportal.firewall.FirewallConfig;
+import dev.netportal.firewall.FirewallId;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.SyncEvents;
+import dev.netportal.firewall.SyncStatus;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.Machine;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.SharedNetwork;
 import dev.netportal.ui.Live;
-import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
+import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.sharing.ShareTexts;
 import jakarta.annotation.security.PermitAll;
 import java.util.Optional;
@@ -85,7 +85,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         this.firewalls = firewalls;
         this.shares = shares;
         // the agent's progress shows as it happens: every sync change of this firewall, in any instance, refreshes it
-        Live.follow(this, syncEvents.changes().filter(changed -> firewall != null && changed.equals(firewall.id().value())),
+        Live.follow(this, syncEvents.changes().filter(changed -> firewall != null && changed.equals(FirewallId.of(firewall))),
                 this::showConfiguration);
         setPadding(true);
     }
@@ -112,10 +112,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     private void build() {
         H2 title = new H2(firewall.name());
         title.setId("firewall-title");
-        HorizontalLayout header = new HorizontalLayout(title, new Span(firewall.partition() + " · " + firewall.size()));
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(title);
+        HorizontalLayout header = Widgets.header(title, new Span(firewall.partition() + " · " + firewall.size()));
         if (canChange()) {
             Button free = new Button("Free firewall", VaadinIcon.TRASH.create(), click -> confirmFree());
             free.setId("free-firewall");

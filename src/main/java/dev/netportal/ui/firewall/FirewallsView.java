@@ -1,28 +1,26 @@
 package dev.netportal.ui.firewall;
 
-import dev.netportal.network.NetworkType;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
-import dev.netportal.identity.ProjectRole;
 import dev.netportal.firewall.FirewallService;
+import dev.netportal.identity.ProjectRole;
 import dev.netportal.machine.Machine;
 import dev.netportal.network.NetworkService;
+import dev.netportal.network.NetworkType;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 
 /** The selected project's firewalls with their networks at a glance; allocate for members. */
@@ -45,15 +43,10 @@ public class FirewallsView extends VerticalLayout {
             add(new H2("Firewalls"), new Paragraph("You hold no role in a project, so there are no firewalls to show."));
             return;
         }
-        Button allocate = new Button("Allocate firewall", VaadinIcon.PLUS.create(), click -> new AllocateFirewallDialog(
+        Button allocate = Widgets.create("Allocate firewall", "allocate-firewall", click -> new AllocateFirewallDialog(
                 session.actor(), project, firewalls, networks, partitions, shares, this::refresh).open());
-        allocate.setId("allocate-firewall");
-        allocate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         allocate.setVisible(session.actor().has(ProjectRole.MEMBER, project.id()));
-        HorizontalLayout header = new HorizontalLayout(new H2("Firewalls of " + project.name()), allocate);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("Firewalls of " + project.name(), allocate);
 
         grid.setId("firewalls");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);

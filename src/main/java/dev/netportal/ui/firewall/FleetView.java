@@ -1,7 +1,5 @@
 package dev.netportal.ui.firewall;
 
-import dev.netportal.firewall.SyncStatus;
-import dev.netportal.ui.AdminOnly;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -16,9 +14,11 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.SyncEvents;
-import dev.netportal.firewall.FirewallService;
+import dev.netportal.firewall.SyncStatus;
+import dev.netportal.ui.AdminOnly;
 import dev.netportal.ui.Live;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.audit.AuditText;

@@ -1,8 +1,8 @@
 package dev.netportal.ui.firewall;
 
-import dev.netportal.firewall.SyncStatus;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
+import dev.netportal.firewall.SyncStatus;
 import java.util.Locale;
 
 /** A firewall's sync state (D4) as a coloured badge: in sync (green), pending (amber), failing (red). */

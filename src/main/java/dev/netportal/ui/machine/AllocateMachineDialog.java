@@ -1,7 +1,5 @@
 package dev.netportal.ui.machine;
 
-import dev.netportal.ui.FieldErrors;
-import dev.netportal.ui.Choices;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -22,6 +20,8 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
+import dev.netportal.ui.Choices;
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Notices;
 import java.util.List;
 import java.util.Map;

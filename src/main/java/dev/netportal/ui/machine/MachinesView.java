@@ -1,6 +1,5 @@
 package dev.netportal.ui.machine;
 
-import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -8,9 +7,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
@@ -24,6 +20,7 @@ import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 
 /** The selected project's machines: network, IP and how each reaches the internet; allocate and free for members. */
@@ -47,15 +44,10 @@ public class MachinesView extends VerticalLayout {
             return;
         }
         boolean member = session.actor().has(ProjectRole.MEMBER, project.id());
-        Button allocate = new Button("Allocate machine", VaadinIcon.PLUS.create(), click ->
+        Button allocate = Widgets.create("Allocate machine", "allocate-machine", click ->
                 new AllocateMachineDialog(session.actor(), project, machines, networks, ips, partitions, this::refresh).open());
-        allocate.setId("allocate-machine");
-        allocate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         allocate.setVisible(member);
-        HorizontalLayout header = new HorizontalLayout(new H2("Machines of " + project.name()), allocate);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("Machines of " + project.name(), allocate);
 
         grid.setId("machines");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);

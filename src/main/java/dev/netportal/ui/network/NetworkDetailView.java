@@ -1,8 +1,5 @@
 package dev.netportal.ui.network;
 
-import dev.netportal.network.NetworkId;
-import dev.netportal.network.IpKind;
-import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -27,8 +24,10 @@ import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.network.IpAddress;
+import dev.netportal.network.IpKind;
 import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.partition.PartitionService;
@@ -38,10 +37,11 @@ import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.ShareStatus;
 import dev.netportal.ui.Live;
 import dev.netportal.ui.Notices;
+import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
+import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.sharing.RequestSharingDialog;
 import dev.netportal.ui.sharing.ShareTexts;
-import dev.netportal.ui.UserSession;
-import dev.netportal.ui.audit.AuditText;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -124,10 +124,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private void build() {
         H2 title = new H2(network.name());
         title.setId("network-title");
-        HorizontalLayout header = new HorizontalLayout(title, typeBadge);
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.setWidthFull();
-        header.expand(title);
+        HorizontalLayout header = Widgets.header(title, typeBadge);
         if (canChange()) {
             delete = new Button("Delete network", VaadinIcon.TRASH.create(), click -> confirmDelete());
             delete.setId("delete-network");

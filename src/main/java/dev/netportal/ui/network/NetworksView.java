@@ -1,10 +1,8 @@
 package dev.netportal.ui.network;
 
-import dev.netportal.ui.Widgets;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -12,7 +10,6 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
@@ -28,6 +25,7 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -57,10 +55,8 @@ public class NetworksView extends VerticalLayout {
             add(new H2("Networks"), new Paragraph("You hold no role in a project, so there are no networks to show."));
             return;
         }
-        Button create = new Button("New network", VaadinIcon.PLUS.create(), click ->
+        Button create = Widgets.create("New network", "new-network", click ->
                 new NewNetworkDialog(session.actor(), project, networks, partitions, this::refresh).open());
-        create.setId("new-network");
-        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.setVisible(project.role().includes(ProjectRole.MEMBER));
 
         filter.setPlaceholder("Filter by name or prefix");
@@ -69,10 +65,7 @@ public class NetworksView extends VerticalLayout {
         filter.setClearButtonVisible(true);
         filter.addValueChangeListener(change -> showFiltered());
 
-        HorizontalLayout header = new HorizontalLayout(new H2("Networks of " + project.name()), filter, create);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("Networks of " + project.name(), filter, create);
 
         configureGrid();
         add(header, grid);

@@ -1,6 +1,5 @@
 package dev.netportal.ui.network;
 
-import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -19,6 +18,7 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
+import dev.netportal.ui.FieldErrors;
 import java.util.Map;
 import java.util.Optional;
 

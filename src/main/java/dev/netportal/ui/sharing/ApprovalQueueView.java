@@ -1,21 +1,15 @@
 package dev.netportal.ui.sharing;
 
-import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.details.Details;
-import com.vaadin.flow.component.html.H4;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import dev.netportal.firewall.FirewallConfigs;
-import dev.netportal.ui.firewall.ConfigDiff;
-import java.util.Map;
-import java.util.List;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -27,18 +21,22 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.netportal.common.DomainException;
+import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareRequest;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.ShareStatus;
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.HomeView;
 import dev.netportal.ui.Live;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
+import dev.netportal.ui.firewall.ConfigDiff;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,5 @@
 package dev.netportal.ui.sharing;
 
-import dev.netportal.common.NatType;
-import dev.netportal.ui.FieldErrors;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -11,9 +9,11 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextArea;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.NatType;
 import dev.netportal.identity.Actor;
 import dev.netportal.network.Network;
 import dev.netportal.sharing.ShareService;
+import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Notices;
 import java.util.Map;
 

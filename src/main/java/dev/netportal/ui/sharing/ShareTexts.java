@@ -1,8 +1,8 @@
 package dev.netportal.ui.sharing;
 
-import dev.netportal.common.NatType;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
+import dev.netportal.common.NatType;
 import dev.netportal.sharing.ShareStatus;
 
 /** The words and badges the sharing pages use for NAT types and request states. */

@@ -2,9 +2,7 @@ package dev.netportal.ui.sharing;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -15,6 +13,7 @@ import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.SharedNetwork;
 import dev.netportal.ui.Live;
+import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 
@@ -37,10 +36,7 @@ public class SharedNetworksView extends VerticalLayout {
         partition.setItems(ids);
         ids.stream().findFirst().ifPresent(partition::setValue);
         partition.addValueChangeListener(change -> refresh());
-        HorizontalLayout header = new HorizontalLayout(new H2("Shared networks"), partition);
-        header.setWidthFull();
-        header.setAlignItems(FlexComponent.Alignment.BASELINE);
-        header.expand(header.getComponentAt(0));
+        HorizontalLayout header = Widgets.header("Shared networks", partition);
 
         grid.setId("shared-networks");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);

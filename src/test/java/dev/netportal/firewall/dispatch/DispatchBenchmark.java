@@ -1,17 +1,17 @@
 package dev.netportal.firewall.dispatch;
 
-import dev.netportal.network.NetworkId;
+import dev.netportal.firewall.FirewallConfigs;
+import dev.netportal.firewall.FirewallService;
 import dev.netportal.firewall.agent.AgentServer;
 import dev.netportal.firewall.agent.AgentSettings;
 import dev.netportal.firewall.agent.FirewallAgent;
-import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.ipam.Prefix;
-import dev.netportal.firewall.FirewallService;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.Network;
+import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.PartitionService;

@@ -1,8 +1,8 @@
 package dev.netportal.firewall.dispatch;
 
-import dev.netportal.firewall.protocol.Agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netportal.firewall.protocol.Agent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
