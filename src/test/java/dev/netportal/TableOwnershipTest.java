@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each table is written by exactly one module: the SQL in a module's sources may insert into, update or delete
@@ -83,6 +84,21 @@ class TableOwnershipTest {
     @Test
     void readsAcrossModulesAreTheListedOnes() {
         assertThat(readsOutsideOwner(SOURCES)).as("reads of another module's tables").isEqualTo(new TreeSet<>(CROSS_MODULE_READS));
+    }
+
+    @Test
+    void aWriteToAnotherModulesTableIsCaught(@TempDir Path sources) throws IOException {
+        Files.createDirectories(sources.resolve("sharing"));
+        Files.writeString(sources.resolve("sharing/Sneaky.java"), """
+                class Sneaky {
+                    String rename = "UPDATE machine SET name = :name WHERE id = :id";
+                    String lock = "SELECT id FROM network WHERE id = :id FOR UPDATE";
+                    String own = \"""
+                            INSERT INTO share_request (id) VALUES (:id)\""";
+                }
+                """);
+        assertThat(writesOutsideOwner(sources)).containsExactly("sharing writes machine (sharing/Sneaky.java)");
+        assertThat(readsOutsideOwner(sources)).containsExactly("sharing reads network");
     }
 
     /** "module writes table (file)" for each write outside the owner. */

@@ -1,8 +1,8 @@
 package dev.netportal.api;
 
+import dev.netportal.firewall.AgentHellos;
 import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallId;
-import dev.netportal.firewall.FirewallService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
@@ -35,10 +35,10 @@ class AgentController {
     record Welcome(UUID firewallId, String pushToken, int desiredRevision) {
     }
 
-    private final FirewallService firewalls;
+    private final AgentHellos hellos;
 
-    AgentController(FirewallService firewalls) {
-        this.firewalls = firewalls;
+    AgentController(AgentHellos hellos) {
+        this.hellos = hellos;
     }
 
     @PostMapping("/firewalls/{id}/hello")
@@ -48,7 +48,7 @@ class AgentController {
         String credential = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).strip() : null;
         int applied = hello.appliedRevision() == null ? 0 : hello.appliedRevision();
-        return firewalls.hello(id, credential, hello.agentUrl(), applied)
+        return hellos.hello(id, credential, hello.agentUrl(), applied)
                 .map((AgentWelcome welcome) -> new Welcome(id.value(), welcome.pushToken(), welcome.desiredRevision()))
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED,
                         "The agent credential of firewall " + id + " was not accepted (or the firewall is not allocated)")));

@@ -9,8 +9,6 @@ import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
-import dev.netportal.ipam.Address;
-import dev.netportal.ipam.Prefix;
 import dev.netportal.machine.Inventory;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.NetworkRequest;
@@ -23,18 +21,11 @@ import dev.netportal.network.NetworkType;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -62,15 +53,10 @@ public class FirewallService {
     private final AuditLog audit;
     private final TransactionalOperator tx;
     private final FirewallConfigs configs;
-    /** Where agents may listen (empty: anywhere); the dispatcher pushes only there. */
-    private final List<Prefix> agentNetworks;
 
     FirewallService(Inventory inventory, NetworkService networks, IpService ips,
             PartitionService partitions, ProjectService projects, AuditLog audit, TransactionalOperator tx,
-            FirewallConfigs configs,
-            @Value("${netportal.agent-networks:}") String agentNetworks) {
-        this.agentNetworks = java.util.Arrays.stream(agentNetworks.split(",")).map(String::strip).filter(text -> !text.isEmpty())
-                .map(Prefix::parse).toList();
+            FirewallConfigs configs) {
         this.configs = configs;
         this.inventory = inventory;
         this.networks = networks;
@@ -95,7 +81,7 @@ public class FirewallService {
                                 Network primary = Placement.firewall(project, partition, found);
                                 return projects.take(project, Counter.FIREWALLS)
                                         .then(inventory.take(partition, size, Machine.Role.FIREWALL, project,
-                                                checkedName, primary.id(), hash(credential)))
+                                                checkedName, primary.id(), AgentHellos.hash(credential)))
                                         // networks locked in id order, as releases do, so no two requests deadlock
                                         .flatMap(machine -> Flux.range(0, found.size())
                                                 .sort(java.util.Comparator.comparing(i -> found.get(i).id().value()))
@@ -207,66 +193,9 @@ public class FirewallService {
         return Access.admin(actor, "see the whole fleet of firewalls").then(configs.fleetCounts());
     }
 
-    /**
-     * An agent's hello (agent protocol): with the firewall's credential it tells where it listens and which
-     * revision it runs, and learns the token that the portal's pushes carry. Empty when the credential is wrong
-     * or the firewall is not allocated, so a caller cannot tell which.
-     */
-    public Mono<AgentWelcome> hello(FirewallId firewall, String credential, String agentUrl, int appliedRevision) {
-        URI url = agentUrl(agentUrl, agentNetworks);
-        return credential == null || credential.isBlank() ? Mono.empty()
-                : configs.hello(firewall, hash(credential), url.toString(), appliedRevision);
-    }
-
-    /**
-     * An agent's URL: absolute http or https, a host, nothing else (no user info, path, query or fragment: the
-     * dispatcher appends {@code /v1/config} and nothing may steer it elsewhere), at most 500 characters; with
-     * {@code netportal.agent-networks} set, an IP address inside one of those networks.
-     */
-    static URI agentUrl(String text, List<Prefix> agentNetworks) {
-        URI url;
-        try {
-            url = text == null ? null : new URI(text.strip());
-        } catch (URISyntaxException e) {
-            url = null;
-        }
-        if (url == null || text.length() > 500 || url.getHost() == null || url.getUserInfo() != null
-                || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
-                || !(url.getRawPath() == null || url.getRawPath().isEmpty() || url.getRawPath().equals("/"))
-                || url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw Refusal.AGENT_URL.with((text == null ? "(missing)" : "'" + text + "'"));
-        }
-        if (!agentNetworks.isEmpty() && !inAgentNetworks(url.getHost(), agentNetworks)) {
-            throw Refusal.AGENT_URL_NETWORK.with(text, agentNetworks.stream().map(Prefix::toString).collect(java.util.stream.Collectors.joining(", ")));
-        }
-        return url;
-    }
-
-    private static boolean inAgentNetworks(String host, List<Prefix> agentNetworks) {
-        try {
-            Address address = Address.parse(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-            return agentNetworks.stream().anyMatch(network -> network.contains(address));
-        } catch (RuntimeException notAnAddress) {
-            return false;
-        }
-    }
-
     private static String address(Machine machine, NetworkId network) {
         return machine.networks().stream().filter(a -> a.network().equals(network)).map(Machine.Attachment::ip)
                 .findFirst().orElse("");
-    }
-
-    /**
-     * The stored form of a credential: its SHA-256. The credential is 256 random bits, so a slow password hash
-     * would add cost (on the request's thread) and no protection.
-     */
-    private static String hash(String credential) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(credential.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     private static String newCredential() {

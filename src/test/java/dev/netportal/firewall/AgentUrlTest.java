@@ -19,24 +19,24 @@ class AgentUrlTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://10.0.0.5:7901", "https://fw-1.example:7901/", "http://[fd00::5]:7901"})
     void aHostAndPortIsAccepted(String url) {
-        assertThat(FirewallService.agentUrl(url, ANYWHERE).getHost()).isNotBlank();
+        assertThat(AgentHellos.agentUrl(url, ANYWHERE).getHost()).isNotBlank();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ftp://10.0.0.5", "http://internal-svc:9000/admin?x=", "http://10.0.0.5:7901/v1",
             "http://10.0.0.5:7901/#x", "http://user:pw@10.0.0.5:7901", "10.0.0.5:7901", "http:///nohost", " "})
     void anythingThatCouldSteerThePushElsewhereIsRefused(String url) {
-        assertThatThrownBy(() -> FirewallService.agentUrl(url, ANYWHERE)).isInstanceOf(DomainException.class)
+        assertThatThrownBy(() -> AgentHellos.agentUrl(url, ANYWHERE)).isInstanceOf(DomainException.class)
                 .hasMessageContaining("host and port only");
     }
 
     @Test
     void withAgentNetworksOnlyAddressesInsideThemAreAccepted() {
-        assertThat(FirewallService.agentUrl("http://192.168.50.7:7901", MANAGEMENT).getHost()).isEqualTo("192.168.50.7");
-        assertThat(FirewallService.agentUrl("http://[fd00:50::7]:7901", MANAGEMENT).getPort()).isEqualTo(7901);
-        assertThatThrownBy(() -> FirewallService.agentUrl("http://10.0.0.5:7901", MANAGEMENT))
+        assertThat(AgentHellos.agentUrl("http://192.168.50.7:7901", MANAGEMENT).getHost()).isEqualTo("192.168.50.7");
+        assertThat(AgentHellos.agentUrl("http://[fd00:50::7]:7901", MANAGEMENT).getPort()).isEqualTo(7901);
+        assertThatThrownBy(() -> AgentHellos.agentUrl("http://10.0.0.5:7901", MANAGEMENT))
                 .isInstanceOf(DomainException.class).hasMessageContaining("192.168.50.0/24");
-        assertThatThrownBy(() -> FirewallService.agentUrl("http://fw-1.example:7901", MANAGEMENT))
+        assertThatThrownBy(() -> AgentHellos.agentUrl("http://fw-1.example:7901", MANAGEMENT))
                 .as("a name could resolve anywhere").isInstanceOf(DomainException.class);
     }
 }

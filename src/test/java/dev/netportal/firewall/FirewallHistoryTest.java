@@ -128,8 +128,8 @@ class FirewallHistoryTest {
         assertThatThrownBy(() -> firewalls.revision(two, new FirewallId(machine), 1).block()).as("the first tenant's revision")
                 .isInstanceOf(DomainException.class);
         assertThat(firewalls.revision(two, new FirewallId(machine), 2).block().nftables()).contains("second-own").doesNotContain("first-own");
-        assertThat(firewalls.hello(new FirewallId(machine), earlier.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional())
+        assertThat(bean(AgentHellos.class).hello(new FirewallId(machine), earlier.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional())
                 .as("the first tenant's agent gets no token").isEmpty();
-        assertThat(firewalls.hello(new FirewallId(machine), later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
+        assertThat(bean(AgentHellos.class).hello(new FirewallId(machine), later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
     }
 }
