@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
 /**
  * The one place where every API error becomes RFC 9457 problem details: domain refusals, malformed requests,
  * unknown paths, missing or refused tokens, and unexpected failures (logged, answered without internals).
- * The {@code type} is a stable URI ending in the rule id or error name.
+ * The {@code type} is a stable URI ending in the refusal's code (see {@link dev.netportal.common.Refusal}).
  */
 @Component
 @Order(-2) // before Spring Boot's default error handler
@@ -137,7 +137,6 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
             case RULE -> "Refused by rule " + refusal.code();
         };
         ProblemDetail problem = of(HttpStatusCode.valueOf(refusal.status()), refusal.code(), title, error.getMessage());
-        refusal.field().ifPresent(field -> problem.setProperty("field", field));
         return problem;
     }
 

@@ -66,7 +66,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
         PartitionSpec toSpec() {
             return PartitionForm.spec(id, name, description, superNetworks,
                     childPrefixLength == null ? null : childPrefixLength.get("ipv4"), minChildPrefixLength,
-                    externals(externalNetworks), proxy == null ? Optional.empty() : PartitionForm.proxy(proxy.host(), proxy.port()),
+                    externals(externalNetworks), PartitionForm.givenProxy(proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port())),
                     inventory);
         }
     }
@@ -84,7 +84,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
 
         PartitionChange toChange() {
             return PartitionForm.change(name, description, childPrefixLength == null ? null : childPrefixLength.get("ipv4"),
-                    minChildPrefixLength, proxy == null ? Optional.empty() : PartitionForm.proxy(proxy.host(), proxy.port()),
+                    minChildPrefixLength, proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port()),
                     Boolean.TRUE.equals(removeProxy), inventory, superNetworks, externals(externalNetworks));
         }
     }

@@ -85,8 +85,6 @@ public enum Refusal {
     P1_CHILD_LENGTH_ORDER("P1-child-length", Kind.INVALID, "childLength",
             "Partition {}: child lengths must satisfy pool length <= shortest <= default <= /30."),
     P1_EXTERNAL_NAME("P1-external", Kind.INVALID, "externalNetworks",
-            "The external network needs a name."),
-    P1_EXTERNAL_NAMES("P1-external", Kind.INVALID, "externalNetworks",
             "Every external network needs a name."),
     P1_EXTERNAL_CHANGE("P1-external-change", Kind.RULE, "externalNetworks",
             "External network {} of partition {} cannot be changed once created; add a new external network instead."),
@@ -106,8 +104,6 @@ public enum Refusal {
             "A partition needs an id (lower-case slug) and a name."),
     P1_PARTITION_NAME("P1-partition", Kind.INVALID, null,
             "Partition {} needs a name of 1 to 100 characters."),
-    P1_POOL_MISSING("P1-partition", Kind.INVALID, null,
-            "A partition needs an IPv4 super network."),
     P1_POOL_REQUIRED("P1-partition", Kind.INVALID, null,
             "Partition {} needs an IPv4 super network."),
     P1_POOL_FAMILY("P1-pool-family", Kind.INVALID, "superNetwork",
@@ -182,9 +178,9 @@ public enum Refusal {
             "A network needs a name of 1 to 100 characters."),
     NETWORK_NAME_CONTROL("network-name", Kind.INVALID, "name",
             "A network's name cannot hold line breaks or other control characters."),
-    NETWORK_REQUIRED("network-required", Kind.INVALID, null,
+    NETWORK_REQUIRED("network-required", Kind.INVALID, "network",
             "Say which network: {} is missing."),
-    NETWORK_REQUIRED_MACHINE("network-required", Kind.INVALID, null,
+    NETWORK_REQUIRED_MACHINE("network-required", Kind.INVALID, "network",
             "A machine needs its network (M1)."),
     NETWORK_TYPE("network-type", Kind.INVALID, null,
             "Only shared networks (type=CHILD_SHARED) are listed across projects; a project's networks are at /api/v1/projects/{project}/networks."),
@@ -242,7 +238,7 @@ public enum Refusal {
         };
     }
 
-    /** The product rule of {@code docs/domain.md} it enforces (e.g. {@code F1}), if any. */
+    /** The product rule it enforces (e.g. {@code F1}, the prefix of its code), if any. */
     public Optional<String> rule() {
         Matcher m = RULE.matcher(entry.code());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
@@ -265,7 +261,7 @@ public enum Refusal {
         for (Object arg : args) {
             int at = template.indexOf("{}", from);
             if (at < 0) {
-                throw new IllegalArgumentException(name() + " takes " + (args.length - 1) + " values at most");
+                throw new IllegalArgumentException(name() + " takes fewer than " + args.length + " values");
             }
             text.append(template, from, at).append(arg);
             from = at + 2;

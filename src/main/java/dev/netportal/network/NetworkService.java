@@ -121,8 +121,7 @@ public class NetworkService {
 
     /** The networks of all projects; platform admins only. */
     public Mono<List<Network>> listAll(Actor actor) {
-        return actor.admin() ? networks.allOfProjects().collectList()
-                : Mono.error(DomainException.forbidden("Only platform admins see the networks of all projects."));
+        return Access.admin(actor, "see the networks of all projects").then(networks.allOfProjects().collectList());
     }
 
     /** Changes name, description or labels (N2); members and owners only. */

@@ -48,11 +48,12 @@ public final class PartitionForm {
      * networks, when given, list the existing ones too (the service checks that none is removed or changed).
      */
     public static PartitionChange change(String name, String description, Integer childLength, Integer minChildLength,
-            Optional<PartitionSpec.Proxy> proxy, boolean removeProxy, Map<String, Integer> inventory,
-            List<String> pools, List<External> externals) {
-        if (proxy.isPresent() && removeProxy) {
+            Proxy given, boolean removeProxy, Map<String, Integer> inventory, List<String> pools,
+            List<External> externals) {
+        if (given != null && removeProxy) {
             throw Refusal.P1_PROXY_OR_REMOVE.with();
         }
+        Optional<PartitionSpec.Proxy> proxy = givenProxy(given);
         return new PartitionChange(Optional.ofNullable(name), Optional.ofNullable(description),
                 Optional.ofNullable(childLength), Optional.ofNullable(minChildLength), proxy, removeProxy,
                 inventory == null ? Map.of() : inventory, Optional.ofNullable(pools),
@@ -70,18 +71,34 @@ public final class PartitionForm {
         }).toList();
     }
 
-    /** A proxy as given: none when there is no host; else a host and a port from 1 to 65535 (P1, M4). */
+    /**
+     * A proxy typed in a form: none when the host is empty (whatever the port says); else a host and a port from 1
+     * to 65535 (P1, M4).
+     */
     public static Optional<PartitionSpec.Proxy> proxy(String host, Integer port) {
         if (host == null || host.isBlank()) {
-            if (port != null) {
-                throw Refusal.P1_PROXY.with();
-            }
             return Optional.empty();
         }
         if (port == null || port < 1 || port > 65535) {
             throw Refusal.P1_PROXY_PORT.with(host.strip());
         }
         return Optional.of(new PartitionSpec.Proxy(host.strip(), port));
+    }
+
+    /** A proxy sent as such (P1, M4): it needs a host and a port from 1 to 65535; absent means none. */
+    public static Optional<PartitionSpec.Proxy> givenProxy(Proxy given) {
+        if (given == null) {
+            return Optional.empty();
+        }
+        if (given.host() == null || given.host().isBlank() || given.port() == null || given.port() < 1
+                || given.port() > 65535) {
+            throw Refusal.P1_PROXY.with();
+        }
+        return Optional.of(new PartitionSpec.Proxy(given.host().strip(), given.port()));
+    }
+
+    /** A proxy as sent: its host and port, either possibly missing. */
+    public record Proxy(String host, Integer port) {
     }
 
     /** Prefixes separated by commas or spaces, in one text (as the admin page takes them). */

@@ -1,5 +1,6 @@
 package dev.netportal.partition;
 
+import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
@@ -35,9 +36,10 @@ public class PartitionService {
 
     /** Creates a partition with its pools, external networks and inventory; admins only. */
     public Mono<Void> create(Actor actor, PartitionSpec spec) {
-        if (!actor.admin()) {
-            return Mono.error(DomainException.forbidden("Only platform admins create partitions."));
-        }
+        return Access.admin(actor, "create partitions").then(Mono.defer(() -> createChecked(actor, spec)));
+    }
+
+    private Mono<Void> createChecked(Actor actor, PartitionSpec spec) {
         if (spec.superNetworkV4().family() != Family.IPV4
                 || spec.superNetworkV6().map(p -> p.family() != Family.IPV6).orElse(false)) {
             return Mono.error(Refusal.P1_POOL_FAMILY.with(spec.id()));
@@ -64,9 +66,6 @@ public class PartitionService {
      * pools and external networks. Existing networks keep their prefixes. Admins only.
      */
     public Mono<Partition> update(Actor actor, String id, PartitionChange change) {
-        if (!actor.admin()) {
-            return Mono.error(DomainException.forbidden("Only platform admins change partitions."));
-        }
         Mono<Partition> work = partitions.lock(id)
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)))
                 .then(get(id))
@@ -91,8 +90,8 @@ public class PartitionService {
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
                                     null, id, summary(before), summary(after))).thenReturn(after));
                 }));
-        return tx.transactional(work).onErrorMap(DataIntegrityViolationException.class, e -> String.valueOf(
-                e.getMessage()).contains("P1-inventory-in-use")
+        return Access.admin(actor, "change partitions").then(tx.transactional(work)).onErrorMap(
+                DataIntegrityViolationException.class, e -> String.valueOf(e.getMessage()).contains("P1-inventory-in-use")
                 ? Refusal.P1_INVENTORY_IN_USE_MEANWHILE.with(id)
                 : Refusal.P2_PREFIX_OVERLAP.with(id));
     }

@@ -1,5 +1,6 @@
 package dev.netportal.project;
 
+import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
@@ -42,23 +43,19 @@ public class ProjectService {
 
     /** Creates the project unless it exists; admins only. Answers whether it was created. */
     public Mono<Boolean> createIfAbsent(Actor actor, ProjectId id, String name, String description) {
-        if (!actor.admin()) {
-            return Mono.error(DomainException.forbidden("Only platform admins create projects."));
-        }
-        return projects.insertIfAbsent(id, name, description);
+        return Access.admin(actor, "create projects").then(Mono.defer(() -> projects.insertIfAbsent(id, name, description)));
     }
 
     /** Creates a project with quotas; admins only. An existing id is a conflict. */
     public Mono<Project> create(Actor actor, ProjectId id, String name, String description, Project.Quotas quotas) {
-        if (!actor.admin()) {
-            return Mono.error(DomainException.forbidden("Only platform admins create projects."));
-        }
-        String trimmed = Names.check("project", name);
-        return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
+        return Access.admin(actor, "create projects").then(Mono.defer(() -> {
+            String trimmed = Names.check("project", name);
+            return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
                 .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(Refusal.PROJECT_EXISTS.with(id)))
                 .then(audit.record(actor, new AuditLog.Change("project.create", "project", id.value(), id.value(), null,
                         null, Map.of("name", trimmed)))))
-                .then(update(actor, id, trimmed, description, quotas));
+                    .then(update(actor, id, trimmed, description, quotas));
+        }));
     }
 
     /** The projects the caller may see: admins all, others those they hold a role in. */

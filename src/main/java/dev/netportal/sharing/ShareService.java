@@ -1,5 +1,6 @@
 package dev.netportal.sharing;
 
+import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.NatType;
@@ -56,7 +57,7 @@ public class ShareService {
                 .flatMap(state -> {
                     ProjectId project = new ProjectId(state.project());
                     NatType nat = ShareRules.checkFiling(actor, project, state.name(), reason, natType);
-                    if (!"CHILD".equals(state.type())) {
+                    if (!NetworkType.CHILD.name().equals(state.type())) {
                         return Mono.error(Refusal.S1_ALREADY_SHARED.with(state.name()));
                     }
                     return requests.hasPending(network).flatMap(pending -> pending
@@ -123,10 +124,7 @@ public class ShareService {
      */
     public Mono<java.util.List<FirewallConfigs.Preview>> impact(Actor actor, ShareRequestId requestId) {
         UUID id = requestId.value();
-        if (!actor.admin()) {
-            return Mono.error(DomainException.forbidden("Only platform admins review share requests."));
-        }
-        return visible(actor, id).flatMap(request -> configs.preview(request.network(), NetworkType.CHILD_SHARED, request.natType())
+        return Access.admin(actor, "review share requests").then(visible(actor, id)).flatMap(request -> configs.preview(request.network(), NetworkType.CHILD_SHARED, request.natType())
                 .collectList());
     }
 
@@ -160,8 +158,7 @@ public class ShareService {
 
     /** How many requests wait for a decision; admins only (the navigation badge). */
     public Mono<Long> pendingCount(Actor actor) {
-        return actor.admin() ? requests.countPending()
-                : Mono.error(DomainException.forbidden("Only platform admins see the approval queue."));
+        return Access.admin(actor, "see the approval queue").then(requests.countPending());
     }
 
     /** The shared networks of a partition (S5), for every signed-in user. */

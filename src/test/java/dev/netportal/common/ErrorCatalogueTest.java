@@ -71,10 +71,9 @@ class ErrorCatalogueTest {
 
                 Every refusal the portal answers, generated from the catalogue `dev.netportal.common.Refusal` (a test
                 keeps this file equal to it). In the API a refusal is an RFC 9457 problem (`application/problem+json`)
-                whose `type` ends in the code, with the HTTP status below, the message as `detail`, the request field it
-                is about as `field` (where there is one) and the `requestId`. The UI shows the message at that field of
-                the form, or as a notice. The rule column names the rule of the product's domain rules that refuses; a
-                `{}` in a message stands for the object or value it names.
+                whose `type` ends in the code, with the HTTP status below, the message as `detail` and the `requestId`.
+                The UI shows the message at the form field named in the field column, or as a notice. The rule column
+                names the product rule that refuses; a `{}` in a message stands for the object or value it names.
 
                 | code | HTTP status | rule | field | message |
                 |---|---|---|---|---|

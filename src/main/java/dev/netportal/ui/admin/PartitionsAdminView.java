@@ -97,7 +97,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         TextField id = text("Id", "partition-id", "e.g. fra-2; lower-case letters, digits and '-'");
         TextField name = text("Name", "partition-name", "");
         TextField pools = text("Super networks", "partition-pools", "An IPv4 pool, optionally an IPv6 pool: 10.2.0.0/16, fd00:2::/48");
-        IntegerField childLength = length("Default child prefix", "partition-child-length", 22);
+        IntegerField childLength = length("Default child prefix", "partition-child-length", PartitionForm.DEFAULT_CHILD_LENGTH);
         IntegerField minLength = length("Shortest child prefix", "partition-min-length", 16);
         TextField inventory = text("Inventory", "partition-inventory", "size=count, ...: c1-large=20, s2-xlarge=5");
         TextField proxyHost = text("Proxy host", "partition-proxy-host", "For machines without a firewall (optional)");
@@ -107,7 +107,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         dialog.add(new FormLayout(id, name, pools, childLength, minLength, inventory, proxyHost, proxyPort),
                 new H4("External network"), external.layout());
         open(dialog, "Create", () -> {
-            PartitionSpec spec = PartitionForm.spec(id.getValue(), name.getValue(), "", PartitionForm.split(pools.getValue()),
+            PartitionSpec spec = PartitionForm.spec(id.getValue().strip(), name.getValue(), "", PartitionForm.split(pools.getValue()),
                     childLength.getValue(), minLength.getValue(), external.given().map(List::of).orElse(List.of()),
                     PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue()), PartitionForm.inventory(inventory.getValue()));
             partitions.create(session.actor(), spec).block();
@@ -147,8 +147,9 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             List<PartitionForm.External> externals = external.given().map(added -> Stream.concat(
                     partition.externalNetworks().stream().map(e -> new PartitionForm.External(e.name(), e.prefixes(),
                             e.destinationPrefixes(), e.natType().name())), Stream.of(added)).toList()).orElse(null);
+            PartitionForm.Proxy kept = proxy.map(p -> new PartitionForm.Proxy(p.host(), p.port())).orElse(null);
             partitions.update(session.actor(), partition.id(), PartitionForm.change(name.getValue(), null,
-                    childLength.getValue(), minLength.getValue(), proxy, proxy.isEmpty(), sizes, pools, externals)).block();
+                    childLength.getValue(), minLength.getValue(), kept, proxy.isEmpty(), sizes, pools, externals)).block();
             return "Saved partition " + partition.id() + ".";
         });
     }
