@@ -46,31 +46,30 @@ public class NetworkService {
 
     /** Creates a private network for a project; members and owners only (N1, N4). */
     public Mono<Network> create(Actor actor, ProjectId project, NewNetwork request) {
-        return Access.require(actor, ProjectRole.MEMBER, project, "create networks")
-                .then(Mono.defer(() -> {
-                    Names.check("network", request.name());
-                    Labels.check(request.labels());
-                    return partitions.settings(request.partition());
-                }))
-                .flatMap(settings -> {
-                    int length = request.prefixLength().orElse(settings.childLengthV4());
-                    if (length < settings.minChildLengthV4() || length > Family.IPV4.longestNetwork()) {
-                        return Mono.error(Refusal.N1_PREFIX_LENGTH.with(settings.id(), settings.minChildLengthV4(), Family.IPV4.longestNetwork(), length));
-                    }
-                    UUID id = UUID.randomUUID();
-                    Mono<Network> work = networks.lockPartition(settings.id())
-                            .then(projects.take(project, Counter.NETWORKS))
-                            .then(networks.insertNetwork(id, project, settings.id(), Names.check("network", request.name()),
-                                    request.description() == null ? "" : request.description(), Labels.check(request.labels())))
-                            .then(carve(id, settings.id(), 4, length))
-                            .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, settings.childLengthV6()) : Mono.empty())
-                            .then(networks.find(id))
-                            .flatMap(created -> audit.record(actor, new AuditLog.Change("network.create", "network",
-                                    id.toString(), project.value(), settings.id(), null,
-                                    Map.of("name", created.name(), "prefixes", texts(created.prefixes()), "vrf", created.vrf())))
-                                    .thenReturn(created));
-                    return tx.transactional(work);
-                });
+        return Access.require(actor, ProjectRole.MEMBER, project, "create networks").then(Mono.defer(() -> {
+            String name = Names.check("network", request.name());
+            Map<String, String> labels = Labels.check(request.labels());
+            return partitions.settings(request.partition()).flatMap(settings -> {
+                int length = request.prefixLength().orElse(settings.childLengthV4());
+                if (length < settings.minChildLengthV4() || length > Family.IPV4.longestNetwork()) {
+                    return Mono.error(Refusal.N1_PREFIX_LENGTH.with(settings.id(), settings.minChildLengthV4(),
+                            Family.IPV4.longestNetwork(), length));
+                }
+                UUID id = UUID.randomUUID();
+                Mono<Network> work = networks.lockPartition(settings.id())
+                        .then(projects.take(project, Counter.NETWORKS))
+                        .then(networks.insertNetwork(id, project, settings.id(), name,
+                                request.description() == null ? "" : request.description(), labels))
+                        .then(carve(id, settings.id(), 4, length))
+                        .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, settings.childLengthV6()) : Mono.empty())
+                        .then(networks.find(id))
+                        .flatMap(created -> audit.record(actor, new AuditLog.Change("network.create", "network",
+                                id.toString(), project.value(), settings.id(), null,
+                                Map.of("name", created.name(), "prefixes", texts(created.prefixes()), "vrf", created.vrf())))
+                                .thenReturn(created));
+                return tx.transactional(work);
+            });
+        }));
     }
 
     /** One network; another project's network is "not found" (viewers and up see their projects' networks). */

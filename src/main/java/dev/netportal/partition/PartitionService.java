@@ -1,9 +1,9 @@
 package dev.netportal.partition;
 
-import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
+import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;

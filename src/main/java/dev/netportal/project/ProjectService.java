@@ -1,10 +1,10 @@
 package dev.netportal.project;
 
-import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
 import dev.netportal.common.Refusal;
+import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.internal.ProjectRepository;

@@ -1,12 +1,12 @@
 package dev.netportal.sharing;
 
-import dev.netportal.identity.Access;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.Slice;
 import dev.netportal.firewall.FirewallConfigs;
+import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;

@@ -191,13 +191,15 @@ public class Dispatcher implements SmartLifecycle {
                                                              WHEN :failing THEN 'FAILING'::firewall_sync_state
                                                              ELSE 'PENDING'::firewall_sync_state END,
                                last_error = :error, last_failure = :failure, attempts = attempts + CASE WHEN :failing THEN 1 ELSE 0 END,
-                               -- a newer revision stored meanwhile has not been tried yet: it goes out at once
-                               next_attempt_at = CASE WHEN desired_revision > :sent THEN now()
+                               -- a newer revision stored meanwhile has not been tried yet, and an agent that said
+                               -- hello (or moved) meanwhile has not been tried at all: either goes out at once
+                               next_attempt_at = CASE WHEN desired_revision > :sent OR agent_url IS DISTINCT FROM :url THEN now()
                                                       ELSE now() + make_interval(secs => :retry) END,
                                leased_by = NULL, lease_until = NULL
                         WHERE firewall_id = :id AND leased_by = :me""")
                 .bind("id", due.firewall()).bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
                 .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance).bind("sent", due.revision())
+                .bind("url", org.springframework.r2dbc.core.Parameter.fromOrEmpty(due.agentUrl(), String.class))
                 .bind("failing", failing).bind("failure", failure)
                 .then();
     }

@@ -2,6 +2,7 @@ package dev.netportal.firewall.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netportal.firewall.AgentHellos;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.firewall.FirewallId;
@@ -20,19 +21,24 @@ import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
 import dev.netportal.testing.TestPortal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Delivery when things go wrong (D2, D3), on a portal whose own dispatcher is off, with dispatchers driven by the
@@ -63,12 +69,17 @@ class DispatcherReliabilityTest {
 
     /** A firewall with a private network and the internet in nbg-1: revision 1 waits for delivery. */
     private static Machine firewall() {
+        return allocated().firewall();
+    }
+
+    /** {@link #firewall()} with its agent's credential. */
+    private static FirewallService.Allocated allocated() {
         bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Reliability", "").block();
         Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("r-" + NEXT.incrementAndGet(), "nbg-1",
                 Optional.of(28), "")).block();
         UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
         return bean(FirewallService.class).allocate(OWNER, PROJECT, "fw-" + NEXT.get(), "nbg-1", "c1-large", List.of(
-                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block().firewall();
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
     }
 
     private static FirewallConfig config(Machine firewall) {
@@ -87,6 +98,35 @@ class DispatcherReliabilityTest {
     private static void execute(String sql) throws Exception {
         try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    @Test
+    void anAgentThatSaysHelloWhileADeliveryIsUnderWayIsTriedAtOnce() throws Exception {
+        FirewallService.Allocated allocated = allocated();
+        Machine firewall = allocated.firewall();
+        onlyDue(firewall);
+        CountDownLatch delivering = new CountDownLatch(1);
+        Sinks.One<Agent.Answer> answer = Sinks.one();
+        Dispatcher dispatcher = dispatcher(delivery -> {
+            delivering.countDown();
+            return answer.asMono();
+        });
+        CompletableFuture<Integer> round = dispatcher.round().toFuture();
+        assertThat(delivering.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // the firewall's own agent says hello while the built-in one is still checking the revision
+        assertThat(bean(AgentHellos.class).hello(FirewallId.of(firewall), allocated.agentCredential(),
+                "http://127.0.0.1:7901", 0).blockOptional()).isPresent();
+        answer.tryEmitValue(new Agent.Rejected(1, "nft: syntax error in line 7"));
+        assertThat(round.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement();
+                ResultSet row = s.executeQuery("SELECT next_attempt_at <= now() AS due FROM firewall_sync WHERE firewall_id = '"
+                        + firewall.id() + "'")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getBoolean("due")).as("the agent that said hello meanwhile is tried at once, not after a backoff")
+                    .isTrue();
         }
     }
 
