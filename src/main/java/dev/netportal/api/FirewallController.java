@@ -11,6 +11,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.NetworkId;
+import dev.netportal.partition.PartitionId;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -50,7 +51,7 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
                         ? List.<NetworkRequest>of()
                         : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(Paths.required(n.network(), "networks[].network")),
                                 Optional.ofNullable(n.ip()))).toList())
-                .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(), requests))
+                .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(), requests))
                 .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
                         .created(URI.create("/api/v1/firewalls/" + created.firewall().id()))
                         .body(new NewFirewallView(view, created.agentCredential())))),
@@ -134,7 +135,7 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
                         OffsetDateTime allocatedAt, SyncState sync) {
 
         static FirewallView of(Machine m, SyncState sync) {
-            return new FirewallView(m.id().value(), m.name(), m.project().value(), m.partition(), m.size(),
+            return new FirewallView(m.id().value(), m.name(), m.project().value(), m.partition().value(), m.size(),
                     m.networks().stream().map(AttachmentView::of).toList(), m.allocatedAt(), sync);
         }
     }

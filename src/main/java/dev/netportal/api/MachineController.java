@@ -6,6 +6,7 @@ import dev.netportal.machine.MachineId;
 import dev.netportal.machine.MachineService;
 import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.NetworkId;
+import dev.netportal.partition.PartitionId;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ record MachineController(MachineService machines, Idempotency idempotency) {
     Mono<ResponseEntity<MachineView>> allocate(Actor actor, IdempotentWrite write, @PathVariable String project,
             @RequestBody NewMachine body) {
         return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> Paths.required(body.network(), "network"))
-                .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), body.partition(), body.size(),
+                .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(),
                         new NetworkRequest(new NetworkId(network), Optional.ofNullable(body.ip()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/machines/" + created.id())).body(MachineView.of(created))));
     }
@@ -72,7 +73,7 @@ record MachineController(MachineService machines, Idempotency idempotency) {
 
         static MachineView of(Machine m) {
             Optional<Machine.Attachment> primary = m.primary();
-            return new MachineView(m.id().value(), m.name(), m.project().value(), m.partition(), m.size(),
+            return new MachineView(m.id().value(), m.name(), m.project().value(), m.partition().value(), m.size(),
                     primary.map(a -> a.network().value()).orElse(null), primary.map(Machine.Attachment::ip).orElse(null),
                     m.networks().stream().map(AttachmentView::of).toList(),
                     m.internetAccess(), m.allocatedAt());

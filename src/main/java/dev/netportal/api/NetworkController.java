@@ -129,7 +129,7 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
                        Map<String, String> labels, Usage usage, OffsetDateTime createdAt) {
 
         static NetworkView of(Network n) {
-            return new NetworkView(n.id().value(), n.name(), n.project() == null ? null : n.project().value(), n.partition(),
+            return new NetworkView(n.id().value(), n.name(), n.project() == null ? null : n.project().value(), n.partition().value(),
                     n.type(), n.natType(), n.prefix() == null ? null : n.prefix().toString(),
                     n.prefixes().stream().map(Object::toString).toList(), n.vrf(), n.description(), n.labels(),
                     new Usage(n.allocated(), n.total()), n.createdAt());

@@ -4,13 +4,13 @@ import dev.netportal.identity.Actor;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionChange;
 import dev.netportal.partition.PartitionForm;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -36,14 +36,14 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     @GetMapping("/{id}")
     @Operation(summary = "One partition (any)")
     Mono<PartitionView> get(@PathVariable String id) {
-        return partitions.get(id).map(PartitionView::of);
+        return partitions.get(new PartitionId(id)).map(PartitionView::of);
     }
 
     @PostMapping
     @Operation(summary = "Create a partition with its pools, external networks, inventory and proxy (admin)")
     Mono<ResponseEntity<PartitionView>> create(Actor actor, IdempotentWrite write, @RequestBody NewPartition body) {
         return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toSpec)
-                .flatMap(spec -> partitions.create(actor, spec).then(partitions.get(spec.id())))
+                .flatMap(spec -> partitions.create(actor, spec).then(partitions.get(new PartitionId(spec.id()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/partitions/" + created.id())).body(PartitionView.of(created))));
     }
 
@@ -52,7 +52,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
             @RequestBody ChangePartition body) {
         return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toChange)
-                .flatMap(change -> partitions.update(actor, id, change))
+                .flatMap(change -> partitions.update(actor, new PartitionId(id), change))
                 .map(updated -> ResponseEntity.ok(PartitionView.of(updated))));
     }
 
@@ -101,7 +101,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
             Map<String, Integer> lengths = p.superNetworks().stream().anyMatch(s -> s.contains(":"))
                     ? Map.of("ipv4", p.childLengthV4(), "ipv6", p.childLengthV6())
                     : Map.of("ipv4", p.childLengthV4());
-            return new PartitionView(p.id(), p.name(), p.description(), p.superNetworks(), lengths, p.minChildLengthV4(),
+            return new PartitionView(p.id().value(), p.name(), p.description(), p.superNetworks(), lengths, p.minChildLengthV4(),
                     p.externalNetworks(), p.proxy().map(x -> new ProxyView(x.host(), x.port())).orElse(null),
                     p.freeInventory());
         }

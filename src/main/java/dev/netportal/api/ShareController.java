@@ -4,6 +4,7 @@ import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import dev.netportal.network.NetworkId;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.sharing.ShareRequest;
 import dev.netportal.sharing.ShareRequestId;
@@ -100,7 +101,7 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
         if (partition == null || partition.isBlank()) {
             return Mono.error(Refusal.PARTITION_REQUIRED.with());
         }
-        return partitions.get(partition).then(shares.catalogue(partition))
+        return partitions.get(new PartitionId(partition)).then(shares.catalogue(new PartitionId(partition)))
                 .map(all -> Page.of(all.stream().map(SharedNetworkView::of).toList(), page, size));
     }
 
@@ -123,7 +124,7 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
                             String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
 
         static ShareRequestView of(ShareRequest r) {
-            return new ShareRequestView(r.id().value(), r.network().value(), r.networkName(), r.networkPrefix(), r.partition(),
+            return new ShareRequestView(r.id().value(), r.network().value(), r.networkName(), r.networkPrefix(), r.partition().value(),
                     r.project().value(), new Person(r.requestedBy(), r.requestedByName()), r.reason(), r.natType(),
                     r.status().name(), r.decidedBy() == null ? null : new Person(r.decidedBy(), r.decidedByName()),
                     r.comment(), r.createdAt(), r.decidedAt());
@@ -135,7 +136,7 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
                              NatType natType) {
 
         static SharedNetworkView of(SharedNetwork n) {
-            return new SharedNetworkView(n.id().value(), n.name(), n.partition(), n.projectName(), n.prefixes(), n.natType());
+            return new SharedNetworkView(n.id().value(), n.name(), n.partition().value(), n.projectName(), n.prefixes(), n.natType());
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
@@ -68,7 +69,7 @@ public class FirewallService {
     }
 
     /** Allocates a firewall of the project with its networks (F1); members and owners. */
-    public Mono<Allocated> allocate(Actor actor, ProjectId project, String name, String partition, String size,
+    public Mono<Allocated> allocate(Actor actor, ProjectId project, String name, PartitionId partition, String size,
             List<NetworkRequest> requested) {
         return Access.require(actor, ProjectRole.MEMBER, project, "allocate firewalls")
                 .then(Mono.defer(() -> {

@@ -6,6 +6,7 @@ import dev.netportal.common.Refusal;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.internal.MachineRepository;
 import dev.netportal.network.NetworkId;
+import dev.netportal.partition.PartitionId;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -30,10 +31,10 @@ public class Inventory {
      * Takes a free machine of the size for a machine or firewall; none free is a conflict naming partition and size,
      * a size the partition does not have is invalid. {@code secret} is the hash of a firewall's agent credential.
      */
-    public Mono<MachineId> take(String partition, String size, Machine.Role role, ProjectId project, String name,
+    public Mono<MachineId> take(PartitionId partition, String size, Machine.Role role, ProjectId project, String name,
             NetworkId primaryNetwork, String secret) {
-        return machines.takeFree(partition, size, role, project, name, primaryNetwork.value(), secret).map(MachineId::new)
-                .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition, size).flatMap(exists -> Mono.error(exists
+        return machines.takeFree(partition.value(), size, role, project, name, primaryNetwork.value(), secret).map(MachineId::new)
+                .switchIfEmpty(Mono.defer(() -> machines.sizeExists(partition.value(), size).flatMap(exists -> Mono.error(exists
                         ? Refusal.M1_NO_FREE_MACHINE.with(partition, size)
                         : Refusal.M1_SIZE.with(partition, size)))));
     }
@@ -68,7 +69,7 @@ public class Inventory {
     /** The audit record of a change to a machine or firewall. */
     public static AuditLog.Change change(String action, Machine machine, Map<String, ?> before, Map<String, ?> after) {
         return new AuditLog.Change(action, machine.role() == Machine.Role.MACHINE ? "machine" : "firewall",
-                machine.id().toString(), machine.project().value(), machine.partition(), before, after);
+                machine.id().toString(), machine.project().value(), machine.partition().value(), before, after);
     }
 
     /** What the audit log keeps of an allocation: name, size and networks with addresses. */

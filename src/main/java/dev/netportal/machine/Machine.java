@@ -4,6 +4,7 @@ import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Optional;
  *                 proxy, its only way to the internet (M4)
  * @param firewall for a machine: the firewall of its project in its network, its way out, if there is one
  */
-public record Machine(MachineId id, String name, ProjectId project, String partition, String size, Role role,
+public record Machine(MachineId id, String name, ProjectId project, PartitionId partition, String size, Role role,
                       List<Attachment> networks, Optional<String> proxy, Optional<String> firewall,
                       OffsetDateTime allocatedAt) {
 

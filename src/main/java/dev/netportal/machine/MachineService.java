@@ -10,6 +10,7 @@ import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.network.IpService;
 import dev.netportal.network.NetworkService;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
@@ -43,7 +44,7 @@ public class MachineService {
     }
 
     /** Allocates a machine of the project: a free one of the size, its network, an IP (auto or the given one). */
-    public Mono<Machine> allocate(Actor actor, ProjectId project, String name, String partition, String size,
+    public Mono<Machine> allocate(Actor actor, ProjectId project, String name, PartitionId partition, String size,
             NetworkRequest network) {
         return Access.require(actor, ProjectRole.MEMBER, project, "allocate machines")
                 .then(Mono.defer(() -> {

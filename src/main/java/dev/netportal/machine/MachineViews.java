@@ -2,6 +2,7 @@ package dev.netportal.machine;
 
 import dev.netportal.machine.internal.MachineRepository;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import java.util.List;
 import java.util.Optional;
@@ -25,16 +26,16 @@ class MachineViews {
             List<Machine.Attachment> marked = markPrimary(row, attachments);
             Optional<Machine.Attachment> primary = marked.stream().filter(Machine.Attachment::primary).findFirst();
             if (row.role() != Machine.Role.MACHINE || primary.isEmpty()) {
-                return Mono.just(new Machine(new MachineId(row.id()), row.name(), row.project(), row.partition(), row.size(), row.role(),
+                return Mono.just(new Machine(new MachineId(row.id()), row.name(), row.project(), new PartitionId(row.partition()), row.size(), row.role(),
                         marked, Optional.empty(), Optional.empty(), row.allocatedAt()));
             }
             boolean shared = primary.get().type() == NetworkType.CHILD_SHARED;
             return machines.projectFirewallIn(row.project(), primary.get().network().value()).map(Optional::of)
                     .defaultIfEmpty(Optional.empty())
                     .flatMap(firewall -> (firewall.isEmpty() && shared
-                            ? partitions.get(row.partition()).map(p -> p.proxy().map(x -> x.host() + ":" + x.port()))
+                            ? partitions.get(new PartitionId(row.partition())).map(p -> p.proxy().map(x -> x.host() + ":" + x.port()))
                             : Mono.just(Optional.<String>empty()))
-                            .map(proxy -> new Machine(new MachineId(row.id()), row.name(), row.project(), row.partition(), row.size(),
+                            .map(proxy -> new Machine(new MachineId(row.id()), row.name(), row.project(), new PartitionId(row.partition()), row.size(),
                                     row.role(), marked, proxy, firewall, row.allocatedAt())));
         });
     }

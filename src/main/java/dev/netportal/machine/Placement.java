@@ -5,6 +5,7 @@ import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,7 @@ public final class Placement {
     }
 
     /** M1: exactly one network, a private or shared one of the machine's project, in its partition. */
-    public static Network machine(ProjectId project, String partition, List<Network> networks) {
+    public static Network machine(ProjectId project, PartitionId partition, List<Network> networks) {
         if (networks.size() != 1) {
             throw Refusal.M1_ONE_NETWORK.with(networks.size());
         }
@@ -42,7 +43,7 @@ public final class Placement {
      * network of its own project, which is then its primary; all in the firewall's partition; no network twice.
      * Answers the primary network.
      */
-    public static Network firewall(ProjectId project, String partition, List<Network> networks) {
+    public static Network firewall(ProjectId project, PartitionId partition, List<Network> networks) {
         Set<NetworkId> seen = new HashSet<>();
         for (Network network : networks) {
             if (!seen.add(network.id())) {
@@ -78,7 +79,7 @@ public final class Placement {
     }
 
     /** F2/F3: what may be attached to a running firewall: a shared network of its partition, not yet attached. */
-    public static void attachable(String partition, List<NetworkId> attached, Network network) {
+    public static void attachable(PartitionId partition, List<NetworkId> attached, Network network) {
         samePartition(partition, network);
         if (network.type() == NetworkType.CHILD) {
             throw Refusal.F3_SECOND_PRIVATE_ATTACH.with(network.name());
@@ -91,7 +92,7 @@ public final class Placement {
         }
     }
 
-    private static void samePartition(String partition, Network network) {
+    private static void samePartition(PartitionId partition, Network network) {
         if (!partition.equals(network.partition())) {
             throw Refusal.S5_PARTITION.with(network.name(), network.partition(), partition);
         }

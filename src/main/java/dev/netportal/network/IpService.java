@@ -55,7 +55,7 @@ public class IpService {
                                     IpKind.STATIC, name, description == null ? "" : description, null)
                             .flatMap(allocation -> outcome(network, prefix, address, allocation))
                             .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
-                                    networkId + "/" + ip.ip(), network.project().value(), network.partition(), null,
+                                    networkId + "/" + ip.ip(), network.project().value(), network.partition().value(), null,
                                     Map.of("ip", ip.ip().toString(), "network", network.name(), "kind", ip.kind()))).thenReturn(ip));
                     return tx.transactional(work);
                 })));
@@ -75,7 +75,7 @@ public class IpService {
                                     "Static IP " + address + " in network " + network.name())))
                             .then(giveBack(networkId, prefix, address))
                             .then(audit.record(actor, new AuditLog.Change("ip.release", "ip", networkId + "/" + address,
-                                    network.project().value(), network.partition(), Map.of("ip", address.toString()), null)));
+                                    network.project().value(), network.partition().value(), Map.of("ip", address.toString()), null)));
                     return tx.transactional(work);
                 })));
     }

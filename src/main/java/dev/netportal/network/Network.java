@@ -3,6 +3,7 @@ package dev.netportal.network;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.PartitionId;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.Map;
  * @param allocated IPs handed out in the IPv4 prefix
  * @param total     allocatable IPs of the IPv4 prefix
  */
-public record Network(NetworkId id, String name, ProjectId project, String partition, NetworkType type, NatType natType,
+public record Network(NetworkId id, String name, ProjectId project, PartitionId partition, NetworkType type, NatType natType,
                       Prefix prefix, List<Prefix> prefixes, Integer vrf, String description, Map<String, String> labels,
                       long allocated, long total, OffsetDateTime createdAt) {
 }

@@ -14,6 +14,7 @@ import dev.netportal.ipam.Carving;
 import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.network.internal.NetworkRepository;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
@@ -49,7 +50,7 @@ public class NetworkService {
         return Access.require(actor, ProjectRole.MEMBER, project, "create networks").then(Mono.defer(() -> {
             String name = Names.check("network", request.name());
             Map<String, String> labels = Labels.check(request.labels());
-            return partitions.settings(request.partition()).flatMap(settings -> {
+            return partitions.settings(new PartitionId(request.partition())).flatMap(settings -> {
                 int length = request.prefixLength().orElse(settings.childLengthV4());
                 if (length < settings.minChildLengthV4() || length > Family.IPV4.longestNetwork()) {
                     return Mono.error(Refusal.N1_PREFIX_LENGTH.with(settings.id(), settings.minChildLengthV4(),
@@ -141,7 +142,7 @@ public class NetworkService {
                             .then(networks.updateNetwork(id, name, description, labels))
                             .then(networks.find(id))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("network.update", "network", id.toString(),
-                                    after.project().value(), after.partition(),
+                                    after.project().value(), after.partition().value(),
                                     Map.of("name", before.name(), "description", before.description(), "labels", before.labels()),
                                     Map.of("name", after.name(), "description", after.description(), "labels", after.labels())))
                                     .thenReturn(after));
@@ -158,7 +159,7 @@ public class NetworkService {
         UUID id = networkId.value();
         return get(actor, networkId).flatMap(network -> Access.require(actor, ProjectRole.MEMBER, network.project(), "delete networks")
                 .then(Mono.defer(() -> {
-                    Mono<Void> work = networks.lockPartition(network.partition())
+                    Mono<Void> work = networks.lockPartition(network.partition().value())
                             .then(networks.lockNetwork(id))
                             .then(networks.hasPendingShareRequest(id))
                             .flatMap(pending -> pending
@@ -171,10 +172,10 @@ public class NetworkService {
                                     ? Mono.error(Refusal.N3_NETWORK_HAS_IPS.with(network.name()))
                                     : networks.deleteNetwork(id))
                             .then(Flux.fromIterable(network.prefixes())
-                                    .concatMap(prefix -> giveBack(network.partition(), prefix)).then())
+                                    .concatMap(prefix -> giveBack(network.partition().value(), prefix)).then())
                             .then(projects.giveBack(network.project(), Counter.NETWORKS))
                             .then(audit.record(actor, new AuditLog.Change("network.delete", "network", id.toString(),
-                                    network.project().value(), network.partition(),
+                                    network.project().value(), network.partition().value(),
                                     Map.of("name", network.name(), "prefixes", texts(network.prefixes())), null)));
                     return tx.transactional(work);
                 })));

@@ -9,7 +9,7 @@ import java.util.UUID;
 /**
  * A partition as everyone may see it: pools, child lengths, external networks, proxy and free machines by size.
  */
-public record Partition(String id, String name, String description, List<String> superNetworks, int childLengthV4,
+public record Partition(PartitionId id, String name, String description, List<String> superNetworks, int childLengthV4,
                         int minChildLengthV4, int childLengthV6, List<ExternalNetwork> externalNetworks,
                         Optional<PartitionSpec.Proxy> proxy, Map<String, Integer> freeInventory) {
 

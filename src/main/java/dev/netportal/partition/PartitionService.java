@@ -7,6 +7,7 @@ import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.internal.PartitionRepository;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +66,11 @@ public class PartitionService {
      * Changes a partition (P1): name, description, child lengths for new networks, proxy and inventory; adds
      * pools and external networks. Existing networks keep their prefixes. Admins only.
      */
-    public Mono<Partition> update(Actor actor, String id, PartitionChange change) {
+    public Mono<Partition> update(Actor actor, PartitionId partition, PartitionChange change) {
+        String id = partition.value();
         Mono<Partition> work = partitions.lock(id)
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)))
-                .then(get(id))
+                .then(get(new PartitionId(id)))
                 // one query after the other: they share the transaction's connection
                 .flatMap(before -> partitions.allocatedBySize(id).flatMap(inUseBySize -> {
                     Plan plan = plan(before, change);
@@ -86,7 +88,7 @@ public class PartitionService {
                                     .concatMap(pool -> networks.addPool(id, pool)))
                             .thenMany(Flux.fromIterable(plan.newExternals())
                                     .concatMap(external -> networks.addExternal(id, external)))
-                            .then(get(id))
+                            .then(get(new PartitionId(id)))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
                                     null, id, summary(before), summary(after))).thenReturn(after));
                 }));
@@ -162,8 +164,8 @@ public class PartitionService {
     }
 
     /** One partition; not found if it does not exist. */
-    public Mono<Partition> get(String id) {
-        return partitions.find(id).switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)));
+    public Mono<Partition> get(PartitionId id) {
+        return partitions.find(id.value()).switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)));
     }
 
     /** The ids of all partitions, in order; every signed-in user may see them. */
@@ -172,8 +174,8 @@ public class PartitionService {
     }
 
     /** The settings new private networks of a partition get; not found if it does not exist. */
-    public Mono<PartitionSettings> settings(String partitionId) {
-        return partitions.settings(partitionId)
+    public Mono<PartitionSettings> settings(PartitionId partitionId) {
+        return partitions.settings(partitionId.value())
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + partitionId)));
     }
 

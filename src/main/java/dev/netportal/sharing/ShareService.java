@@ -13,6 +13,7 @@ import dev.netportal.identity.ProjectRole;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.sharing.internal.ShareRepository;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,14 +163,14 @@ public class ShareService {
     }
 
     /** The shared networks of a partition (S5), for every signed-in user. */
-    public Mono<List<SharedNetwork>> catalogue(String partition) {
-        return requests.shared(partition).collectList();
+    public Mono<List<SharedNetwork>> catalogue(PartitionId partition) {
+        return requests.shared(partition.value()).collectList();
     }
 
     private static AuditLog.Change change(String action, ShareRequest request, Map<String, ?> before, Map<String, ?> after) {
         // under the network's id, so that the network's audit trail shows its share requests
         return new AuditLog.Change(action, "share-request", request.network() + "/share-requests/" + request.id(),
-                request.project().value(), request.partition(), before, after);
+                request.project().value(), request.partition().value(), before, after);
     }
 
     private static Map<String, Object> decided(ShareRequest request) {

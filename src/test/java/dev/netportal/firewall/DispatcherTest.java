@@ -13,6 +13,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
 import dev.netportal.testing.TestPortal;
@@ -36,9 +37,9 @@ class DispatcherTest {
         Actor owner = new Actor("d", "D", false, Map.of(project, ProjectRole.OWNER));
         Network own = core.getBean(NetworkService.class).create(owner, project, new NewNetwork("dispatch", "nbg-1",
                 Optional.of(28), "")).block();
-        String internet = core.getBean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id().toString();
+        String internet = core.getBean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id().toString();
         FirewallService firewalls = core.getBean(FirewallService.class);
-        Machine firewall = firewalls.allocate(owner, project, "dispatched", "nbg-1", "c1-large", List.of(
+        Machine firewall = firewalls.allocate(owner, project, "dispatched", new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()),
                 new NetworkRequest(new NetworkId(java.util.UUID.fromString(internet)), Optional.empty()))).block().firewall();
 

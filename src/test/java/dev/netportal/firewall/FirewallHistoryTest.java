@@ -15,6 +15,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
 import dev.netportal.sharing.ShareRequest;
@@ -49,9 +50,9 @@ class FirewallHistoryTest {
         Network own = networks.create(OWNER, PROJECT, new NewNetwork("hist-own", "nbg-1", Optional.of(28), "")).block();
         Network backup = networks.create(SHARER, OTHER, new NewNetwork("hist-backup", "nbg-1", Optional.of(28), "")).block();
         shares.approve(ADMIN, shares.file(SHARER, backup.id(), "history", "NONE").block().id(), null).block();
-        UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
+        UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
         FirewallService firewalls = bean(FirewallService.class);
-        Machine firewall = firewalls.allocate(OWNER, PROJECT, "hist-fw", "nbg-1", "c1-large", List.of(
+        Machine firewall = firewalls.allocate(OWNER, PROJECT, "hist-fw", new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block().firewall();
         firewalls.attach(OWNER, FirewallId.of(firewall.id()), backup.id(), Optional.empty()).block();
 
@@ -110,16 +111,16 @@ class FirewallHistoryTest {
                 List.of(new dev.netportal.partition.PartitionSpec.ExternalNetworkSpec("internet",
                         List.of(dev.netportal.ipam.Prefix.parse("100.96.0.0/24")),
                         List.of(dev.netportal.ipam.Prefix.parse("0.0.0.0/0")), dev.netportal.common.NatType.IPV4_MASQUERADE)), Optional.empty())).block();
-        UUID internet = bean(PartitionService.class).get("hist-one").block().externalNetworks().getFirst().id();
+        UUID internet = bean(PartitionService.class).get(new PartitionId("hist-one")).block().externalNetworks().getFirst().id();
         NetworkService networks = bean(NetworkService.class);
         FirewallService firewalls = bean(FirewallService.class);
         Network firstOwn = networks.create(one, first, new NewNetwork("first-own", "hist-one", Optional.empty(), "")).block();
-        var earlier = firewalls.allocate(one, first, "first-fw", "hist-one", "fw", List.of(
+        var earlier = firewalls.allocate(one, first, "first-fw", new PartitionId("hist-one"), "fw", List.of(
                 new NetworkRequest(firstOwn.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
         firewalls.free(one, FirewallId.of(earlier.firewall().id())).block();
 
         Network secondOwn = networks.create(two, second, new NewNetwork("second-own", "hist-one", Optional.empty(), "")).block();
-        var later = firewalls.allocate(two, second, "second-fw", "hist-one", "fw", List.of(
+        var later = firewalls.allocate(two, second, "second-fw", new PartitionId("hist-one"), "fw", List.of(
                 new NetworkRequest(secondOwn.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
 
         UUID machine = later.firewall().id().value();

@@ -16,6 +16,7 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.network.NewNetwork;
 import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
@@ -74,7 +75,7 @@ class MachineServiceTest {
         Network s = share(member, network(member, project, partition, "own-shared"));
         Network t = share(otherOwner, network(otherOwner, other, partition, "other-shared"));
         Network elsewhere = network(member, project, "nbg-1", "elsewhere");
-        UUID internet = partitions.get(partition).block().externalNetworks().getFirst().id();
+        UUID internet = partitions.get(new PartitionId(partition)).block().externalNetworks().getFirst().id();
         return new World(partition, project, member, a, b, s, t, internet, elsewhere);
     }
 
@@ -99,7 +100,7 @@ class MachineServiceTest {
     void aMachineSitsInExactlyOneOfItsProjectsNetworksOfItsPartition() {
         World w = world();
 
-        Machine fixed = machines.allocate(w.member(), w.project(), "db", w.partition(), "c1",
+        Machine fixed = machines.allocate(w.member(), w.project(), "db", new PartitionId(w.partition()), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().toString().replace(".0/27", ".10")))).block();
         assertThat(fixed.networks()).singleElement().satisfies(a -> {
             assertThat(a.ip()).endsWith(".10");
@@ -108,30 +109,30 @@ class MachineServiceTest {
         assertThat(fixed.proxy()).isEmpty();
         assertThat(fixed.internetAccess()).isEqualTo("none: no firewall of the project in a");
 
-        Machine onShared = machines.allocate(w.member(), w.project(), "web", w.partition(), "c1", auto(w.ownShared().id().value())).block();
+        Machine onShared = machines.allocate(w.member(), w.project(), "web", new PartitionId(w.partition()), "c1", auto(w.ownShared().id().value())).block();
         assertThat(onShared.proxy()).as("M4: no firewall of its project in the shared network").contains("proxy.m:3128");
 
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.otherShared().id().value())).block(),
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "c1", auto(w.otherShared().id().value())).block(),
                 "M1-other-project");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.internet())).block(),
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "c1", auto(w.internet())).block(),
                 "M1-network-type");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1", auto(w.elsewhere().id().value())).block(),
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "c1", auto(w.elsewhere().id().value())).block(),
                 "S5-partition");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of(fixed.networks().getFirst().ip()))).block(), "I1-ip-taken");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().toString().replace(".0/27", ".1")))).block(), "I1-reserved");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "c1",
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of("192.0.2.1"))).block(), "I1-outside");
-        refused(() -> machines.allocate(w.member(), w.project(), "x", w.partition(), "xl", auto(w.privateA().id().value())).block(), "M1-size");
+        refused(() -> machines.allocate(w.member(), w.project(), "x", new PartitionId(w.partition()), "xl", auto(w.privateA().id().value())).block(), "M1-size");
 
-        machines.allocate(w.member(), w.project(), "third", w.partition(), "c1", auto(w.privateB().id().value())).block();
-        refused(() -> machines.allocate(w.member(), w.project(), "fourth", w.partition(), "c1", auto(w.privateB().id().value())).block(),
+        machines.allocate(w.member(), w.project(), "third", new PartitionId(w.partition()), "c1", auto(w.privateB().id().value())).block();
+        refused(() -> machines.allocate(w.member(), w.project(), "fourth", new PartitionId(w.partition()), "c1", auto(w.privateB().id().value())).block(),
                 "M1-no-free-machine");
 
         machines.free(w.member(), fixed.id()).block();
         assertThat(networks.get(w.member(), w.privateA().id()).block().allocated()).as("M3: its IP went with it").isZero();
-        Machine again = machines.allocate(w.member(), w.project(), "again", w.partition(), "c1",
+        Machine again = machines.allocate(w.member(), w.project(), "again", new PartitionId(w.partition()), "c1",
                 new NetworkRequest(w.privateA().id(), Optional.of(w.privateA().prefix().toString().replace(".0/27", ".10")))).block();
         assertThat(again.id()).as("the freed machine is free again").isEqualTo(fixed.id());
     }
@@ -140,7 +141,7 @@ class MachineServiceTest {
     void aFirewallHasAtMostOnePrivateNetworkAnExternalOneAndSharedOnesOfAnyProject() {
         World w = world();
 
-        FirewallService.Allocated created = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
+        FirewallService.Allocated created = firewalls.allocate(w.member(), w.project(), "fw", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.privateA().id().value()), auto(w.internet()), auto(w.otherShared().id().value()))).block();
         Machine fw = created.firewall();
         dev.netportal.firewall.FirewallConfig first = firewalls.config(w.member(), FirewallId.of(fw.id())).block();
@@ -157,20 +158,20 @@ class MachineServiceTest {
         assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly(NetworkType.CHILD, NetworkType.CHILD_SHARED, NetworkType.EXTERNAL);
         assertThat(fw.networks()).allSatisfy(a -> assertThat(a.ip()).isNotBlank());
 
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.privateA().id().value()), auto(w.privateB().id().value()), auto(w.internet()))).block(), "F3-second-private");
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.privateA().id().value()))).block(),
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", new PartitionId(w.partition()), "c1", List.of(auto(w.privateA().id().value()))).block(),
                 "F1-external-required");
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(auto(w.internet()))).block(),
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", new PartitionId(w.partition()), "c1", List.of(auto(w.internet()))).block(),
                 "F1-private-required");
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.otherShared().id().value()), auto(w.internet()))).block(), "F1-primary-shared");
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.privateA().id().value()), auto(w.privateA().id().value()), auto(w.internet()))).block(), "F1-duplicate");
-        refused(() -> firewalls.allocate(w.member(), w.project(), "f", w.partition(), "c1", List.of(
+        refused(() -> firewalls.allocate(w.member(), w.project(), "f", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.elsewhere().id().value()), auto(w.internet()))).block(), "S5-partition");
 
-        Machine inFront = firewalls.allocate(w.member(), w.project(), "front", w.partition(), "c1", List.of(
+        Machine inFront = firewalls.allocate(w.member(), w.project(), "front", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.ownShared().id().value()), auto(w.internet()))).block().firewall();
         assertThat(inFront.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.ownShared().id());
 
@@ -195,21 +196,21 @@ class MachineServiceTest {
         try (java.sql.Connection c = portal.database().connect(); java.sql.Statement s = c.createStatement()) {
             s.execute("UPDATE project SET quota_machines = 1 WHERE id = '" + w.project().value() + "'");
         }
-        Machine only = machines.allocate(w.member(), w.project(), "only", w.partition(), "c1", auto(w.privateA().id().value())).block();
-        refused(() -> machines.allocate(w.member(), w.project(), "second", w.partition(), "c1", auto(w.privateA().id().value())).block(),
+        Machine only = machines.allocate(w.member(), w.project(), "only", new PartitionId(w.partition()), "c1", auto(w.privateA().id().value())).block();
+        refused(() -> machines.allocate(w.member(), w.project(), "second", new PartitionId(w.partition()), "c1", auto(w.privateA().id().value())).block(),
                 "N4-quota-machines");
 
         PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
-        refused(() -> partitions.update(ADMIN, w.partition(), new dev.netportal.partition.PartitionChange(Optional.empty(),
+        refused(() -> partitions.update(ADMIN, new PartitionId(w.partition()), new dev.netportal.partition.PartitionChange(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 0),
                 Optional.empty(), Optional.empty())).block(), "P1-inventory-in-use");
-        Partition shrunk = partitions.update(ADMIN, w.partition(), new dev.netportal.partition.PartitionChange(Optional.empty(),
+        Partition shrunk = partitions.update(ADMIN, new PartitionId(w.partition()), new dev.netportal.partition.PartitionChange(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 1),
                 Optional.empty(), Optional.empty())).block();
         assertThat(shrunk.freeInventory()).containsEntry("c1", 0);
 
         machines.free(w.member(), only.id()).block();
-        assertThat(partitions.get(w.partition()).block().freeInventory()).containsEntry("c1", 1);
+        assertThat(partitions.get(new PartitionId(w.partition())).block().freeInventory()).containsEntry("c1", 1);
     }
 
     @Test
@@ -217,7 +218,7 @@ class MachineServiceTest {
         World w = world();
 
         List<String> outcomes = Flux.range(0, 8)
-                .flatMap(i -> outcome(machines.allocate(w.member(), w.project(), "race-" + i, w.partition(), "c1",
+                .flatMap(i -> outcome(machines.allocate(w.member(), w.project(), "race-" + i, new PartitionId(w.partition()), "c1",
                         auto(w.privateA().id().value())).map(m -> m.id().toString())).subscribeOn(Schedulers.parallel()), 8)
                 .collectList().block();
 
@@ -229,7 +230,7 @@ class MachineServiceTest {
     @Test
     void twoAttachesOfAPrivateNetworkAtOnceNeverBothSucceedAndOneFixedIpHasOneWinner() {
         World w = world();
-        Machine fw = firewalls.allocate(w.member(), w.project(), "fw", w.partition(), "c1", List.of(
+        Machine fw = firewalls.allocate(w.member(), w.project(), "fw", new PartitionId(w.partition()), "c1", List.of(
                 auto(w.ownShared().id().value()), auto(w.internet()))).block().firewall();
 
         // a second firewall with only its own shared network: its private network can come only at allocation
@@ -239,9 +240,9 @@ class MachineServiceTest {
 
         String wanted = w.privateB().prefix().network().plus(20).toString();
         List<String> fixed = race(
-                machines.allocate(w.member(), w.project(), "one", w.partition(), "c1",
+                machines.allocate(w.member(), w.project(), "one", new PartitionId(w.partition()), "c1",
                         new NetworkRequest(w.privateB().id(), Optional.of(wanted))).map(m -> "ok"),
-                machines.allocate(w.member(), w.project(), "two", w.partition(), "c1",
+                machines.allocate(w.member(), w.project(), "two", new PartitionId(w.partition()), "c1",
                         new NetworkRequest(w.privateB().id(), Optional.of(wanted))).map(m -> "ok"));
         assertThat(fixed).containsExactlyInAnyOrder("ok", "I1-ip-taken");
     }

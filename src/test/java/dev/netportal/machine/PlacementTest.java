@@ -8,6 +8,7 @@ import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class PlacementTest {
     private static final ProjectId OTHER = new ProjectId("other");
 
     private static Network network(String name, NetworkType type, ProjectId project, String partition) {
-        return new Network(new NetworkId(UUID.nameUUIDFromBytes(name.getBytes())), name, project, partition, type, dev.netportal.common.NatType.NONE, dev.netportal.ipam.Prefix.parse("10.0.0.0/24"),
+        return new Network(new NetworkId(UUID.nameUUIDFromBytes(name.getBytes())), name, project, new PartitionId(partition), type, dev.netportal.common.NatType.NONE, dev.netportal.ipam.Prefix.parse("10.0.0.0/24"),
                 List.of(dev.netportal.ipam.Prefix.parse("10.0.0.0/24")), 100, "", Map.of(), 0, 253, OffsetDateTime.now());
     }
 
@@ -53,7 +54,7 @@ class PlacementTest {
     @ParameterizedTest(name = "machine in {0} -> {1}")
     @MethodSource("machines")
     void machine(List<Network> networks, String expected) {
-        check(() -> Placement.machine(OWN, "fra-1", networks), expected);
+        check(() -> Placement.machine(OWN, new PartitionId("fra-1"), networks), expected);
     }
 
     static Stream<Arguments> firewalls() {
@@ -76,7 +77,7 @@ class PlacementTest {
     @ParameterizedTest(name = "firewall with {0} -> {1}")
     @MethodSource("firewalls")
     void firewall(List<Network> networks, String expected) {
-        check(() -> Placement.firewall(OWN, "fra-1", networks), expected);
+        check(() -> Placement.firewall(OWN, new PartitionId("fra-1"), networks), expected);
     }
 
     static Stream<Arguments> attaches() {
@@ -92,7 +93,7 @@ class PlacementTest {
     @MethodSource("attaches")
     void attach(Network network, List<NetworkId> attached, String expected) {
         check(() -> {
-            Placement.attachable("fra-1", attached, network);
+            Placement.attachable(new PartitionId("fra-1"), attached, network);
             return null;
         }, expected);
     }

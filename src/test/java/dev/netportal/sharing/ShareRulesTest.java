@@ -8,6 +8,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.network.NetworkId;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.sharing.ShareRequestId;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -28,7 +29,7 @@ class ShareRulesTest {
 
     private static ShareRequest request(ShareStatus status) {
         boolean decided = status == ShareStatus.APPROVED || status == ShareStatus.REJECTED;
-        return new ShareRequest(new ShareRequestId(UUID.randomUUID()), new NetworkId(UUID.randomUUID()), "backup", "10.0.4.0/22", "fra-1", STORAGE, "Storage",
+        return new ShareRequest(new ShareRequestId(UUID.randomUUID()), new NetworkId(UUID.randomUUID()), "backup", "10.0.4.0/22", new PartitionId("fra-1"), STORAGE, "Storage",
                 "alice", "Alice", "backups for everyone", dev.netportal.common.NatType.IPV4_MASQUERADE, status, decided ? "ada" : null,
                 decided ? "Ada" : null, null, OffsetDateTime.now(), status == ShareStatus.PENDING ? null : OffsetDateTime.now());
     }

@@ -11,6 +11,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.project.ProjectService;
 import dev.netportal.testing.TestPortal;
 import java.sql.Connection;
@@ -66,8 +67,8 @@ class ShareServiceTest {
         assertThat(shared.vrf()).isEqualTo(network.vrf());
         assertThatThrownBy(() -> shares.file(OWNER, network.id(), "once more", "NONE").block())
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("S1-already-shared"));
-        assertThat(shares.catalogue("nbg-1").block()).extracting(SharedNetwork::id).contains(network.id());
-        assertThat(shares.catalogue("fra-1").block()).extracting(SharedNetwork::id).doesNotContain(network.id());
+        assertThat(shares.catalogue(new PartitionId("nbg-1")).block()).extracting(SharedNetwork::id).contains(network.id());
+        assertThat(shares.catalogue(new PartitionId("fra-1")).block()).extracting(SharedNetwork::id).doesNotContain(network.id());
         assertThat(query("SELECT action FROM audit_event WHERE object_id = '" + network.id() + "/share-requests/"
                 + filed.id() + "' ORDER BY id")).containsExactly("share-request.file", "share-request.approve");
     }

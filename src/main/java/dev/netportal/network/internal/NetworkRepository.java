@@ -11,6 +11,7 @@ import dev.netportal.network.IpKind;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
+import dev.netportal.partition.PartitionId;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -352,7 +353,7 @@ public class NetworkRepository {
             labels.put(keys[i], values[i]);
         }
         return new Network(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
-                project == null ? null : new ProjectId(project), row.get("partition_id", String.class),
+                project == null ? null : new ProjectId(project), new PartitionId(row.get("partition_id", String.class)),
                 NetworkType.valueOf(row.get("type", String.class)), NatType.ofNullable(row.get("nat_type", String.class)), v4, prefixes,
                 row.get("vrf", Integer.class), row.get("description", String.class), labels,
                 row.get("allocated", Integer.class), total, row.get("created_at", OffsetDateTime.class));

@@ -2,6 +2,7 @@ package dev.netportal.partition.internal;
 
 import dev.netportal.common.NatType;
 import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService.PartitionSettings;
 import dev.netportal.partition.PartitionSpec;
 import java.util.LinkedHashMap;
@@ -122,7 +123,7 @@ public class PartitionRepository {
                 .first()
                 // one query after the other: they may share a transaction's connection
                 .flatMap(p -> pools.flatMap(poolList -> externals.flatMap(externalList -> inventory.map(sizes ->
-                        new Partition(id, p.name(), p.description(), poolList, p.childLengthV4(), p.minChildLengthV4(),
+                        new Partition(new PartitionId(id), p.name(), p.description(), poolList, p.childLengthV4(), p.minChildLengthV4(),
                                 p.childLengthV6(), externalList, p.proxy(), sizes)))));
     }
 

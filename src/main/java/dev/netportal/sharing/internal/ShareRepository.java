@@ -4,6 +4,7 @@ import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.NetworkId;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.sharing.ShareRequest;
 import dev.netportal.sharing.ShareRequestId;
 import dev.netportal.sharing.ShareStatus;
@@ -145,7 +146,7 @@ public class ShareRepository {
                         ORDER BY n.name, n.id""")
                 .bind("partition", partition)
                 .map((row, meta) -> new SharedNetwork(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
-                        row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
+                        new PartitionId(row.get("partition_id", String.class)), new ProjectId(row.get("project_id", String.class)),
                         row.get("project_name", String.class), List.of(row.get("prefixes", String[].class)),
                         NatType.valueOf(row.get("nat", String.class))))
                 .all();
@@ -154,7 +155,7 @@ public class ShareRepository {
     private static ShareRequest request(Readable row) {
         return new ShareRequest(new ShareRequestId(row.get("id", UUID.class)), new NetworkId(row.get("network_id", UUID.class)),
                 row.get("network_name", String.class), row.get("network_prefix", String.class),
-                row.get("partition_id", String.class), new ProjectId(row.get("project_id", String.class)),
+                new PartitionId(row.get("partition_id", String.class)), new ProjectId(row.get("project_id", String.class)),
                 row.get("project_name", String.class), row.get("requested_by", String.class),
                 row.get("requested_by_name", String.class), row.get("reason", String.class), NatType.valueOf(row.get("nat", String.class)),
                 ShareStatus.valueOf(row.get("state", String.class)), row.get("decided_by", String.class),

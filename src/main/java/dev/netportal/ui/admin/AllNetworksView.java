@@ -59,7 +59,7 @@ public class AllNetworksView extends VerticalLayout implements BeforeEnterObserv
         filter.setClearButtonVisible(true);
         filter.setId("all-networks-filter");
         filter.addValueChangeListener(change -> show());
-        partition.setItems(Stream.concat(Stream.of(ALL), all.stream().map(Network::partition).distinct().sorted()).toList());
+        partition.setItems(Stream.concat(Stream.of(ALL), all.stream().map(n -> n.partition().value()).distinct().sorted()).toList());
         partition.setValue(ALL);
         partition.setAriaLabel("Partition");
         partition.addValueChangeListener(change -> show());
@@ -85,7 +85,7 @@ public class AllNetworksView extends VerticalLayout implements BeforeEnterObserv
         String text = filter.getValue() == null ? "" : filter.getValue().strip().toLowerCase(Locale.ROOT);
         String chosen = partition.getValue();
         grid.setItems(all.stream()
-                .filter(n -> ALL.equals(chosen) || n.partition().equals(chosen))
+                .filter(n -> ALL.equals(chosen) || n.partition().value().equals(chosen))
                 .filter(n -> text.isEmpty() || n.name().toLowerCase(Locale.ROOT).contains(text)
                         || n.project().value().contains(text) || (n.prefix() != null && n.prefix().toString().contains(text)))
                 .toList());

@@ -66,7 +66,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
 
         grid.setId("partitions-admin");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addColumn(Partition::id).setHeader("Id").setSortable(true).setAutoWidth(true);
+        grid.addColumn(p -> p.id().value()).setHeader("Id").setSortable(true).setAutoWidth(true);
         grid.addColumn(Partition::name).setHeader("Name").setSortable(true);
         grid.addColumn(p -> String.join(", ", p.superNetworks())).setHeader("Pools").setFlexGrow(2);
         grid.addColumn(p -> "/" + p.childLengthV4() + " (shortest /" + p.minChildLengthV4() + ")").setHeader("Child prefix");

@@ -18,6 +18,7 @@ import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.sharing.ShareService;
@@ -43,7 +44,7 @@ class AllocateFirewallDialog extends Dialog {
         setHeaderTitle("Allocate a firewall in " + project.name());
         setWidth("44rem");
         List<Network> own = networks.list(actor, project.id()).block();
-        Map<String, Partition> byId = partitions.list().block().stream().collect(Collectors.toMap(Partition::id, p -> p));
+        Map<String, Partition> byId = partitions.list().block().stream().collect(Collectors.toMap(p -> p.id().value(), p -> p));
 
         TextField name = new TextField("Name");
         name.setId("firewall-name");
@@ -90,7 +91,7 @@ class AllocateFirewallDialog extends Dialog {
             externals.getValue().forEach(e -> requests.add(new NetworkRequest(new NetworkId(e.id()), Optional.empty())));
             try {
                 FirewallService.Allocated created = firewalls.allocate(actor, project.id(), name.getValue(),
-                        partition.getValue(), size.getValue(), requests).block();
+                        new PartitionId(partition.getValue()), size.getValue(), requests).block();
                 close();
                 allocated.run();
                 new CredentialDialog(created.firewall().name(), created.agentCredential()).open();

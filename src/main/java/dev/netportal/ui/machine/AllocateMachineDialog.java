@@ -18,6 +18,7 @@ import dev.netportal.network.IpService;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.partition.Partition;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.ui.Choices;
@@ -52,7 +53,7 @@ class AllocateMachineDialog extends Dialog {
         setWidth("40rem");
         List<Network> projectNetworks = networks.list(actor, project.id()).block();
         Map<String, Partition> byId = partitions.list().block().stream()
-                .collect(Collectors.toMap(Partition::id, p -> p));
+                .collect(Collectors.toMap(p -> p.id().value(), p -> p));
 
         TextField name = new TextField("Name");
         name.setId("machine-name");
@@ -100,7 +101,7 @@ class AllocateMachineDialog extends Dialog {
         allocate.addClickListener(click -> {
             name.setInvalid(false);
             try {
-                Machine machine = machines.allocate(actor, project.id(), name.getValue(), partition.getValue(), size.getValue(),
+                Machine machine = machines.allocate(actor, project.id(), name.getValue(), new PartitionId(partition.getValue()), size.getValue(),
                         new NetworkRequest(network.getValue() == null ? null : network.getValue().id(),
                                 FIXED.equals(mode.getValue()) ? Optional.of(ip.getValue()) : Optional.empty())).block();
                 Notices.success("Allocated " + machine.name() + " with IP "

@@ -134,7 +134,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
 
         Div facts = new Div(
                 fact("Project", network.project().value()),
-                fact("Partition", network.partition()),
+                fact("Partition", network.partition().value()),
                 fact("Prefixes", network.prefixes().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))),
                 fact("VRF", String.valueOf(network.vrf())),
                 fact("Created", CREATED.format(network.createdAt())),

@@ -16,6 +16,7 @@ import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.ui.FieldErrors;
@@ -73,7 +74,7 @@ class NewNetworkDialog extends Dialog {
     }
 
     private static String helper(PartitionService partitions, String partition, Integer asked) {
-        PartitionService.PartitionSettings settings = partitions.settings(partition).block();
+        PartitionService.PartitionSettings settings = partitions.settings(new PartitionId(partition)).block();
         int length = asked == null ? settings.childLengthV4() : asked;
         String size = length >= 1 && length <= 30
                 ? "/" + length + ": " + (1L << (32 - length)) + " addresses, " + ((1L << (32 - length)) - 3) + " for machines"

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareService;
@@ -53,6 +54,6 @@ public class SharedNetworksView extends VerticalLayout {
     }
 
     private void refresh() {
-        grid.setItems(partition.getValue() == null ? List.of() : shares.catalogue(partition.getValue()).block());
+        grid.setItems(partition.getValue() == null ? List.of() : shares.catalogue(new PartitionId(partition.getValue())).block());
     }
 }

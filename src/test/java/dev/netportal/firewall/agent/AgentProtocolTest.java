@@ -14,6 +14,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
 import dev.netportal.sharing.ShareService;
@@ -80,8 +81,8 @@ class AgentProtocolTest {
     private static Allocated firewall() {
         Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("a-" + NEXT.incrementAndGet(), "nbg-1",
                 Optional.of(28), "")).block();
-        UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
-        var allocated = bean(FirewallService.class).allocate(OWNER, PROJECT, "afw-" + NEXT.get(), "nbg-1", "c1-large", List.of(
+        UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
+        var allocated = bean(FirewallService.class).allocate(OWNER, PROJECT, "afw-" + NEXT.get(), new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
         return new Allocated(allocated.firewall(), allocated.agentCredential());
     }

@@ -14,6 +14,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
@@ -71,14 +72,14 @@ class DispatchBenchmark {
                     Prefix.parse("10.64.0.0/12"), Optional.empty(), 28, 12, Map.of("fw", 700),
                     List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("100.64.0.0/16")),
                             List.of(Prefix.parse("0.0.0.0/0")), dev.netportal.common.NatType.IPV4_MASQUERADE)), Optional.empty())).block();
-            UUID internet = core.getBean(PartitionService.class).get("bench-fw").block().externalNetworks().getFirst().id();
+            UUID internet = core.getBean(PartitionService.class).get(new PartitionId("bench-fw")).block().externalNetworks().getFirst().id();
             NetworkService networks = core.getBean(NetworkService.class);
             ShareService shares = core.getBean(ShareService.class);
             Network shared = networks.create(OWNER, SHARER, new NewNetwork("shared", "bench-fw", Optional.of(20), "")).block();
             shares.approve(ADMIN, shares.file(OWNER, shared.id(), "bench", "IPV4_MASQUERADE").block().id(), null).block();
             List<FirewallService.Allocated> firewalls = Flux.range(0, n).concatMap(i -> networks
                             .create(OWNER, PROJECT, new NewNetwork("n" + i, "bench-fw", Optional.empty(), ""))
-                            .flatMap(own -> core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "fw" + i, "bench-fw", "fw",
+                            .flatMap(own -> core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "fw" + i, new PartitionId("bench-fw"), "fw",
                                     List.of(new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()),
                                             new NetworkRequest(shared.id(), Optional.empty())))))
                     .collectList().block();

@@ -17,6 +17,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
 import dev.netportal.testing.TestPortal;
@@ -77,8 +78,8 @@ class DispatcherReliabilityTest {
         bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Reliability", "").block();
         Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("r-" + NEXT.incrementAndGet(), "nbg-1",
                 Optional.of(28), "")).block();
-        UUID internet = bean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
-        return bean(FirewallService.class).allocate(OWNER, PROJECT, "fw-" + NEXT.get(), "nbg-1", "c1-large", List.of(
+        UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
+        return bean(FirewallService.class).allocate(OWNER, PROJECT, "fw-" + NEXT.get(), new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
     }
 

@@ -13,6 +13,7 @@ import dev.netportal.network.Network;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkService;
 import dev.netportal.network.NewNetwork;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectService;
 import dev.netportal.testing.Api;
@@ -98,8 +99,8 @@ class PortalRestartTest {
         core.getBean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Restart", "").block();
         Network own = core.getBean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("restart", "nbg-1",
                 Optional.of(28), "")).block();
-        UUID internet = core.getBean(PartitionService.class).get("nbg-1").block().externalNetworks().getFirst().id();
-        return core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "restart-fw", "nbg-1", "c1-large", List.of(
+        UUID internet = core.getBean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
+        return core.getBean(FirewallService.class).allocate(OWNER, PROJECT, "restart-fw", new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block();
     }
 }
