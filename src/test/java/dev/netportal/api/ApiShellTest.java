@@ -35,6 +35,9 @@ class ApiShellTest {
                 .valueStream().map(p -> p.get("name").asString()).toList())
                 .as("writes document their idempotency key, and the caller is not a parameter")
                 .contains("id", "Idempotency-Key").doesNotContain("actor", "write");
+        assertThat(document.json().get("paths").get("/api/v1/networks/{id}").get("get").get("parameters").valueStream()
+                .filter(p -> p.get("name").asString().equals("id")).findFirst().orElseThrow().get("schema").toString())
+                .as("a typed id is a UUID on the wire").contains("\"type\":\"string\"").contains("\"format\":\"uuid\"");
         assertThat(Api.get(portal.apiUrl() + "/swagger-ui/index.html", null).status()).isEqualTo(200);
     }
 
