@@ -44,7 +44,10 @@ public class FirewallConfigs {
                 .flatMap(legs -> {
                     Rendered rendered = FirewallRenderer.render(input(head, legs));
                     return configs.latest(firewall)
-                            .map(latest -> latest.hash().equals(rendered.hash()) ? Mono.just(latest.revision())
+                            // the same text as the newest revision of this allocation: nothing new (R4); a new
+                            // allocation always gets a revision of its own, whatever an earlier one rendered
+                            .map(latest -> latest.current() && latest.hash().equals(rendered.hash())
+                                    ? Mono.just(latest.revision())
                                     : store(firewall, latest.revision() + 1, rendered, cause, actorName))
                             .defaultIfEmpty(Mono.defer(() -> store(firewall, 1, rendered, cause, actorName)))
                             .flatMap(next -> next);

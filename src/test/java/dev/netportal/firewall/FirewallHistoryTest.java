@@ -133,4 +133,38 @@ class FirewallHistoryTest {
                 .as("the first tenant's agent gets no token").isEmpty();
         assertThat(bean(AgentHellos.class).hello(new FirewallId(machine), later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
     }
+
+    @Test
+    void aFirewallFreedAndAllocatedAgainWithTheSameNetworksIsConfiguredAgain() {
+        ProjectId project = new ProjectId("history-again");
+        Actor owner = new Actor("hg", "Greta Owner", false, Map.of(project, ProjectRole.OWNER));
+        bean(ProjectService.class).createIfAbsent(Actor.system(), project, "Again", "").block();
+        // one firewall machine: the second allocation gets the machine the first freed, with the same rendering
+        bean(PartitionService.class).create(Actor.system(), new dev.netportal.partition.PartitionSpec("hist-two", "Two", "",
+                dev.netportal.ipam.Prefix.parse("10.97.0.0/16"), Optional.empty(), 28, 24, Map.of("fw", 1),
+                List.of(new dev.netportal.partition.PartitionSpec.ExternalNetworkSpec("internet",
+                        List.of(dev.netportal.ipam.Prefix.parse("100.97.0.0/24")),
+                        List.of(dev.netportal.ipam.Prefix.parse("0.0.0.0/0")), dev.netportal.common.NatType.IPV4_MASQUERADE)),
+                Optional.empty())).block();
+        UUID internet = bean(PartitionService.class).get(new PartitionId("hist-two")).block().externalNetworks().getFirst().id();
+        FirewallService firewalls = bean(FirewallService.class);
+        Network own = bean(NetworkService.class).create(owner, project, new NewNetwork("again-own", "hist-two", Optional.empty(), ""))
+                .block();
+        List<NetworkRequest> networks = List.of(new NetworkRequest(own.id(), Optional.empty()),
+                new NetworkRequest(new NetworkId(internet), Optional.empty()));
+        var first = firewalls.allocate(owner, project, "edge", new PartitionId("hist-two"), "fw", networks).block();
+        FirewallConfig before = firewalls.config(owner, FirewallId.of(first.firewall())).block();
+        firewalls.free(owner, FirewallId.of(first.firewall())).block();
+
+        var again = firewalls.allocate(owner, project, "edge", new PartitionId("hist-two"), "fw", networks).block();
+        assertThat(again.firewall().id()).as("the same machine").isEqualTo(first.firewall().id());
+        FirewallConfig after = firewalls.config(owner, FirewallId.of(again.firewall())).block();
+        assertThat(after).as("the new allocation has a configuration to deliver").isNotNull();
+        assertThat(after.hash()).as("the same rendering").isEqualTo(before.hash());
+        assertThat(after.revision()).as("a revision of its own").isEqualTo(before.revision() + 1);
+        assertThat(firewalls.history(owner, FirewallId.of(again.firewall()), 0, 10).block().items())
+                .extracting(Revision::revision).containsExactly(after.revision());
+        assertThat(bean(AgentHellos.class).hello(FirewallId.of(again.firewall()), again.agentCredential(),
+                "http://127.0.0.1:7901", 0).blockOptional()).as("its agent is welcome").isPresent();
+    }
 }

@@ -70,13 +70,21 @@ public class ConfigRepository {
     }
 
     /** The hash and number of the newest revision; empty before the first. */
+    /**
+     * The machine's newest revision, and whether it belongs to the current allocation: a freed firewall's sync row
+     * is gone, so a revision without one is an earlier tenant's (or the same tenant's earlier allocation).
+     */
     public Mono<Latest> latest(UUID firewall) {
-        return db.sql("SELECT revision, hash FROM firewall_config WHERE firewall_id = :id ORDER BY revision DESC LIMIT 1")
+        return db.sql("""
+                        SELECT c.revision, c.hash, s.firewall_id IS NOT NULL AS current
+                        FROM firewall_config c LEFT JOIN firewall_sync s ON s.firewall_id = c.firewall_id
+                        WHERE c.firewall_id = :id ORDER BY c.revision DESC LIMIT 1""")
                 .bind("id", firewall)
-                .map((row, meta) -> new Latest(row.get("revision", Integer.class), row.get("hash", String.class))).first();
+                .map((row, meta) -> new Latest(row.get("revision", Integer.class), row.get("hash", String.class),
+                        Boolean.TRUE.equals(row.get("current", Boolean.class)))).first();
     }
 
-    public record Latest(int revision, String hash) {
+    public record Latest(int revision, String hash, boolean current) {
     }
 
     /** Stores a revision and makes it the desired one; the agent's applied revision stays as it is. */
