@@ -1,5 +1,6 @@
 package dev.netportal.machine;
 
+import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.network.Network;
@@ -22,6 +23,7 @@ public final class Placement {
 
     /** M1: exactly one network, a private or shared one of the machine's project, in its partition. */
     public static Network machine(ProjectId project, PartitionId partition, List<Network> networks) {
+        networks.forEach(network -> visible(project, network));
         if (networks.size() != 1) {
             throw Refusal.M1_ONE_NETWORK.with(networks.size());
         }
@@ -44,13 +46,11 @@ public final class Placement {
      * Answers the primary network.
      */
     public static Network firewall(ProjectId project, PartitionId partition, List<Network> networks) {
+        networks.forEach(network -> visible(project, network));
         Set<NetworkId> seen = new HashSet<>();
         for (Network network : networks) {
             if (!seen.add(network.id())) {
                 throw Refusal.F1_DUPLICATE.with(network.name());
-            }
-            if (network.type() == NetworkType.CHILD && !project.equals(network.project())) {
-                throw Refusal.F1_OTHER_PROJECT.with(network.id());
             }
             samePartition(partition, network);
             if (network.type() == NetworkType.SUPER) {
@@ -79,7 +79,8 @@ public final class Placement {
     }
 
     /** F2/F3: what may be attached to a running firewall: a shared network of its partition, not yet attached. */
-    public static void attachable(PartitionId partition, List<NetworkId> attached, Network network) {
+    public static void attachable(ProjectId project, PartitionId partition, List<NetworkId> attached, Network network) {
+        visible(project, network);
         samePartition(partition, network);
         if (network.type() == NetworkType.CHILD) {
             throw Refusal.F3_SECOND_PRIVATE_ATTACH.with(network.name());
@@ -89,6 +90,17 @@ public final class Placement {
         }
         if (attached.contains(network.id())) {
             throw Refusal.F1_ALREADY_ATTACHED.with(network.name());
+        }
+    }
+
+    /**
+     * V1 before every other rule: another project's private network is "not found" for this project, so that no
+     * refusal tells its name, its partition or that it exists. Shared networks (the catalogue) and the partition's
+     * external networks and pools are visible to all.
+     */
+    private static void visible(ProjectId project, Network network) {
+        if (network.type() == NetworkType.CHILD && !project.equals(network.project())) {
+            throw DomainException.notFound("Network " + network.id());
         }
     }
 

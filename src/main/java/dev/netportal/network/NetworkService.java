@@ -165,8 +165,13 @@ public class NetworkService {
                             .flatMap(pending -> pending
                                     ? Mono.error(Refusal.N3_SHARE_REQUEST_PENDING.with(network.name()))
                                     : Mono.<Void>empty())
-                            .then(networks.machineUsing(id))
-                            .flatMap(user -> Mono.<Void>error(Refusal.N3_NETWORK_IN_USE.with(network.name(), user)))
+                            .then(networks.users(id, network.project()))
+                            .flatMap(users -> users.own() != null
+                                    ? Mono.<Void>error(Refusal.N3_NETWORK_IN_USE.with(network.name(), users.own()))
+                                    : users.others() > 0
+                                    ? Mono.<Void>error(Refusal.N3_NETWORK_IN_USE.with(network.name(), users.others() == 1
+                                            ? "1 firewall of another project" : users.others() + " firewalls of other projects"))
+                                    : Mono.<Void>empty())
                             .then(networks.hasIps(id))
                             .flatMap(used -> used
                                     ? Mono.error(Refusal.N3_NETWORK_HAS_IPS.with(network.name()))

@@ -51,7 +51,7 @@ class MachineServiceTest {
 
     /** A partition with an external network and three machines, a project with private and shared networks. */
     private record World(String partition, ProjectId project, Actor member, Network privateA, Network privateB,
-                         Network ownShared, Network otherShared, UUID internet, Network elsewhere) {
+                         Network ownShared, Network otherShared, UUID internet, Network elsewhere, Actor otherOwner) {
     }
 
     private World world() {
@@ -76,7 +76,7 @@ class MachineServiceTest {
         Network t = share(otherOwner, network(otherOwner, other, partition, "other-shared"));
         Network elsewhere = network(member, project, "nbg-1", "elsewhere");
         UUID internet = partitions.get(new PartitionId(partition)).block().externalNetworks().getFirst().id();
-        return new World(partition, project, member, a, b, s, t, internet, elsewhere);
+        return new World(partition, project, member, a, b, s, t, internet, elsewhere, otherOwner);
     }
 
     private Network network(Actor actor, ProjectId project, String partition, String name) {
@@ -259,5 +259,21 @@ class MachineServiceTest {
 
     private static Mono<String> outcome(Mono<String> call) {
         return call.onErrorResume(DomainException.class, e -> Mono.just(e.code()));
+    }
+
+    @Test
+    void theOwnerOfASharedNetworkSeesThatItIsInUseButNotByWhom() {
+        World w = world();
+        firewalls.allocate(w.member(), w.project(), "secret-edge", new PartitionId(w.partition()), "c1", List.of(
+                auto(w.privateA().id().value()), auto(w.otherShared().id().value()), auto(w.internet()))).block();
+        assertThatThrownBy(() -> networks.delete(w.otherOwner(), w.otherShared().id()).block())
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.code()).isEqualTo("N3-network-in-use");
+                    assertThat(e.getMessage()).contains("1 firewall of another project")
+                            .doesNotContain("secret-edge").doesNotContain(w.project().value());
+                });
+        assertThatThrownBy(() -> networks.delete(w.member(), w.privateA().id()).block())
+                .as("a project's own firewall is named to its own members")
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.getMessage()).contains("firewall secret-edge"));
     }
 }

@@ -45,7 +45,8 @@ class PlacementTest {
                 Arguments.of(List.of(OWN_SHARED), "own-shared"),
                 Arguments.of(List.of(), "M1-one-network"),
                 Arguments.of(List.of(PRIVATE, PRIVATE_2), "M1-one-network"),
-                Arguments.of(List.of(OTHER_PRIVATE), "M1-other-project"),
+                // another project's private network is not found (V1), not named by a rule
+                Arguments.of(List.of(OTHER_PRIVATE), "not-found"),
                 Arguments.of(List.of(OTHER_SHARED), "M1-other-project"),
                 Arguments.of(List.of(INTERNET), "M1-network-type"),
                 Arguments.of(List.of(ELSEWHERE), "S5-partition"));
@@ -64,7 +65,8 @@ class PlacementTest {
                 Arguments.of(List.of(OWN_SHARED, INTERNET), "own-shared"),
                 Arguments.of(List.of(OWN_SHARED, OTHER_SHARED, INTERNET), "own-shared"),
                 Arguments.of(List.of(PRIVATE, PRIVATE_2, INTERNET), "F3-second-private"),
-                Arguments.of(List.of(OTHER_PRIVATE, INTERNET), "F1-other-project"),
+                Arguments.of(List.of(OTHER_PRIVATE, INTERNET), "not-found"),
+                Arguments.of(List.of(PRIVATE, OTHER_PRIVATE, INTERNET), "not-found"),
                 Arguments.of(List.of(PRIVATE), "F1-external-required"),
                 Arguments.of(List.of(INTERNET), "F1-private-required"),
                 Arguments.of(List.of(OTHER_SHARED, INTERNET), "F1-primary-shared"),
@@ -86,6 +88,8 @@ class PlacementTest {
                 Arguments.of(OTHER_SHARED, List.of(OTHER_SHARED.id()), "F1-duplicate"),
                 Arguments.of(PRIVATE_2, List.of(), "F3-second-private"),
                 Arguments.of(INTERNET, List.of(), "F2-shared-only"),
+                Arguments.of(OTHER_PRIVATE, List.of(), "not-found"),
+                Arguments.of(network("far-private", NetworkType.CHILD, OTHER, "nbg-1"), List.of(), "not-found"),
                 Arguments.of(network("far-shared", NetworkType.CHILD_SHARED, OTHER, "nbg-1"), List.of(), "S5-partition"));
     }
 
@@ -93,12 +97,20 @@ class PlacementTest {
     @MethodSource("attaches")
     void attach(Network network, List<NetworkId> attached, String expected) {
         check(() -> {
-            Placement.attachable(new PartitionId("fra-1"), attached, network);
+            Placement.attachable(OWN, new PartitionId("fra-1"), attached, network);
             return null;
         }, expected);
     }
 
     private static void check(java.util.function.Supplier<Network> rule, String expected) {
+        if (expected.equals("not-found")) {
+            assertThatThrownBy(rule::get).isInstanceOfSatisfying(DomainException.class, e -> {
+                assertThat(e.code()).isEqualTo("not-found");
+                assertThat(e.getMessage()).as("nothing of the other project's network but its id")
+                        .doesNotContain("other-private").doesNotContain("far-private").doesNotContain("nbg-1");
+            });
+            return;
+        }
         if (expected.contains("-") && Character.isUpperCase(expected.charAt(0))) {
             assertThatThrownBy(rule::get).isInstanceOfSatisfying(DomainException.class, e -> {
                 assertThat(e.code()).isEqualTo(expected);

@@ -138,11 +138,23 @@ public class NetworkRepository {
     }
 
     /** A machine or firewall with an IP in the network, as "machine db-1" or "firewall edge"; empty if none. */
-    public Mono<String> machineUsing(UUID network) {
+    /**
+     * Who uses the network: the first machine or firewall of the given project there ("machine db-1"), and how many
+     * machines of other projects are there (only counted: V1 keeps their names from the network's owner).
+     */
+    public Mono<Users> users(UUID network, ProjectId project) {
         return db.sql("""
-                        SELECT lower(m.role::text) || ' ' || m.name AS who FROM ip i JOIN machine m ON m.id = i.machine_id
-                        WHERE i.network_id = :network ORDER BY m.allocated_at LIMIT 1""")
-                .bind("network", network).map((row, meta) -> row.get("who", String.class)).first();
+                        SELECT (SELECT lower(m.role::text) || ' ' || m.name FROM ip i JOIN machine m ON m.id = i.machine_id
+                                WHERE i.network_id = :network AND m.project_id = :project
+                                ORDER BY m.allocated_at LIMIT 1) AS own,
+                               (SELECT count(DISTINCT m.id) FROM ip i JOIN machine m ON m.id = i.machine_id
+                                WHERE i.network_id = :network AND m.project_id <> :project) AS others""")
+                .bind("network", network).bind("project", project.value())
+                .map((row, meta) -> new Users(row.get("own", String.class), row.get("others", Long.class))).first();
+    }
+
+    /** See {@link #users}. */
+    public record Users(String own, long others) {
     }
 
     public Mono<Boolean> hasIps(UUID network) {
