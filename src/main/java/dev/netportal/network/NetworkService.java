@@ -33,14 +33,16 @@ public class NetworkService {
     private final NetworkRepository networks;
     private final PartitionService partitions;
     private final ProjectService projects;
+    private final List<NetworkRenames> renames;
     private final AuditLog audit;
     private final TransactionalOperator tx;
 
-    NetworkService(NetworkRepository networks, PartitionService partitions, ProjectService projects, AuditLog audit,
-            TransactionalOperator tx) {
+    NetworkService(NetworkRepository networks, PartitionService partitions, ProjectService projects,
+            List<NetworkRenames> renames, AuditLog audit, TransactionalOperator tx) {
         this.networks = networks;
         this.partitions = partitions;
         this.projects = projects;
+        this.renames = renames;
         this.audit = audit;
         this.tx = tx;
     }
@@ -140,6 +142,9 @@ public class NetworkService {
                     Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());
                     Mono<Network> work = networks.lockNetwork(id)
                             .then(networks.updateNetwork(id, name, description, labels))
+                            // names are in the firewalls' configurations: they render again in this transaction
+                            .then(name.equals(before.name()) ? Mono.<Void>empty() : Flux.fromIterable(renames)
+                                    .concatMap(listener -> listener.renamed(networkId, name, actor.name())).then())
                             .then(networks.find(id))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("network.update", "network", id.toString(),
                                     after.project().value(), after.partition().value(),

@@ -167,4 +167,31 @@ class FirewallHistoryTest {
         assertThat(bean(AgentHellos.class).hello(FirewallId.of(again.firewall()), again.agentCredential(),
                 "http://127.0.0.1:7901", 0).blockOptional()).as("its agent is welcome").isPresent();
     }
+
+    @Test
+    void renamingANetworkRendersItsFirewallsAgainInTheSameTransaction() {
+        bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "History", "").block();
+        NetworkService networks = bean(NetworkService.class);
+        Network own = networks.create(OWNER, PROJECT, new NewNetwork("before-rename", "nbg-1", Optional.of(28), "")).block();
+        UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
+        FirewallService firewalls = bean(FirewallService.class);
+        Machine firewall = firewalls.allocate(OWNER, PROJECT, "rename-fw", new PartitionId("nbg-1"), "c1-large", List.of(
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty())))
+                .block().firewall();
+        FirewallConfig before = firewalls.config(OWNER, FirewallId.of(firewall)).block();
+        assertThat(before.frr() + before.nftables()).contains("before-rename");
+
+        networks.update(OWNER, own.id(), dev.netportal.network.NetworkChange.of(Optional.of("after-rename"), Optional.empty(),
+                Optional.empty())).block();
+
+        FirewallConfig after = firewalls.config(OWNER, FirewallId.of(firewall)).block();
+        assertThat(after.revision()).as("the rename is a revision of its own").isEqualTo(before.revision() + 1);
+        assertThat(after.frr() + after.nftables()).contains("after-rename").doesNotContain("before-rename");
+        assertThat(firewalls.history(OWNER, FirewallId.of(firewall), 0, 1).block().items().getFirst().cause())
+                .isEqualTo("network renamed to after-rename");
+        networks.update(OWNER, own.id(), dev.netportal.network.NetworkChange.of(Optional.empty(), Optional.of("only the text"),
+                Optional.empty())).block();
+        assertThat(firewalls.config(OWNER, FirewallId.of(firewall)).block().revision())
+                .as("a description is not in the configuration: no new revision").isEqualTo(after.revision());
+    }
 }
