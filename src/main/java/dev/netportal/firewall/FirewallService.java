@@ -102,7 +102,7 @@ public class FirewallService {
     public Mono<Machine> attach(Actor actor, FirewallId firewall, NetworkId network, Optional<String> ip) {
         return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
                 .then(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
-                    Placement.attachable(row.project(), row.partition(), row.networks().stream().map(Machine.Attachment::network).toList(), wanted);
+                    Placement.attachable(row.project(), row.partition(), row.networks(), wanted);
                     return ips.allocateForMachine(firewall.value(), row.project(), wanted, ip)
                             .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
                             .then(inventory.find(firewall.machine(), Machine.Role.FIREWALL))

@@ -78,8 +78,12 @@ public final class Placement {
         return ownShared.getFirst();
     }
 
-    /** F2/F3: what may be attached to a running firewall: a shared network of its partition, not yet attached. */
-    public static void attachable(ProjectId project, PartitionId partition, List<NetworkId> attached, Network network) {
+    /**
+     * F2/F3: what may be attached to a running firewall: a shared network of its partition, not yet attached, and
+     * not a second one of the firewall's own project when it has no private network (F1).
+     */
+    public static void attachable(ProjectId project, PartitionId partition, List<Machine.Attachment> attached,
+            Network network) {
         visible(project, network);
         samePartition(partition, network);
         if (network.type() == NetworkType.CHILD) {
@@ -88,8 +92,14 @@ public final class Placement {
         if (network.type() != NetworkType.CHILD_SHARED) {
             throw Refusal.F2_SHARED_ONLY.with(network.name(), describe(network));
         }
-        if (attached.contains(network.id())) {
+        if (attached.stream().anyMatch(a -> a.network().equals(network.id()))) {
             throw Refusal.F1_ALREADY_ATTACHED.with(network.name());
+        }
+        // F1/F3, one answer on every path: without a private network, a firewall has exactly one shared network of
+        // its own project (its primary), at allocation as after an attach
+        if (project.equals(network.project()) && attached.stream().noneMatch(a -> a.type() == NetworkType.CHILD)) {
+            throw Refusal.F1_PRIMARY_SHARED.with(1 + attached.stream()
+                    .filter(a -> a.type() == NetworkType.CHILD_SHARED && project.value().equals(a.project())).count());
         }
     }
 

@@ -78,6 +78,10 @@ class PartitionApiTest {
                 .get("type").asString()).endsWith("/errors/prefix-host-bits");
         assertThat(create("bob", "{\"id\":\"ham-4\",\"name\":\"H\",\"superNetworks\":[\"10.5.0.0/16\"]}").status())
                 .isEqualTo(403);
+        Api.Answer badProxy = create("admin",
+                "{\"id\":\"ham-5\",\"name\":\"H\",\"superNetworks\":[\"10.6.0.0/16\"],\"proxy\":{\"host\":\"p.example\",\"port\":0}}");
+        assertThat(badProxy.status()).as("an invalid proxy is named as such, not as overlapping pools").isEqualTo(400);
+        assertThat(badProxy.json().get("type").asString()).endsWith("/errors/P1-proxy");
     }
 
     private Api.Answer patch(String user, String id, String json) {

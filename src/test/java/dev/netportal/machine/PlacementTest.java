@@ -85,7 +85,10 @@ class PlacementTest {
     static Stream<Arguments> attaches() {
         return Stream.of(
                 Arguments.of(OTHER_SHARED, List.of(), "ok"),
-                Arguments.of(OTHER_SHARED, List.of(OTHER_SHARED.id()), "F1-duplicate"),
+                Arguments.of(OTHER_SHARED, List.of(attachment(OTHER_SHARED)), "F1-duplicate"),
+                // one rule, one answer (F3): a firewall without a private network keeps exactly one own shared one
+                Arguments.of(OWN_SHARED_2, List.of(attachment(OWN_SHARED), attachment(INTERNET)), "F1-primary-shared"),
+                Arguments.of(OWN_SHARED_2, List.of(attachment(PRIVATE), attachment(OWN_SHARED), attachment(INTERNET)), "ok"),
                 Arguments.of(PRIVATE_2, List.of(), "F3-second-private"),
                 Arguments.of(INTERNET, List.of(), "F2-shared-only"),
                 Arguments.of(OTHER_PRIVATE, List.of(), "not-found"),
@@ -95,11 +98,16 @@ class PlacementTest {
 
     @ParameterizedTest(name = "attach {0} to a firewall with {1} -> {2}")
     @MethodSource("attaches")
-    void attach(Network network, List<NetworkId> attached, String expected) {
+    void attach(Network network, List<Machine.Attachment> attached, String expected) {
         check(() -> {
             Placement.attachable(OWN, new PartitionId("fra-1"), attached, network);
             return null;
         }, expected);
+    }
+
+    private static Machine.Attachment attachment(Network network) {
+        return new Machine.Attachment(network.id(), network.name(), network.type(),
+                network.project() == null ? null : network.project().value(), network.natType(), "10.0.0.9", false);
     }
 
     private static void check(java.util.function.Supplier<Network> rule, String expected) {

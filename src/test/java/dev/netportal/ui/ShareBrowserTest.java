@@ -78,6 +78,8 @@ class ShareBrowserTest {
         assertThat(alice.locator("#share-state")).containsText("Approved by Ada Admin");
         assertThat(alice.locator("#share-state")).containsText("proxy proxy.fra-1.example:31280");
         assertThat(alice.locator("#request-sharing")).hasCount(0);
+        // a shared network nothing uses may be deleted (N3), in the UI as in the API
+        assertThat(alice.locator("#delete-network")).isVisible();
         Browser.screenshot(alice, "shared-alice");
 
         Page bob = browser.signIn(portal, "bob");

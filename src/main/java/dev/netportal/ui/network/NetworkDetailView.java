@@ -245,8 +245,8 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         typeBadge.removeAll();
         typeBadge.add(NetworksView.typeBadge(network));
         if (delete != null) {
-            // shared networks are not deleted from here (N3)
-            delete.setVisible(network.type() == NetworkType.CHILD);
+            // private and shared networks alike; the service refuses one still in use (N3)
+            delete.setVisible(network.type() == NetworkType.CHILD || network.type() == NetworkType.CHILD_SHARED);
         }
         showSharing();
         // the grid asks for the rows it shows, a page at a time: a /16 may hold 65,000 addresses
