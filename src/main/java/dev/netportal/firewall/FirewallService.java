@@ -73,7 +73,7 @@ public class FirewallService {
             List<NetworkRequest> requested) {
         return Access.require(actor, ProjectRole.MEMBER, project, "allocate firewalls")
                 .then(Mono.defer(() -> {
-                    String checkedName = Names.check("firewall", name);
+                    String checkedName = Names.check(Names.Named.FIREWALL, name);
                     String credential = newCredential();
                     Mono<Allocated> work = partitions.get(partition)
                             .thenMany(Flux.fromIterable(requested).concatMap(r -> networks.require(r.network())))

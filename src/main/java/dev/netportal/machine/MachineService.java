@@ -48,7 +48,7 @@ public class MachineService {
             NetworkRequest network) {
         return Access.require(actor, ProjectRole.MEMBER, project, "allocate machines")
                 .then(Mono.defer(() -> {
-                    String checkedName = Names.check("machine", name);
+                    String checkedName = Names.check(Names.Named.MACHINE, name);
                     if (network == null || network.network() == null) {
                         throw Refusal.NETWORK_REQUIRED_MACHINE.with();
                     }

@@ -50,7 +50,7 @@ public class NetworkService {
     /** Creates a private network for a project; members and owners only (N1, N4). */
     public Mono<Network> create(Actor actor, ProjectId project, NewNetwork request) {
         return Access.require(actor, ProjectRole.MEMBER, project, "create networks").then(Mono.defer(() -> {
-            String name = Names.check("network", request.name());
+            String name = Names.check(Names.Named.NETWORK, request.name());
             Map<String, String> labels = Labels.check(request.labels());
             return partitions.settings(new PartitionId(request.partition())).flatMap(settings -> {
                 int length = request.prefixLength().orElse(settings.childLengthV4());
@@ -137,7 +137,7 @@ public class NetworkService {
                     if (change.placement() || change.type().isPresent()) {
                         throw Refusal.N2_IMMUTABLE.with(before.id());
                     }
-                    String name = Names.check("network", change.name().orElse(before.name()));
+                    String name = Names.check(Names.Named.NETWORK, change.name().orElse(before.name()));
                     String description = change.description().orElse(before.description());
                     Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());
                     Mono<Network> work = networks.lockNetwork(id)

@@ -49,7 +49,7 @@ public class ProjectService {
     /** Creates a project with quotas; admins only. An existing id is a conflict. */
     public Mono<Project> create(Actor actor, ProjectId id, String name, String description, Project.Quotas quotas) {
         return Access.admin(actor, "create projects").then(Mono.defer(() -> {
-            String trimmed = Names.check("project", name);
+            String trimmed = Names.check(Names.Named.PROJECT, name);
             return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
                 .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(Refusal.PROJECT_EXISTS.with(id)))
                 .then(audit.record(actor, new AuditLog.Change("project.create", "project", id.value(), id.value(), null,
@@ -70,7 +70,7 @@ public class ProjectService {
                     ? DomainException.forbidden("Only platform admins change projects and quotas.")
                     : DomainException.notFound("Project " + id));
         }
-        String trimmed = Names.check("project", name);
+        String trimmed = Names.check(Names.Named.PROJECT, name);
         for (Integer quota : new Integer[] {quotas.networks(), quotas.machines(), quotas.firewalls(), quotas.ips()}) {
             if (quota != null && quota < 0) {
                 return Mono.error(Refusal.N4_QUOTA.with(quota));
