@@ -188,6 +188,8 @@ public enum Refusal {
             "size must be 1 to 500; got {}."),
     PAGING_VALUES("paging", Kind.INVALID, null,
             "page must be 0 or more and size 1 to 500; got page {}, size {}."),
+    PARTITION_MISSING("partition-required", Kind.INVALID, "partition",
+            "Say which partition: the partition is missing."),
     PARTITION_REQUIRED("partition-required", Kind.INVALID, null,
             "Say which partition's shared networks to list: ?partition=<id>&type=CHILD_SHARED (S5)."),
     PREFIX_HOST_BITS("prefix-host-bits", Kind.INVALID, null,

@@ -127,4 +127,16 @@ class MachineApiTest {
                 + "\"size\":\"tiny\",\"networks\":[{\"network\":\"" + second + "\"},{\"network\":\"" + internet() + "\"}]}"), 400, "M1-size");
         assertThat(send("GET", "dave", "/api/v1/firewalls/" + id, null).status()).isEqualTo(404);
     }
+
+    @Test
+    void aRequestWithoutAPartitionIsRefusedByNameNotAnInternalError() {
+        String network = network("bob", "tenant-a", "no-partition");
+        assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines",
+                "{\"name\":\"m\",\"size\":\"c1-large\",\"network\":\"" + network + "\"}"), 400, "partition-required");
+        assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/firewalls",
+                "{\"name\":\"f\",\"size\":\"c1-large\",\"networks\":[{\"network\":\"" + network + "\"}]}"), 400,
+                "partition-required");
+        assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/networks", "{\"name\":\"n\",\"partition\":\" \"}"),
+                400, "partition-required");
+    }
 }

@@ -97,7 +97,7 @@ class AllocateFirewallDialog extends Dialog {
                 new CredentialDialog(created.firewall().name(), created.agentCredential()).open();
             } catch (DomainException refused) {
                 FieldErrors.show(refused, Map.of("name", name, "externals", externals, "networks", primary, "network", primary,
-                        "size", size));
+                        "size", size, "partition", partition));
             }
         });
         allocate.setId("allocate");

@@ -109,7 +109,7 @@ class AllocateMachineDialog extends Dialog {
                 close();
                 allocated.run();
             } catch (DomainException refused) {
-                FieldErrors.show(refused, Map.of("name", name, "ip", ip, "network", network, "size", size));
+                FieldErrors.show(refused, Map.of("name", name, "ip", ip, "network", network, "size", size, "partition", partition));
             }
         });
         getFooter().add(new Button("Cancel", click -> close()), allocate);

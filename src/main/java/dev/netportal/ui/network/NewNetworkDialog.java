@@ -65,7 +65,7 @@ class NewNetworkDialog extends Dialog {
                 close();
                 created.run();
             } catch (DomainException refused) {
-                FieldErrors.show(refused, Map.of("name", name, "prefixLength", length));
+                FieldErrors.show(refused, Map.of("name", name, "prefixLength", length, "partition", partition));
             }
         });
         create.setId("create-network");
