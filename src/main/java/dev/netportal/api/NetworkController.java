@@ -3,6 +3,7 @@ package dev.netportal.api;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
 import dev.netportal.network.IpAddress;
 import dev.netportal.network.IpKind;
 import dev.netportal.network.IpService;
@@ -55,9 +56,10 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     }
 
     @GetMapping("/networks/{id}")
-    @Operation(summary = "One network with its usage (viewer)")
+    @Operation(summary = "One network with its usage (viewer); another project's shared network without labels and usage (V1)")
     Mono<NetworkView> get(Actor actor, @PathVariable NetworkId id) {
-        return networks.get(actor, id).map(NetworkView::of);
+        return networks.read(actor, id).map(n -> actor.has(ProjectRole.VIEWER, n.project()) ? NetworkView.of(n)
+                : NetworkView.forConsumers(n));
     }
 
     @PatchMapping("/networks/{id}")
@@ -133,6 +135,13 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
                     n.type(), n.natType(), n.prefix() == null ? null : n.prefix().toString(),
                     n.prefixes().stream().map(Object::toString).toList(), n.vrf(), n.description(), n.labels(),
                     new Usage(n.allocated(), n.total()), n.createdAt());
+        }
+
+        /** Another project's shared network: what the catalogue shows, no labels and no usage (V1). */
+        static NetworkView forConsumers(Network n) {
+            NetworkView full = of(n);
+            return new NetworkView(full.id(), full.name(), full.project(), full.partition(), full.type(), full.natType(),
+                    full.prefix(), full.prefixes(), full.vrf(), full.description(), Map.of(), null, full.createdAt());
         }
     }
 }

@@ -84,6 +84,20 @@ public class NetworkService {
     }
 
     /**
+     * One network its reader may see (V1): the caller's projects' networks; another project's shared network, which
+     * every signed-in user may read (show it as the catalogue does: its owner alone sees how much it is used);
+     * anything else is "not found".
+     */
+    public Mono<Network> read(Actor actor, NetworkId networkId) {
+        UUID id = networkId.value();
+        return networks.find(id)
+                .filter(network -> network.project() != null)
+                .flatMap(network -> actor.has(ProjectRole.VIEWER, network.project()) ? Mono.just(network)
+                        : network.type() == NetworkType.CHILD_SHARED ? Mono.just(network) : Mono.empty())
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
+    }
+
+    /**
      * Any network, including external networks and other projects' networks, without a visibility check: for
      * modules that check their own rules on it (a firewall attaching a shared network of another project).
      */

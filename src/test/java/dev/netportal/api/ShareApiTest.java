@@ -142,6 +142,19 @@ class ShareApiTest {
         assertThat(entry.get("natType").asString()).isEqualTo("NONE");
         assertThat(entry.get("prefixes").get(0).asString()).startsWith("10.1.");
         assertThat(entry.propertyNames()).containsExactlyInAnyOrder("id", "name", "partition", "projectName", "prefixes", "natType");
+        JsonNode read = send("GET", "vera", "/api/v1/networks/" + network, null).json();
+        assertThat(read.get("type").asString()).as("a shared network is readable by id by everyone (V1)").isEqualTo("CHILD_SHARED");
+        assertThat(read.get("name").asString()).isEqualTo("catalogued");
+        assertThat(read.path("usage").isMissingNode() || read.path("usage").isNull())
+                .as("its owner alone sees how much it is used: " + read).isTrue();
+        assertThat(send("GET", "dave", "/api/v1/networks/" + network, null).json().get("usage").get("total").asLong())
+                .isPositive();
+        assertThat(send("GET", "vera", "/api/v1/networks/" + network + "/ips", null).status())
+                .as("who holds addresses in it is the owner's").isEqualTo(404);
+        assertThat(send("PATCH", "vera", "/api/v1/networks/" + network, "{\"name\":\"mine\"}").status()).isEqualTo(404);
+        assertThat(send("GET", "vera", "/api/v1/networks/" + send("POST", "dave", "/api/v1/projects/tenant-b/networks",
+                "{\"name\":\"still-private\",\"partition\":\"nbg-1\",\"prefixLength\":28}").json().get("id").asString(), null)
+                .status()).as("a private network stays unseen").isEqualTo(404);
         assertThat(send("GET", "vera", "/api/v1/networks?partition=fra-1&type=CHILD_SHARED&size=500", null).json()
                 .get("items").valueStream().map(n -> n.get("id").asString())).doesNotContain(network);
 
