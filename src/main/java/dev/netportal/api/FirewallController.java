@@ -16,7 +16,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -50,7 +49,7 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
         return idempotency.once(actor, write, body, NewFirewallView.class, () -> Mono.fromCallable(() -> body.networks() == null
                         ? List.<NetworkRequest>of()
                         : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(Paths.required(n.network(), "networks[].network")),
-                                Optional.ofNullable(n.ip()))).toList())
+                                Paths.addresses(n.ip(), n.ips()))).toList())
                 .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(), requests))
                 .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
                         .created(URI.create("/api/v1/firewalls/" + created.firewall().id()))
@@ -108,9 +107,9 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
     @Operation(summary = "Attach a shared network of the firewall's partition, with an IP (auto, or the one given) (member)")
     Mono<ResponseEntity<FirewallView>> attach(Actor actor, IdempotentWrite write, @PathVariable FirewallId id,
             @PathVariable NetworkId network, @RequestBody(required = false) Attach body) {
-        Attach attach = body == null ? new Attach(null) : body;
+        Attach attach = body == null ? new Attach(null, null) : body;
         return idempotency.once(actor, write, attach, FirewallView.class, () -> firewalls
-                .attach(actor, id, network, Optional.ofNullable(attach.ip())).flatMap(this::view).map(ResponseEntity::ok));
+                .attach(actor, id, network, Paths.addresses(attach.ip(), attach.ips())).flatMap(this::view).map(ResponseEntity::ok));
     }
 
     @DeleteMapping("/firewalls/{id}/networks/{network}")
@@ -121,13 +120,14 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
                 () -> firewalls.detach(actor, id, network).flatMap(this::view).map(ResponseEntity::ok));
     }
 
-    record NetworkChoice(UUID network, String ip) {
+    /** {@code ip} or {@code ips}: the addresses wanted, at most one per family; the others are {@code auto} (M2). */
+    record NetworkChoice(UUID network, String ip, List<String> ips) {
     }
 
     record NewFirewall(String name, String partition, String size, List<NetworkChoice> networks) {
     }
 
-    record Attach(String ip) {
+    record Attach(String ip, List<String> ips) {
     }
 
     /** A firewall with its networks and its agent's sync state ({@code sync} is null before its first revision). */

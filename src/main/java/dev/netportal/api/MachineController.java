@@ -42,7 +42,7 @@ record MachineController(MachineService machines, Idempotency idempotency) {
             @RequestBody NewMachine body) {
         return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> Paths.required(body.network(), "network"))
                 .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(),
-                        new NetworkRequest(new NetworkId(network), Optional.ofNullable(body.ip()))))
+                        new NetworkRequest(new NetworkId(network), Paths.addresses(body.ip(), body.ips()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/machines/" + created.id())).body(MachineView.of(created))));
     }
 
@@ -60,7 +60,8 @@ record MachineController(MachineService machines, Idempotency idempotency) {
     }
 
 
-    record NewMachine(String name, String partition, String size, UUID network, String ip) {
+    /** {@code ip} or {@code ips}: the addresses wanted, at most one per family; the others are {@code auto} (M2). */
+    record NewMachine(String name, String partition, String size, UUID network, String ip, List<String> ips) {
     }
 
 
@@ -69,12 +70,13 @@ record MachineController(MachineService machines, Idempotency idempotency) {
      * is its only way out (M4), through its project's firewall in its network, or not at all.
      */
     record MachineView(UUID id, String name, String project, String partition, String size, UUID network, String ip,
-                       List<AttachmentView> networks, String internetAccess, OffsetDateTime allocatedAt) {
+                       List<String> ips, List<AttachmentView> networks, String internetAccess, OffsetDateTime allocatedAt) {
 
         static MachineView of(Machine m) {
             Optional<Machine.Attachment> primary = m.primary();
             return new MachineView(m.id().value(), m.name(), m.project().value(), m.partition().value(), m.size(),
                     primary.map(a -> a.network().value()).orElse(null), primary.map(Machine.Attachment::ip).orElse(null),
+                    primary.map(Machine.Attachment::ips).orElse(List.of()),
                     m.networks().stream().map(AttachmentView::of).toList(),
                     m.internetAccess(), m.allocatedAt());
         }

@@ -50,8 +50,8 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     Mono<ResponseEntity<NetworkView>> create(Actor actor, IdempotentWrite write, @PathVariable String project,
             @RequestBody CreateNetwork body) {
         return idempotency.once(actor, write, body, NetworkView.class, () -> networks.create(actor, Paths.project(project),
-                        new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()), body.description(),
-                                body.labels()))
+                        new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()),
+                                Optional.ofNullable(body.prefixLengthV6()), body.description(), body.labels()))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/networks/" + created.id())).body(NetworkView.of(created))));
     }
 
@@ -103,7 +103,9 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
                 () -> ips.release(actor, id, ip).thenReturn(ResponseEntity.noContent().build()));
     }
 
-    record CreateNetwork(String name, String partition, Integer prefixLength, String description, Map<String, String> labels) {
+    /** {@code prefixLength} is the IPv4 length; {@code prefixLengthV6} the IPv6 one, in a dual-stack partition. */
+    record CreateNetwork(String name, String partition, Integer prefixLength, Integer prefixLengthV6, String description,
+                         Map<String, String> labels) {
     }
 
     /** Name, description and labels may change; the other fields are here to answer a clear refusal (N2, S4). */

@@ -1,5 +1,6 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionChange;
@@ -59,16 +60,31 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     record NewExternal(String name, List<String> prefixes, List<String> destinationPrefixes, String natType) {
     }
 
+    /**
+     * {@code childPrefixLength} by family ({@code ipv4}, {@code ipv6}); {@code minChildPrefixLength} is the shortest
+     * IPv4 length a tenant may ask for, {@code minChildPrefixLengthV6} the shortest IPv6 one.
+     */
     record NewPartition(String id, String name, String description, List<String> superNetworks,
-                        Map<String, Integer> childPrefixLength, Integer minChildPrefixLength,
+                        Map<String, Integer> childPrefixLength, Integer minChildPrefixLength, Integer minChildPrefixLengthV6,
                         List<NewExternal> externalNetworks, ProxyView proxy, Map<String, Integer> inventory) {
 
         PartitionSpec toSpec() {
-            return PartitionForm.spec(id, name, description, superNetworks,
-                    childPrefixLength == null ? null : childPrefixLength.get("ipv4"), minChildPrefixLength,
+            return PartitionForm.spec(id, name, description, superNetworks, length(childPrefixLength, "ipv4"),
+                    minChildPrefixLength, length(childPrefixLength, "ipv6"), minChildPrefixLengthV6,
                     externals(externalNetworks), PartitionForm.givenProxy(proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port())),
                     inventory);
         }
+    }
+
+    /** A child length of one family; a key other than {@code ipv4} and {@code ipv6} is refused (P1). */
+    private static Integer length(Map<String, Integer> lengths, String family) {
+        if (lengths == null) {
+            return null;
+        }
+        lengths.keySet().stream().filter(key -> !key.equals("ipv4") && !key.equals("ipv6")).findFirst().ifPresent(key -> {
+            throw Refusal.P1_CHILD_LENGTH_FAMILY.with(key);
+        });
+        return lengths.get(family);
     }
 
     private static List<PartitionForm.External> externals(List<NewExternal> given) {
@@ -79,12 +95,12 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     /** Absent fields stay; pools and external networks, when given, must list the existing ones too (P1). */
     record ChangePartition(String name, String description, List<String> superNetworks,
                            Map<String, Integer> childPrefixLength, Integer minChildPrefixLength,
-                           List<NewExternal> externalNetworks, ProxyView proxy, Boolean removeProxy,
-                           Map<String, Integer> inventory) {
+                           Integer minChildPrefixLengthV6, List<NewExternal> externalNetworks, ProxyView proxy,
+                           Boolean removeProxy, Map<String, Integer> inventory) {
 
         PartitionChange toChange() {
-            return PartitionForm.change(name, description, childPrefixLength == null ? null : childPrefixLength.get("ipv4"),
-                    minChildPrefixLength, proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port()),
+            return PartitionForm.change(name, description, length(childPrefixLength, "ipv4"), minChildPrefixLength,
+                    length(childPrefixLength, "ipv6"), minChildPrefixLengthV6, proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port()),
                     Boolean.TRUE.equals(removeProxy), inventory, superNetworks, externals(externalNetworks));
         }
     }
@@ -93,15 +109,17 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     }
 
     record PartitionView(String id, String name, String description, List<String> superNetworks,
-                         Map<String, Integer> childPrefixLength, int minChildPrefixLength,
+                         Map<String, Integer> childPrefixLength, int minChildPrefixLength, Integer minChildPrefixLengthV6,
                          List<Partition.ExternalNetwork> externalNetworks, ProxyView proxy,
                          Map<String, Integer> freeInventory) {
 
+        /** IPv6 lengths only for a partition with an IPv6 pool (dual stack). */
         static PartitionView of(Partition p) {
-            Map<String, Integer> lengths = p.superNetworks().stream().anyMatch(s -> s.contains(":"))
+            Map<String, Integer> lengths = p.dualStack()
                     ? Map.of("ipv4", p.childLengthV4(), "ipv6", p.childLengthV6())
                     : Map.of("ipv4", p.childLengthV4());
             return new PartitionView(p.id().value(), p.name(), p.description(), p.superNetworks(), lengths, p.minChildLengthV4(),
+                    p.dualStack() ? p.minChildLengthV6() : null,
                     p.externalNetworks(), p.proxy().map(x -> new ProxyView(x.host(), x.port())).orElse(null),
                     p.freeInventory());
         }

@@ -3,6 +3,8 @@ package dev.netportal.api;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.ProjectId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Path segments read once: a project id that cannot exist is "not found", like one the caller cannot see. */
@@ -17,6 +19,21 @@ final class Paths {
             throw Refusal.NETWORK_REQUIRED.with(field);
         }
         return value;
+    }
+
+    /**
+     * The addresses asked for in a network: {@code ip} (one) and {@code ips} (one per family), as sent; the rules
+     * (at most one per family, each of a family the network has, M2) are the services'.
+     */
+    static List<String> addresses(String ip, List<String> ips) {
+        List<String> all = new ArrayList<>();
+        if (ip != null) {
+            all.add(ip);
+        }
+        if (ips != null) {
+            all.addAll(ips);
+        }
+        return all;
     }
 
     static ProjectId project(String project) {

@@ -82,7 +82,7 @@ public class FirewallConfigs {
                                 FirewallRenderer.render(input(head, legs)),
                                 FirewallRenderer.render(input(head, legs.stream().map(leg -> !leg.network().equals(network) ? leg
                                         : new ConfigRepository.Leg(leg.network(), leg.name(), type, leg.project(), leg.vrf(),
-                                                natType, leg.prefix(), leg.ip(), leg.destinations())).toList()))))));
+                                                natType, leg.prefixes(), leg.ips(), leg.destinations())).toList()))))));
     }
 
     /**
@@ -154,11 +154,12 @@ public class FirewallConfigs {
         return new FirewallInput(head.name(), legs.stream().map(leg -> {
             FirewallInput.Role role = leg.network().equals(primary) ? FirewallInput.Role.PRIMARY
                     : leg.type() == NetworkType.EXTERNAL ? FirewallInput.Role.EXTERNAL : FirewallInput.Role.SHARED;
-            Prefix prefix = Prefix.parse(leg.prefix());
-            return new FirewallInput.Leg(role, leg.name(), leg.vrf(), List.of(prefix.toString()), leg.ip(),
+            List<Prefix> prefixes = leg.prefixes().stream().map(Prefix::parse).toList();
+            return new FirewallInput.Leg(role, leg.name(), leg.vrf(), prefixes.stream().map(Prefix::toString).toList(), leg.ips(),
                     role != FirewallInput.Role.PRIMARY && leg.natType() == NatType.IPV4_MASQUERADE,
                     role == FirewallInput.Role.EXTERNAL ? leg.destinations() : List.of(),
-                    role == FirewallInput.Role.EXTERNAL ? prefix.gateway().map(Object::toString).orElse(null) : null);
+                    role == FirewallInput.Role.EXTERNAL
+                            ? prefixes.stream().flatMap(p -> p.gateway().stream()).map(Object::toString).toList() : List.of());
         }).toList());
     }
 }

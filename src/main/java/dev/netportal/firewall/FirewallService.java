@@ -26,7 +26,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -87,7 +86,7 @@ public class FirewallService {
                                         .flatMap(machine -> Flux.range(0, found.size())
                                                 .sort(java.util.Comparator.comparing(i -> found.get(i).id().value()))
                                                 .concatMap(i -> ips.allocateForMachine(machine.value(), project, found.get(i),
-                                                        requested.get(i).ip()))
+                                                        requested.get(i).ips()))
                                                 .then(configs.update(FirewallId.of(machine), "firewall allocated", actor.name()))
                                                 .then(Mono.just(machine)));
                             })
@@ -98,12 +97,15 @@ public class FirewallService {
                 }));
     }
 
-    /** Attaches a shared network of the firewall's partition to a running firewall (F2, F3). */
-    public Mono<Machine> attach(Actor actor, FirewallId firewall, NetworkId network, Optional<String> ip) {
+    /**
+     * Attaches a shared network of the firewall's partition to a running firewall (F2, F3), with an address of each
+     * of its families: the wanted ones (at most one per family), else the lowest free (M2).
+     */
+    public Mono<Machine> attach(Actor actor, FirewallId firewall, NetworkId network, List<String> wantedIps) {
         return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
                 .then(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
                     Placement.attachable(row.project(), row.partition(), row.networks(), wanted);
-                    return ips.allocateForMachine(firewall.value(), row.project(), wanted, ip)
+                    return ips.allocateForMachine(firewall.value(), row.project(), wanted, wantedIps)
                             .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
                             .then(inventory.find(firewall.machine(), Machine.Role.FIREWALL))
                             .flatMap(after -> audit.record(actor, Inventory.change("firewall.attach", after,
@@ -126,7 +128,7 @@ public class FirewallService {
                             .then(configs.update(firewall, "shared network " + attached.name() + " detached", actor.name()))
                             .then(inventory.find(firewall.machine(), Machine.Role.FIREWALL))
                             .flatMap(after -> audit.record(actor, Inventory.change("firewall.detach", after,
-                                    Map.of("network", attached.name(), "ip", attached.ip()), null)).thenReturn(after));
+                                    Map.of("network", attached.name(), "ip", attached.addresses()), null)).thenReturn(after));
                 }))));
     }
 
@@ -195,7 +197,7 @@ public class FirewallService {
     }
 
     private static String address(Machine machine, NetworkId network) {
-        return machine.networks().stream().filter(a -> a.network().equals(network)).map(Machine.Attachment::ip)
+        return machine.networks().stream().filter(a -> a.network().equals(network)).map(Machine.Attachment::addresses)
                 .findFirst().orElse("");
     }
 

@@ -17,6 +17,12 @@ public enum Family {
         return bits;
     }
 
+    /** "IPv4" or "IPv6", as messages say it. */
+    @Override
+    public String toString() {
+        return this == IPV4 ? "IPv4" : "IPv6";
+    }
+
     /** The longest prefix length a network may have (N1): /30 for IPv4, /126 for IPv6. */
     public int longestNetwork() {
         return longestNetwork;

@@ -75,6 +75,6 @@ public class Inventory {
     /** What the audit log keeps of an allocation: name, size and networks with addresses. */
     public static Map<String, Object> summary(Machine machine) {
         return Map.of("name", machine.name(), "size", machine.size(), "networks", machine.networks().stream()
-                .map(a -> a.name() + " " + a.ip()).toList());
+                .map(a -> a.name() + " " + a.addresses()).toList());
     }
 }

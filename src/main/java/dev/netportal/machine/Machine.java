@@ -24,9 +24,26 @@ public record Machine(MachineId id, String name, ProjectId project, PartitionId 
         MACHINE, FIREWALL
     }
 
-    /** One network of the machine: its type, owner, NAT, the machine's address there, and whether it is the primary. */
-    public record Attachment(NetworkId network, String name, NetworkType type, String project, NatType natType, String ip,
-                             boolean primary) {
+    /**
+     * One network of the machine: its type, owner, NAT, the machine's addresses there (one per family of the
+     * network, IPv4 first), and whether it is the primary.
+     */
+    public record Attachment(NetworkId network, String name, NetworkType type, String project, NatType natType,
+                             List<String> ips, boolean primary) {
+
+        public Attachment {
+            ips = List.copyOf(ips);
+        }
+
+        /** The first address (IPv4 where the network has IPv4). */
+        public String ip() {
+            return ips.isEmpty() ? "" : ips.getFirst();
+        }
+
+        /** All addresses, for people: {@code 10.0.0.2, 2001:db8::2}. */
+        public String addresses() {
+            return String.join(", ", ips);
+        }
     }
 
     /** "Machine" or "Firewall", for messages. */

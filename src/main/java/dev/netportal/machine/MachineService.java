@@ -58,7 +58,7 @@ public class MachineService {
                             .flatMap(primary -> projects.take(project, Counter.MACHINES)
                                     .then(inventory.take(partition, size, Machine.Role.MACHINE, project, checkedName,
                                             primary.id(), null))
-                                    .flatMap(id -> ips.allocateForMachine(id.value(), project, primary, network.ip()).thenReturn(id)))
+                                    .flatMap(id -> ips.allocateForMachine(id.value(), project, primary, network.ips()).then(Mono.just(id))))
                             .flatMap(id -> inventory.find(id, Machine.Role.MACHINE))
                             .flatMap(created -> audit.record(actor, Inventory.change("machine.allocate", created, null,
                                     Inventory.summary(created))).thenReturn(created));

@@ -43,6 +43,6 @@ class MachineViews {
     /** The primary network is the one stored at allocation (F1, M1). */
     private static List<Machine.Attachment> markPrimary(MachineRepository.Row row, List<Machine.Attachment> attachments) {
         return attachments.stream().map(a -> new Machine.Attachment(a.network(), a.name(), a.type(), a.project(),
-                a.natType(), a.ip(), a.network().value().equals(row.primaryNetwork()))).toList();
+                a.natType(), a.ips(), a.network().value().equals(row.primaryNetwork()))).toList();
     }
 }

@@ -13,6 +13,8 @@ import dev.netportal.ipam.Family;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.ipam.Range;
 import dev.netportal.network.internal.NetworkRepository;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,17 +83,31 @@ public class IpService {
     }
 
     /**
-     * Takes an address of a network for a machine or firewall (by the machine's UUID: the network module does not
-     * know the machine module, which depends on it): the lowest free one or {@code wanted}, as an
-     * {@code EPHEMERAL} IP of {@code project} bound to the machine (I2). For the machine module, inside its
-     * transaction, after it has checked who may use the network; the address rules (I1) are checked here.
+     * Takes the addresses of a network for a machine or firewall (by the machine's UUID: the network module does not
+     * know the machine module, which depends on it): one of each family the network has (M2, dual stack), each the
+     * lowest free one or the one in {@code wanted} of that family, as {@code EPHEMERAL} IPs of {@code project} bound
+     * to the machine (I2). {@code wanted} holds at most one address per family, each of a family the network has.
+     * For the machine module, inside its transaction, after it has checked who may use the network; the address
+     * rules (I1) are checked here, all before the first address is taken.
      */
-    public Mono<IpAddress> allocateForMachine(UUID machine, ProjectId project, Network network, Optional<String> wanted) {
-        return Mono.defer(() -> {
-            Optional<Address> address = wanted.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
-            Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
-            return networks.allocateIp(network.id().value(), prefix, address.orElse(null), project, IpKind.EPHEMERAL, null, "", machine)
-                    .flatMap(allocation -> outcome(network, prefix, address, allocation));
+    public Flux<IpAddress> allocateForMachine(UUID machine, ProjectId project, Network network, List<String> wanted) {
+        return Flux.defer(() -> {
+            Map<Family, Address> given = new EnumMap<>(Family.class);
+            for (String text : wanted) {
+                if (text == null || text.isBlank()) {
+                    continue;
+                }
+                Address address = checkRequested(network, text);
+                if (given.put(address.family(), address) != null) {
+                    throw Refusal.M2_ONE_PER_FAMILY.with(network.name(), address.family());
+                }
+            }
+            return Flux.fromIterable(network.prefixes()).concatMap(prefix -> {
+                Optional<Address> address = Optional.ofNullable(given.get(prefix.family()));
+                return networks.allocateIp(network.id().value(), prefix, address.orElse(null), project, IpKind.EPHEMERAL,
+                                null, "", machine)
+                        .flatMap(allocation -> outcome(network, prefix, address, allocation));
+            });
         });
     }
 
@@ -107,12 +123,14 @@ public class IpService {
                 .count();
     }
 
-    /** Gives back a machine's address in one network (a firewall detaching it), inside the caller's transaction. */
+    /** Gives back a machine's addresses in one network (a firewall detaching it), inside the caller's transaction. */
     public Mono<Void> releaseMachineIp(UUID machine, NetworkId networkId) {
         UUID network = networkId.value();
-        return networks.lockNetwork(network).then(networks.deleteMachineIp(machine, network))
-                .flatMap(released -> giveBack(released.network(), released.prefix(), released.address())
-                        .then(networks.uncountAllocated(released.network(), released.prefix())));
+        return networks.lockNetwork(network).thenMany(networks.deleteMachineIp(machine, network)).collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(released -> giveBack(released.network(), released.prefix(), released.address())
+                        .then(networks.uncountAllocated(released.network(), released.prefix())))
+                .then();
     }
 
     /** The network's IPs, lowest first: {@code limit} of them from the {@code offset}-th, and how many there are. */

@@ -55,8 +55,16 @@ public class NetworkService {
             return partitions.settings(new PartitionId(request.partition())).flatMap(settings -> {
                 int length = request.prefixLength().orElse(settings.childLengthV4());
                 if (length < settings.minChildLengthV4() || length > Family.IPV4.longestNetwork()) {
-                    return Mono.error(Refusal.N1_PREFIX_LENGTH.with(settings.id(), settings.minChildLengthV4(),
+                    return Mono.error(Refusal.N1_PREFIX_LENGTH.with(settings.id(), Family.IPV4, settings.minChildLengthV4(),
                             Family.IPV4.longestNetwork(), length));
+                }
+                if (request.prefixLengthV6().isPresent() && !settings.hasIpv6Pool()) {
+                    return Mono.error(Refusal.N1_NO_IPV6_POOL.with(settings.id()));
+                }
+                int lengthV6 = request.prefixLengthV6().orElse(settings.childLengthV6());
+                if (settings.hasIpv6Pool() && (lengthV6 < settings.minChildLengthV6() || lengthV6 > Family.IPV6.longestNetwork())) {
+                    return Mono.error(Refusal.N1_PREFIX_LENGTH_V6.with(settings.id(), Family.IPV6, settings.minChildLengthV6(),
+                            Family.IPV6.longestNetwork(), lengthV6));
                 }
                 UUID id = UUID.randomUUID();
                 Mono<Network> work = networks.lockPartition(settings.id())
@@ -64,7 +72,7 @@ public class NetworkService {
                         .then(networks.insertNetwork(id, project, settings.id(), name,
                                 request.description() == null ? "" : request.description(), labels))
                         .then(carve(id, settings.id(), 4, length))
-                        .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, settings.childLengthV6()) : Mono.empty())
+                        .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, lengthV6) : Mono.empty())
                         .then(networks.find(id))
                         .flatMap(created -> audit.record(actor, new AuditLog.Change("network.create", "network",
                                 id.toString(), project.value(), settings.id(), null,

@@ -7,11 +7,17 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A partition as everyone may see it: pools, child lengths, external networks, proxy and free machines by size.
+ * A partition as everyone may see it: pools, child lengths per family, external networks, proxy and free machines by
+ * size.
  */
 public record Partition(PartitionId id, String name, String description, List<String> superNetworks, int childLengthV4,
-                        int minChildLengthV4, int childLengthV6, List<ExternalNetwork> externalNetworks,
+                        int minChildLengthV4, int childLengthV6, int minChildLengthV6, List<ExternalNetwork> externalNetworks,
                         Optional<PartitionSpec.Proxy> proxy, Map<String, Integer> freeInventory) {
+
+    /** Whether the partition has an IPv6 pool: its private networks are then dual stack. */
+    public boolean dualStack() {
+        return superNetworks.stream().anyMatch(pool -> pool.contains(":"));
+    }
 
     /** An external network of the partition. */
     public record ExternalNetwork(UUID id, String name, List<String> prefixes, List<String> destinationPrefixes,

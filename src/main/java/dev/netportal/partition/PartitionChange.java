@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param removeProxy true to take the proxy away (machines then have no internet access without a firewall)
  */
 public record PartitionChange(Optional<String> name, Optional<String> description, Optional<Integer> childLengthV4,
-                              Optional<Integer> minChildLengthV4, Optional<PartitionSpec.Proxy> proxy,
+                              Optional<Integer> minChildLengthV4, Optional<Integer> childLengthV6,
+                              Optional<Integer> minChildLengthV6, Optional<PartitionSpec.Proxy> proxy,
                               boolean removeProxy, Map<String, Integer> inventory,
                               Optional<List<String>> superNetworks,
                               Optional<List<PartitionSpec.ExternalNetworkSpec>> externalNetworks) {

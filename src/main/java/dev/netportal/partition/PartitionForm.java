@@ -26,20 +26,25 @@ public final class PartitionForm {
     public record External(String name, List<String> prefixes, List<String> destinations, String natType) {
     }
 
-    /** P1: a new partition; the first IPv4 pool is its pool, the first IPv6 one its IPv6 pool. */
+    /**
+     * P1: a new partition; the first IPv4 pool is its pool, the first IPv6 one its IPv6 pool. Lengths not given
+     * are /22 and /64, none shorter than the pool of their family.
+     */
     public static PartitionSpec spec(String id, String name, String description, List<String> pools, Integer childLength,
-            Integer minChildLength, List<External> externals, Optional<PartitionSpec.Proxy> proxy,
-            Map<String, Integer> inventory) {
+            Integer minChildLength, Integer childLengthV6, Integer minChildLengthV6, List<External> externals,
+            Optional<PartitionSpec.Proxy> proxy, Map<String, Integer> inventory) {
         if (id == null || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || name == null || name.isBlank()) {
             throw Refusal.P1_PARTITION_ID.with();
         }
         List<Prefix> parsed = prefixes(pools);
         Prefix v4 = parsed.stream().filter(p -> p.family() == Family.IPV4).findFirst()
                 .orElseThrow(() -> Refusal.P1_POOL_REQUIRED.with(id));
-        return new PartitionSpec(id, name.strip(), description == null ? "" : description, v4,
-                parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst(),
+        Optional<Prefix> v6 = parsed.stream().filter(p -> p.family() == Family.IPV6).findFirst();
+        return new PartitionSpec(id, name.strip(), description == null ? "" : description, v4, v6,
                 childLength == null ? DEFAULT_CHILD_LENGTH : childLength,
                 minChildLength == null ? v4.length() : minChildLength,
+                childLengthV6 == null ? PartitionSpec.DEFAULT_CHILD_LENGTH_V6 : childLengthV6,
+                minChildLengthV6 == null ? v6.map(Prefix::length).orElse(PartitionSpec.DEFAULT_CHILD_LENGTH_V6) : minChildLengthV6,
                 inventory == null ? Map.of() : inventory, externals(externals), proxy);
     }
 
@@ -48,14 +53,15 @@ public final class PartitionForm {
      * networks, when given, list the existing ones too (the service checks that none is removed or changed).
      */
     public static PartitionChange change(String name, String description, Integer childLength, Integer minChildLength,
-            Proxy given, boolean removeProxy, Map<String, Integer> inventory, List<String> pools,
+            Integer childLengthV6, Integer minChildLengthV6, Proxy given, boolean removeProxy, Map<String, Integer> inventory, List<String> pools,
             List<External> externals) {
         if (given != null && removeProxy) {
             throw Refusal.P1_PROXY_OR_REMOVE.with();
         }
         Optional<PartitionSpec.Proxy> proxy = givenProxy(given);
         return new PartitionChange(Optional.ofNullable(name), Optional.ofNullable(description),
-                Optional.ofNullable(childLength), Optional.ofNullable(minChildLength), proxy, removeProxy,
+                Optional.ofNullable(childLength), Optional.ofNullable(minChildLength), Optional.ofNullable(childLengthV6),
+                Optional.ofNullable(minChildLengthV6), proxy, removeProxy,
                 inventory == null ? Map.of() : inventory, Optional.ofNullable(pools),
                 Optional.ofNullable(externals).map(PartitionForm::externals));
     }

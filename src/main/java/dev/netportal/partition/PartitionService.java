@@ -45,10 +45,9 @@ public class PartitionService {
                 || spec.superNetworkV6().map(p -> p.family() != Family.IPV6).orElse(false)) {
             return Mono.error(Refusal.P1_POOL_FAMILY.with(spec.id()));
         }
-        if (spec.minChildLengthV4() < spec.superNetworkV4().length() || spec.childLengthV4() < spec.minChildLengthV4()
-                || spec.childLengthV4() > Family.IPV4.longestNetwork()) {
-            return Mono.error(Refusal.P1_CHILD_LENGTH_ORDER.with(spec.id()));
-        }
+        checkChildLengths(spec.id(), Family.IPV4, spec.superNetworkV4().length(), spec.minChildLengthV4(), spec.childLengthV4());
+        checkChildLengths(spec.id(), Family.IPV6, spec.superNetworkV6().map(Prefix::length).orElse(1), spec.minChildLengthV6(),
+                spec.childLengthV6());
         Mono<Void> work = partitions.insert(spec)
                 .then(networks.addPool(spec.id(), spec.superNetworkV4()))
                 .then(Mono.justOrEmpty(spec.superNetworkV6())
@@ -81,7 +80,7 @@ public class PartitionService {
                         }
                     });
                     return partitions.update(id, plan.name(), plan.description(), plan.childLength(), plan.minChildLength(),
-                                    plan.proxy())
+                                    plan.childLengthV6(), plan.minChildLengthV6(), plan.proxy())
                             .thenMany(Flux.fromIterable(change.inventory().entrySet())
                                     .concatMap(size -> partitions.setInventory(id, size.getKey(), size.getValue())))
                             .thenMany(Flux.fromIterable(plan.newPools())
@@ -98,8 +97,8 @@ public class PartitionService {
                 : Refusal.P2_PREFIX_OVERLAP.with(id));
     }
 
-    private record Plan(String name, String description, int childLength, int minChildLength,
-                        Optional<PartitionSpec.Proxy> proxy, List<Prefix> newPools,
+    private record Plan(String name, String description, int childLength, int minChildLength, int childLengthV6,
+                        int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy, List<Prefix> newPools,
                         List<PartitionSpec.ExternalNetworkSpec> newExternals) {
     }
 
@@ -116,13 +115,13 @@ public class PartitionService {
             });
             return wanted.stream().filter(pool -> !pools.contains(pool)).distinct().toList();
         }).orElse(List.of());
-        int poolLength = Stream.concat(pools.stream(), newPools.stream())
-                .filter(p -> p.family() == Family.IPV4).mapToInt(Prefix::length).min().orElse(0);
+        List<Prefix> allPools = Stream.concat(pools.stream(), newPools.stream()).toList();
         int minLength = change.minChildLengthV4().orElse(before.minChildLengthV4());
         int childLength = change.childLengthV4().orElse(before.childLengthV4());
-        if (minLength < poolLength || childLength < minLength || childLength > Family.IPV4.longestNetwork()) {
-            throw Refusal.P1_CHILD_LENGTH.with(before.id(), poolLength, minLength, childLength, Family.IPV4.longestNetwork());
-        }
+        checkChildLengths(before.id().value(), Family.IPV4, shortest(allPools, Family.IPV4), minLength, childLength);
+        int minLengthV6 = change.minChildLengthV6().orElse(before.minChildLengthV6());
+        int childLengthV6 = change.childLengthV6().orElse(before.childLengthV6());
+        checkChildLengths(before.id().value(), Family.IPV6, shortest(allPools, Family.IPV6), minLengthV6, childLengthV6);
         List<PartitionSpec.ExternalNetworkSpec> newExternals = change.externalNetworks().map(given -> {
             for (Partition.ExternalNetwork existing : before.externalNetworks()) {
                 PartitionSpec.ExternalNetworkSpec same = given.stream().filter(e -> e.name().equals(existing.name()))
@@ -141,13 +140,30 @@ public class PartitionService {
                 throw Refusal.P1_INVENTORY_COUNT.with(before.id(), size);
             }
         });
-        return new Plan(name, change.description().orElse(before.description()), childLength, minLength,
+        return new Plan(name, change.description().orElse(before.description()), childLength, minLength, childLengthV6,
+                minLengthV6,
                 change.removeProxy() ? Optional.empty() : change.proxy().or(before::proxy), newPools, newExternals);
+    }
+
+    /** The shortest pool of the family, or /1 when the partition has none of it (lengths are then only kept). */
+    private static int shortest(List<Prefix> pools, Family family) {
+        return pools.stream().filter(p -> p.family() == family).mapToInt(Prefix::length).min().orElse(1);
+    }
+
+    /**
+     * P1, per family: pool length <= shortest length a tenant may ask for <= default <= the longest network (/30,
+     * /126), so that every pool holds at least one network of every length a tenant may be given.
+     */
+    private static void checkChildLengths(String partition, Family family, int poolLength, int minLength, int childLength) {
+        if (minLength < poolLength || childLength < minLength || childLength > family.longestNetwork()) {
+            throw Refusal.P1_CHILD_LENGTH.with(partition, family, poolLength, minLength, childLength, family.longestNetwork());
+        }
     }
 
     private static Map<String, Object> summary(Partition p) {
         return Map.of("name", p.name(), "superNetworks", p.superNetworks(), "childLengthV4", p.childLengthV4(),
-                "minChildLengthV4", p.minChildLengthV4(),
+                "minChildLengthV4", p.minChildLengthV4(), "childLengthV6", p.childLengthV6(),
+                "minChildLengthV6", p.minChildLengthV6(),
                 "proxy", p.proxy().map(x -> x.host() + ":" + x.port()).orElse("none"),
                 "externalNetworks", p.externalNetworks().stream().map(Partition.ExternalNetwork::name).toList(),
                 "inventory", p.freeInventory());
@@ -181,7 +197,7 @@ public class PartitionService {
 
     /** Prefix settings of a partition, as the network module needs them. */
     public record PartitionSettings(String id, int childLengthV4, int minChildLengthV4, int childLengthV6,
-                                    boolean hasIpv6Pool) {
+                                    int minChildLengthV6, boolean hasIpv6Pool) {
     }
 
 }

@@ -54,7 +54,7 @@ class FirewallHistoryTest {
         FirewallService firewalls = bean(FirewallService.class);
         Machine firewall = firewalls.allocate(OWNER, PROJECT, "hist-fw", new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()))).block().firewall();
-        firewalls.attach(OWNER, FirewallId.of(firewall.id()), backup.id(), Optional.empty()).block();
+        firewalls.attach(OWNER, FirewallId.of(firewall.id()), backup.id(), List.of()).block();
 
         List<Revision> history = firewalls.history(OWNER, FirewallId.of(firewall.id()), 0, 10).block().items();
         assertThat(firewalls.history(OWNER, FirewallId.of(firewall.id()), 0, 1).block()).satisfies(first -> {

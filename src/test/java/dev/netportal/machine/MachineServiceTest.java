@@ -175,15 +175,15 @@ class MachineServiceTest {
                 auto(w.ownShared().id().value()), auto(w.internet()))).block().firewall();
         assertThat(inFront.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.ownShared().id());
 
-        refused(() -> firewalls.attach(w.member(), FirewallId.of(fw.id()), w.privateB().id(), Optional.empty()).block(), "F3-second-private");
-        refused(() -> firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).block(), "F1-duplicate");
+        refused(() -> firewalls.attach(w.member(), FirewallId.of(fw.id()), w.privateB().id(), List.of()).block(), "F3-second-private");
+        refused(() -> firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), List.of()).block(), "F1-duplicate");
         refused(() -> firewalls.detach(w.member(), FirewallId.of(fw.id()), w.privateA().id()).block(), "F2-detach-shared-only");
         refused(() -> firewalls.detach(w.member(), FirewallId.of(fw.id()), new NetworkId(w.internet())).block(), "F2-detach-shared-only");
 
         Machine detached = firewalls.detach(w.member(), FirewallId.of(fw.id()), w.otherShared().id()).block();
         assertThat(detached.networks()).extracting(Machine.Attachment::network).doesNotContain(w.otherShared().id());
         assertThat(networks.lookup(w.otherShared().id()).block().allocated()).as("its IP there was released").isZero();
-        Machine reattached = firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).block();
+        Machine reattached = firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), List.of()).block();
         assertThat(reattached.networks()).extracting(Machine.Attachment::network).contains(w.otherShared().id());
         assertThat(firewalls.config(w.member(), FirewallId.of(fw.id())).block().revision()).as("allocation, detach, attach").isEqualTo(3);
         portal.portal().core().getBean(dev.netportal.firewall.FirewallConfigs.class).update(FirewallId.of(fw.id()), "test", "Test").block();
@@ -202,10 +202,10 @@ class MachineServiceTest {
 
         PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
         refused(() -> partitions.update(ADMIN, new PartitionId(w.partition()), new dev.netportal.partition.PartitionChange(Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 0),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 0),
                 Optional.empty(), Optional.empty())).block(), "P1-inventory-in-use");
         Partition shrunk = partitions.update(ADMIN, new PartitionId(w.partition()), new dev.netportal.partition.PartitionChange(Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 1),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 1),
                 Optional.empty(), Optional.empty())).block();
         assertThat(shrunk.freeInventory()).containsEntry("c1", 0);
 
@@ -234,8 +234,8 @@ class MachineServiceTest {
                 auto(w.ownShared().id().value()), auto(w.internet()))).block().firewall();
 
         // a second firewall with only its own shared network: its private network can come only at allocation
-        List<String> attaches = race(firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).map(m -> "ok"),
-                firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), Optional.empty()).map(m -> "ok"));
+        List<String> attaches = race(firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), List.of()).map(m -> "ok"),
+                firewalls.attach(w.member(), FirewallId.of(fw.id()), w.otherShared().id(), List.of()).map(m -> "ok"));
         assertThat(attaches).containsExactlyInAnyOrder("ok", "F1-duplicate");
 
         String wanted = w.privateB().prefix().network().plus(20).toString();

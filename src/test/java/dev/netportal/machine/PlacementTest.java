@@ -107,7 +107,7 @@ class PlacementTest {
 
     private static Machine.Attachment attachment(Network network) {
         return new Machine.Attachment(network.id(), network.name(), network.type(),
-                network.project() == null ? null : network.project().value(), network.natType(), "10.0.0.9", false);
+                network.project() == null ? null : network.project().value(), network.natType(), List.of("10.0.0.9"), false);
     }
 
     private static void check(java.util.function.Supplier<Network> rule, String expected) {

@@ -16,7 +16,7 @@ class PartitionFormTest {
 
     @Test
     void aNewPartitionTakesItsPoolsByFamilyAndTheDefaults() {
-        PartitionSpec spec = PartitionForm.spec("fra-9", " Frankfurt 9 ", null, List.of("fd00:9::/48", "10.9.0.0/16"), null,
+        PartitionSpec spec = PartitionForm.spec("fra-9", " Frankfurt 9 ", null, List.of("fd00:9::/48", "10.9.0.0/16"), null, null, null,
                 null, List.of(new PartitionForm.External("internet", List.of("185.9.0.0/24"), List.of("0.0.0.0/0"),
                         "IPV4_MASQUERADE")), Optional.empty(), null);
         assertThat(spec.name()).isEqualTo("Frankfurt 9");
@@ -24,14 +24,16 @@ class PartitionFormTest {
         assertThat(spec.superNetworkV6()).get().hasToString("fd00:9::/48");
         assertThat(spec.childLengthV4()).isEqualTo(PartitionForm.DEFAULT_CHILD_LENGTH).isEqualTo(22);
         assertThat(spec.minChildLengthV4()).as("the pool's length").isEqualTo(16);
+        assertThat(spec.childLengthV6()).isEqualTo(64);
+        assertThat(spec.minChildLengthV6()).as("the IPv6 pool's length").isEqualTo(48);
         assertThat(spec.externalNetworks().getFirst().natType()).isEqualTo(NatType.IPV4_MASQUERADE);
     }
 
     @Test
     void refusalsNameTheRule() {
-        refused(() -> PartitionForm.spec("Fra 9", "x", null, List.of("10.9.0.0/16"), null, null, null, Optional.empty(), null),
+        refused(() -> PartitionForm.spec("Fra 9", "x", null, List.of("10.9.0.0/16"), null, null, null, null, null, Optional.empty(), null),
                 Refusal.P1_PARTITION_ID);
-        refused(() -> PartitionForm.spec("fra-9", "x", null, List.of("fd00:9::/48"), null, null, null, Optional.empty(), null),
+        refused(() -> PartitionForm.spec("fra-9", "x", null, List.of("fd00:9::/48"), null, null, null, null, null, Optional.empty(), null),
                 Refusal.P1_POOL_REQUIRED);
         refused(() -> PartitionForm.externals(List.of(new PartitionForm.External(" ", List.of(), List.of(), "NONE"))),
                 Refusal.P1_EXTERNAL_NAME);
@@ -49,9 +51,9 @@ class PartitionFormTest {
         assertThat(PartitionForm.givenProxy(null)).isEmpty();
         refused(() -> PartitionForm.givenProxy(new PartitionForm.Proxy("", 3128)), Refusal.P1_PROXY);
         refused(() -> PartitionForm.givenProxy(new PartitionForm.Proxy("proxy.example", 70000)), Refusal.P1_PROXY);
-        refused(() -> PartitionForm.change(null, null, null, null, new PartitionForm.Proxy("p", 1), true, null, null, null),
+        refused(() -> PartitionForm.change(null, null, null, null, null, null, new PartitionForm.Proxy("p", 1), true, null, null, null),
                 Refusal.P1_PROXY_OR_REMOVE);
-        PartitionChange removal = PartitionForm.change(null, null, null, null, null, true, null, null, null);
+        PartitionChange removal = PartitionForm.change(null, null, null, null, null, null, null, true, null, null, null);
         assertThat(removal.removeProxy()).isTrue();
         assertThat(removal.proxy()).isEmpty();
     }

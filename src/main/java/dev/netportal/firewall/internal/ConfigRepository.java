@@ -23,8 +23,8 @@ import reactor.core.publisher.Mono;
 public class ConfigRepository {
 
     /** One network of a firewall, as the renderer needs it. */
-    public record Leg(UUID network, String name, NetworkType type, String project, int vrf, NatType natType, String prefix,
-                      String ip, List<String> destinations) {
+    public record Leg(UUID network, String name, NetworkType type, String project, int vrf, NatType natType,
+                      List<String> prefixes, List<String> ips, List<String> destinations) {
     }
 
     /** The firewall's name and project; empty if it is not an allocated firewall. */
@@ -55,16 +55,19 @@ public class ConfigRepository {
     public Flux<Leg> legs(UUID firewall) {
         return db.sql("""
                         SELECT n.id, n.name, n.type::text AS type, n.project_id, n.vrf, n.nat_type::text AS nat,
-                               i.prefix::text AS prefix, host(i.address) AS ip,
+                               array_agg(i.prefix::text ORDER BY family(i.address)) AS prefixes,
+                               array_agg(host(i.address) ORDER BY family(i.address)) AS ips,
                                array(SELECT d.prefix::text FROM external_destination d WHERE d.network_id = n.id
-                                     ORDER BY d.prefix) AS destinations
+                                     ORDER BY family(d.prefix), d.prefix) AS destinations
                         FROM ip i JOIN network n ON n.id = i.network_id
-                        WHERE i.machine_id = :firewall AND family(i.address) = 4
+                        WHERE i.machine_id = :firewall
+                        GROUP BY n.id
                         ORDER BY n.vrf""")
                 .bind("firewall", firewall)
                 .map((row, meta) -> new Leg(row.get("id", UUID.class), row.get("name", String.class),
                         NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
-                        row.get("vrf", Integer.class), NatType.ofNullable(row.get("nat", String.class)), row.get("prefix", String.class), row.get("ip", String.class),
+                        row.get("vrf", Integer.class), NatType.ofNullable(row.get("nat", String.class)),
+                        List.of(row.get("prefixes", String[].class)), List.of(row.get("ips", String[].class)),
                         List.of(row.get("destinations", String[].class))))
                 .all();
     }

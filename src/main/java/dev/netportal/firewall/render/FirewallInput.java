@@ -19,15 +19,35 @@ public record FirewallInput(String firewall, List<Leg> legs) {
     }
 
     /**
-     * One network of the firewall.
+     * One network of the firewall; both families where the network has both (dual stack).
      *
-     * @param prefixes     the network's IPv4 prefixes
-     * @param ip           the firewall's address in the network
-     * @param masquerade   whether traffic from the primary network leaving through this one is masqueraded (R2)
-     * @param destinations for an external network: where it leads (e.g. 0.0.0.0/0)
-     * @param gateway      for an external network: the next hop towards the destinations
+     * @param prefixes     the network's prefixes, IPv4 first
+     * @param ips          the firewall's addresses in the network, one per family, IPv4 first
+     * @param masquerade   whether IPv4 traffic from the primary network leaving through this one is masqueraded (R2);
+     *                     IPv6 is never translated (no NAT66)
+     * @param destinations for an external network: where it leads (e.g. 0.0.0.0/0, ::/0)
+     * @param gateways     for an external network: the next hop towards the destinations, one per family
      */
-    public record Leg(Role role, String network, int vrf, List<String> prefixes, String ip, boolean masquerade,
-                      List<String> destinations, String gateway) {
+    public record Leg(Role role, String network, int vrf, List<String> prefixes, List<String> ips, boolean masquerade,
+                      List<String> destinations, List<String> gateways) {
+
+        public Leg {
+            prefixes = List.copyOf(prefixes);
+            ips = List.copyOf(ips);
+            destinations = List.copyOf(destinations);
+            gateways = gateways == null ? List.of() : List.copyOf(gateways);
+        }
+
+        /** The firewall's first address in the network (IPv4 where the network has IPv4). */
+        public String ip() {
+            return ips.getFirst();
+        }
+
+        /** A leg with one address and at most one gateway. */
+        public Leg(Role role, String network, int vrf, List<String> prefixes, String ip, boolean masquerade,
+                List<String> destinations, String gateway) {
+            this(role, network, vrf, prefixes, List.of(ip), masquerade, destinations,
+                    gateway == null ? List.of() : List.of(gateway));
+        }
     }
 }

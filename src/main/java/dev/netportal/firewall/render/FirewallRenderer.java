@@ -36,6 +36,8 @@ public final class FirewallRenderer {
     // ---------------------------------------------------------------- FRR (R1)
 
     private static String frr(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
+        boolean dualStack = legs.stream().anyMatch(l -> l.prefixes().stream().anyMatch(FirewallRenderer::v6)
+                || l.destinations().stream().anyMatch(FirewallRenderer::v6));
         StringBuilder out = new StringBuilder();
         out.append("! Netportal firewall ").append(safe(firewall)).append(": rendered, do not edit\n");
         out.append("frr defaults traditional\n");
@@ -44,18 +46,24 @@ public final class FirewallRenderer {
             out.append("vrf ").append(vrf(leg)).append("\n");
             if (leg.role() == FirewallInput.Role.EXTERNAL) {
                 for (String destination : leg.destinations()) {
-                    out.append(" ip route ").append(destination).append(" ").append(leg.gateway()).append("\n");
+                    of(v6(destination), leg.gateways()).stream().findFirst().ifPresent(gateway -> out.append(v6(destination) ? " ipv6 route " : " ip route ")
+                            .append(destination).append(" ").append(gateway).append("\n"));
                 }
             }
             out.append("exit-vrf\n!\n");
         }
-        // what each VRF offers to the others
+        // what each VRF offers to the others, per family
         for (FirewallInput.Leg leg : legs) {
-            List<String> offered = leg.role() == FirewallInput.Role.EXTERNAL ? leg.destinations() : leg.prefixes();
             int seq = 5;
-            for (String prefix : offered) {
-                out.append("ip prefix-list ").append(prefixList(leg)).append(" seq ").append(seq).append(" permit ")
+            for (String prefix : of(false, offered(leg))) {
+                out.append("ip prefix-list ").append(prefixList(leg, false)).append(" seq ").append(seq).append(" permit ")
                         .append(prefix).append(prefix.endsWith("/0") ? "" : " le 32").append("\n");
+                seq += 5;
+            }
+            seq = 5;
+            for (String prefix : of(true, offered(leg))) {
+                out.append("ipv6 prefix-list ").append(prefixList(leg, true)).append(" seq ").append(seq).append(" permit ")
+                        .append(prefix).append(prefix.endsWith("/0") ? "" : " le 128").append("\n");
                 seq += 5;
             }
         }
@@ -68,39 +76,63 @@ public final class FirewallRenderer {
                 out.append(routeMap(leg, List.of(primary), leg.role() == FirewallInput.Role.EXTERNAL));
             }
         }
+        String routerId = of(false, primary.ips()).stream().findFirst().orElse(null);
         for (FirewallInput.Leg leg : legs) {
             List<FirewallInput.Leg> sources = leg == primary ? legs.stream().filter(l -> l != primary).toList() : List.of(primary);
             out.append("router bgp ").append(AS).append(" vrf ").append(vrf(leg)).append("\n");
-            out.append(" bgp router-id ").append(leg.ip()).append("\n");
-            out.append(" address-family ipv4 unicast\n");
-            out.append("  redistribute connected\n");
-            if (leg.role() == FirewallInput.Role.EXTERNAL) {
-                out.append("  redistribute static\n");
+            String id = of(false, leg.ips()).stream().findFirst().orElse(routerId);
+            if (id != null) {
+                out.append(" bgp router-id ").append(id).append("\n");
             }
-            for (FirewallInput.Leg source : sources) {
-                out.append("  import vrf ").append(vrf(source)).append("\n");
+            addressFamily(out, "ipv4", leg, sources);
+            if (dualStack) {
+                addressFamily(out, "ipv6", leg, sources);
             }
-            if (!sources.isEmpty()) {
-                out.append("  import vrf route-map ").append(importMap(leg)).append("\n");
-            }
-            out.append(" exit-address-family\nexit\n!\n");
+            out.append("exit\n!\n");
         }
         return out.toString();
+    }
+
+    private static void addressFamily(StringBuilder out, String family, FirewallInput.Leg leg, List<FirewallInput.Leg> sources) {
+        out.append(" address-family ").append(family).append(" unicast\n");
+        out.append("  redistribute connected\n");
+        if (leg.role() == FirewallInput.Role.EXTERNAL) {
+            out.append("  redistribute static\n");
+        }
+        for (FirewallInput.Leg source : sources) {
+            out.append("  import vrf ").append(vrf(source)).append("\n");
+        }
+        if (!sources.isEmpty()) {
+            out.append("  import vrf route-map ").append(importMap(leg)).append("\n");
+        }
+        out.append(" exit-address-family\n");
+    }
+
+    /** What a VRF offers the others: its prefixes, or an external network's destinations. */
+    private static List<String> offered(FirewallInput.Leg leg) {
+        return leg.role() == FirewallInput.Role.EXTERNAL ? leg.destinations() : leg.prefixes();
     }
 
     private static String routeMap(FirewallInput.Leg into, List<FirewallInput.Leg> sources, boolean noExport) {
         StringBuilder out = new StringBuilder();
         int seq = 10;
         for (FirewallInput.Leg source : sources) {
-            out.append("route-map ").append(importMap(into)).append(" permit ").append(seq).append("\n");
-            out.append(" description ").append(safe(source.network())).append(" into ").append(safe(into.network())).append("\n");
-            out.append(" match source-vrf ").append(vrf(source)).append("\n");
-            out.append(" match ip address prefix-list ").append(prefixList(source)).append("\n");
-            if (noExport) {
-                out.append(" set community no-export\n");
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                if (of(ipv6, offered(source)).isEmpty()) {
+                    continue;
+                }
+                out.append("route-map ").append(importMap(into)).append(" permit ").append(seq).append("\n");
+                out.append(" description ").append(safe(source.network())).append(" into ").append(safe(into.network()))
+                        .append(ipv6 ? " (IPv6)" : "").append("\n");
+                out.append(" match source-vrf ").append(vrf(source)).append("\n");
+                out.append(ipv6 ? " match ipv6 address prefix-list " : " match ip address prefix-list ")
+                        .append(prefixList(source, ipv6)).append("\n");
+                if (noExport) {
+                    out.append(" set community no-export\n");
+                }
+                out.append("exit\n");
+                seq += 10;
             }
-            out.append("exit\n");
-            seq += 10;
         }
         if (!sources.isEmpty()) {
             out.append("route-map ").append(importMap(into)).append(" deny ").append(seq).append("\nexit\n!\n");
@@ -111,7 +143,6 @@ public final class FirewallRenderer {
     // ---------------------------------------------------------------- nftables (R2, R3)
 
     private static String nftables(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
-        String primaryPrefixes = set(primary.prefixes());
         StringBuilder out = new StringBuilder();
         out.append("# Netportal firewall ").append(safe(firewall)).append(": rendered, do not edit\n");
         out.append("table inet netportal\n");
@@ -121,36 +152,67 @@ public final class FirewallRenderer {
         out.append("\t\ttype filter hook forward priority filter; policy drop;\n");
         out.append("\t\tct state established,related counter accept comment \"replies\"\n");
         out.append("\t\tct state invalid counter drop comment \"invalid\"\n");
-        for (FirewallInput.Leg leg : legs) {
-            if (leg == primary) {
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            List<String> primaryPrefixes = of(ipv6, primary.prefixes());
+            if (primaryPrefixes.isEmpty()) {
                 continue;
             }
-            out.append("\t\tiifname ").append(ingress(primary)).append(" oifname \"").append(device(leg))
-                    .append("\" ip saddr ").append(primaryPrefixes).append(" counter accept comment \"")
-                    .append(safe(primary.network())).append(" to ").append(kind(leg)).append(" ").append(safe(leg.network())).append("\"\n");
+            for (FirewallInput.Leg leg : legs) {
+                if (leg == primary || of(ipv6, leg.ips()).isEmpty()) {
+                    continue;
+                }
+                out.append("\t\tiifname ").append(ingress(primary)).append(" oifname \"").append(device(leg))
+                        .append("\" ").append(saddr(ipv6)).append(" ").append(set(primaryPrefixes)).append(" counter accept comment \"")
+                        .append(safe(primary.network())).append(" to ").append(kind(leg)).append(" ").append(safe(leg.network()))
+                        .append(ipv6 ? " (IPv6)" : "").append("\"\n");
+            }
         }
-        for (FirewallInput.Leg leg : legs) {
-            if (leg.role() == FirewallInput.Role.SHARED && !leg.masquerade()) {
-                out.append("\t\tiifname ").append(ingress(leg)).append(" oifname \"").append(device(primary))
-                        .append("\" ip saddr ").append(set(leg.prefixes())).append(" ip daddr ").append(primaryPrefixes)
-                        .append(" counter accept comment \"shared ").append(safe(leg.network())).append(" to ")
-                        .append(safe(primary.network())).append(" (NAT NONE)\"\n");
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            List<String> primaryPrefixes = of(ipv6, primary.prefixes());
+            for (FirewallInput.Leg leg : legs) {
+                List<String> sharedPrefixes = of(ipv6, leg.prefixes());
+                if (leg.role() == FirewallInput.Role.SHARED && !leg.masquerade() && !primaryPrefixes.isEmpty()
+                        && !sharedPrefixes.isEmpty()) {
+                    out.append("\t\tiifname ").append(ingress(leg)).append(" oifname \"").append(device(primary))
+                            .append("\" ").append(saddr(ipv6)).append(" ").append(set(sharedPrefixes))
+                            .append(ipv6 ? " ip6 daddr " : " ip daddr ").append(set(primaryPrefixes))
+                            .append(" counter accept comment \"shared ").append(safe(leg.network())).append(" to ")
+                            .append(safe(primary.network())).append(" (NAT NONE").append(ipv6 ? ", IPv6" : "").append(")\"\n");
+                }
             }
         }
         out.append("\t\tcounter comment \"dropped: everything else\"\n");
         out.append("\t}\n\n");
         out.append("\tchain postrouting {\n");
         out.append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        // IPV4_MASQUERADE translates IPv4 only; IPv6 leaves with the machines' own addresses (no NAT66)
+        List<String> primaryV4 = of(false, primary.prefixes());
         for (FirewallInput.Leg leg : legs) {
-            if (leg != primary && leg.masquerade()) {
-                out.append("\t\toifname \"").append(device(leg)).append("\" ip saddr ").append(primaryPrefixes)
-                        .append(" counter snat ip to ").append(leg.ip()).append(" comment \"").append(safe(primary.network()))
-                        .append(" behind ").append(leg.ip()).append(" in ").append(safe(leg.network())).append("\"\n");
+            List<String> legV4 = of(false, leg.ips());
+            if (leg != primary && leg.masquerade() && !primaryV4.isEmpty() && !legV4.isEmpty()) {
+                String ip = legV4.getFirst();
+                out.append("\t\toifname \"").append(device(leg)).append("\" ip saddr ").append(set(primaryV4))
+                        .append(" counter snat ip to ").append(ip).append(" comment \"").append(safe(primary.network()))
+                        .append(" behind ").append(ip).append(" in ").append(safe(leg.network())).append("\"\n");
             }
         }
         out.append("\t}\n");
         out.append("}\n");
         return out.toString();
+    }
+
+    private static String saddr(boolean ipv6) {
+        return ipv6 ? "ip6 saddr" : "ip saddr";
+    }
+
+    /** Whether a prefix or address is IPv6. */
+    private static boolean v6(String text) {
+        return text.indexOf(':') >= 0;
+    }
+
+    /** The prefixes or addresses of one family, in their order. */
+    private static List<String> of(boolean ipv6, List<String> texts) {
+        return texts.stream().filter(text -> v6(text) == ipv6).toList();
     }
 
     // ---------------------------------------------------------------- names
@@ -174,8 +236,8 @@ public final class FirewallRenderer {
         return "{ \"" + device(leg) + "\", \"" + vrf(leg) + "\" }";
     }
 
-    private static String prefixList(FirewallInput.Leg leg) {
-        return "pl-" + leg.vrf();
+    private static String prefixList(FirewallInput.Leg leg, boolean ipv6) {
+        return (ipv6 ? "pl6-" : "pl-") + leg.vrf();
     }
 
     private static String importMap(FirewallInput.Leg leg) {

@@ -7,6 +7,7 @@ import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -81,18 +82,20 @@ public class MachineRepository {
                 .map(MachineRepository::row).all();
     }
 
-    /** The machine's networks with its address in each, private before shared before external. */
+    /** The machine's networks with its addresses in each (IPv4 first), private before shared before external. */
     public Flux<Machine.Attachment> attachments(UUID machine) {
         return db.sql("""
-                        SELECT n.id, n.name, n.type::text AS type, n.project_id, n.nat_type::text AS nat, host(i.address) AS ip
+                        SELECT n.id, n.name, n.type::text AS type, n.project_id, n.nat_type::text AS nat,
+                               array_agg(host(i.address) ORDER BY family(i.address), i.address) AS ips
                         FROM ip i JOIN network n ON n.id = i.network_id
                         WHERE i.machine_id = :machine
+                        GROUP BY n.id
                         ORDER BY array_position(ARRAY['CHILD', 'CHILD_SHARED', 'EXTERNAL']::text[], n.type::text), n.name, n.id""")
                 .bind("machine", machine)
                 .map((row, meta) -> new Machine.Attachment(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
                         NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
                         NatType.ofNullable(row.get("nat", String.class)),
-                        row.get("ip", String.class), false))
+                        List.of(row.get("ips", String[].class)), false))
                 .all();
     }
 

@@ -286,7 +286,7 @@ public class NetworkRepository {
     /** Deletes a static IP; answers it, or empty when there is no such static IP. */
     /** The networks a machine has IPs in, by id (the order in which to lock them). */
     public Flux<UUID> machineNetworks(UUID machine) {
-        return db.sql("SELECT network_id FROM ip WHERE machine_id = :machine ORDER BY network_id").bind("machine", machine)
+        return db.sql("SELECT DISTINCT network_id FROM ip WHERE machine_id = :machine ORDER BY network_id").bind("machine", machine)
                 .map((row, meta) -> row.get("network_id", UUID.class)).all();
     }
 
@@ -301,15 +301,15 @@ public class NetworkRepository {
                 .all();
     }
 
-    /** Deletes a machine's IP in one network; answers it if there was one. */
-    public Mono<Released> deleteMachineIp(UUID machine, UUID network) {
+    /** Deletes a machine's IPs in one network (one per family); answers them. */
+    public Flux<Released> deleteMachineIp(UUID machine, UUID network) {
         return db.sql("""
                         DELETE FROM ip WHERE machine_id = :machine AND network_id = :network
                         RETURNING network_id, prefix::text AS prefix, host(address) AS ip""")
                 .bind("machine", machine).bind("network", network)
                 .map((row, meta) -> new Released(row.get("network_id", UUID.class), Prefix.parse(row.get("prefix", String.class)),
                         Address.parse(row.get("ip", String.class))))
-                .first();
+                .all();
     }
 
     /** An address taken away from a machine, to be given back to its network's free runs. */

@@ -33,13 +33,17 @@ public class PartitionRepository {
 
     public Mono<Void> insert(PartitionSpec spec) {
         return db.sql("""
-                        INSERT INTO partition (id, name, description, child_length_v4, min_child_length_v4, proxy_host, proxy_port)
-                        VALUES (:id, :name, :description, :childLength, :minChildLength, :proxyHost, :proxyPort)""")
+                        INSERT INTO partition (id, name, description, child_length_v4, min_child_length_v4, child_length_v6,
+                                               min_child_length_v6, proxy_host, proxy_port)
+                        VALUES (:id, :name, :description, :childLength, :minChildLength, :childLengthV6, :minChildLengthV6,
+                                :proxyHost, :proxyPort)""")
                 .bind("id", spec.id())
                 .bind("name", spec.name())
                 .bind("description", spec.description())
                 .bind("childLength", spec.childLengthV4())
                 .bind("minChildLength", spec.minChildLengthV4())
+                .bind("childLengthV6", spec.childLengthV6())
+                .bind("minChildLengthV6", spec.minChildLengthV6())
                 .bind("proxyHost", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::host).orElse(null), String.class))
                 .bind("proxyPort", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
                 .then();
@@ -52,16 +56,19 @@ public class PartitionRepository {
     }
 
     public Mono<Void> update(String id, String name, String description, int childLength, int minChildLength,
-            Optional<PartitionSpec.Proxy> proxy) {
+            int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy) {
         return db.sql("""
                         UPDATE partition SET name = :name, description = :description, child_length_v4 = :childLength,
-                               min_child_length_v4 = :minChildLength, proxy_host = :proxyHost, proxy_port = :proxyPort
+                               min_child_length_v4 = :minChildLength, child_length_v6 = :childLengthV6,
+                               min_child_length_v6 = :minChildLengthV6, proxy_host = :proxyHost, proxy_port = :proxyPort
                         WHERE id = :id""")
                 .bind("id", id)
                 .bind("name", name)
                 .bind("description", description)
                 .bind("childLength", childLength)
                 .bind("minChildLength", minChildLength)
+                .bind("childLengthV6", childLengthV6)
+                .bind("minChildLengthV6", minChildLengthV6)
                 .bind("proxyHost", Parameter.fromOrEmpty(proxy.map(PartitionSpec.Proxy::host).orElse(null), String.class))
                 .bind("proxyPort", Parameter.fromOrEmpty(proxy.map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
                 .then();
@@ -118,17 +125,18 @@ public class PartitionRepository {
         return db.sql("SELECT * FROM partition WHERE id = :id").bind("id", id)
                 .map((row, meta) -> new PartitionRow(row.get("name", String.class), row.get("description", String.class),
                         row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
-                        row.get("child_length_v6", Short.class), Optional.ofNullable(row.get("proxy_host", String.class))
+                        row.get("child_length_v6", Short.class), row.get("min_child_length_v6", Short.class),
+                        Optional.ofNullable(row.get("proxy_host", String.class))
                                 .map(host -> new PartitionSpec.Proxy(host, row.get("proxy_port", Integer.class)))))
                 .first()
                 // one query after the other: they may share a transaction's connection
                 .flatMap(p -> pools.flatMap(poolList -> externals.flatMap(externalList -> inventory.map(sizes ->
                         new Partition(new PartitionId(id), p.name(), p.description(), poolList, p.childLengthV4(), p.minChildLengthV4(),
-                                p.childLengthV6(), externalList, p.proxy(), sizes)))));
+                                p.childLengthV6(), p.minChildLengthV6(), externalList, p.proxy(), sizes)))));
     }
 
     private record PartitionRow(String name, String description, int childLengthV4, int minChildLengthV4,
-                                int childLengthV6, Optional<PartitionSpec.Proxy> proxy) {
+                                int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy) {
     }
 
     public Flux<String> ids() {
@@ -137,14 +145,15 @@ public class PartitionRepository {
 
     public Mono<PartitionSettings> settings(String id) {
         return db.sql("""
-                        SELECT p.id, p.child_length_v4, p.min_child_length_v4, p.child_length_v6,
+                        SELECT p.id, p.child_length_v4, p.min_child_length_v4, p.child_length_v6, p.min_child_length_v6,
                                EXISTS (SELECT 1 FROM network n JOIN network_prefix np ON np.network_id = n.id
                                        WHERE n.partition_id = p.id AND n.type = 'SUPER' AND family(np.prefix) = 6) AS v6
                         FROM partition p WHERE p.id = :id""")
                 .bind("id", id)
                 .map((row, meta) -> new PartitionSettings(row.get("id", String.class),
                         row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
-                        row.get("child_length_v6", Short.class), Boolean.TRUE.equals(row.get("v6", Boolean.class))))
+                        row.get("child_length_v6", Short.class), row.get("min_child_length_v6", Short.class),
+                        Boolean.TRUE.equals(row.get("v6", Boolean.class))))
                 .first();
     }
 

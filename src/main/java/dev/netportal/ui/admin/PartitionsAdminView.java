@@ -69,7 +69,8 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         grid.addColumn(p -> p.id().value()).setHeader("Id").setSortable(true).setAutoWidth(true);
         grid.addColumn(Partition::name).setHeader("Name").setSortable(true);
         grid.addColumn(p -> String.join(", ", p.superNetworks())).setHeader("Pools").setFlexGrow(2);
-        grid.addColumn(p -> "/" + p.childLengthV4() + " (shortest /" + p.minChildLengthV4() + ")").setHeader("Child prefix");
+        grid.addColumn(p -> "/" + p.childLengthV4() + " (shortest /" + p.minChildLengthV4() + ")" + (p.dualStack()
+                ? ", /" + p.childLengthV6() + " (shortest /" + p.minChildLengthV6() + ")" : "")).setHeader("Child prefixes");
         grid.addColumn(p -> p.externalNetworks().stream()
                 .map(e -> e.name() + " " + String.join(", ", e.prefixes()) + " → " + String.join(", ", e.destinationPrefixes())
                         + " (" + e.natType() + ")")
@@ -97,18 +98,23 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         TextField id = text("Id", "partition-id", "e.g. fra-2; lower-case letters, digits and '-'");
         TextField name = text("Name", "partition-name", "");
         TextField pools = text("Super networks", "partition-pools", "An IPv4 pool, optionally an IPv6 pool: 10.2.0.0/16, fd00:2::/48");
-        IntegerField childLength = length("Default child prefix", "partition-child-length", PartitionForm.DEFAULT_CHILD_LENGTH);
-        IntegerField minLength = length("Shortest child prefix", "partition-min-length", 16);
+        IntegerField childLength = length("Default IPv4 child prefix", "partition-child-length", PartitionForm.DEFAULT_CHILD_LENGTH);
+        IntegerField minLength = length("Shortest IPv4 child prefix", "partition-min-length", 16);
+        IntegerField childLengthV6 = length("Default IPv6 child prefix", "partition-child-length-v6",
+                PartitionSpec.DEFAULT_CHILD_LENGTH_V6);
+        IntegerField minLengthV6 = length("Shortest IPv6 child prefix", "partition-min-length-v6", null);
+        minLengthV6.setHelperText("Empty: the IPv6 pool's length");
         TextField inventory = text("Inventory", "partition-inventory", "size=count, ...: c1-large=20, s2-xlarge=5");
         TextField proxyHost = text("Proxy host", "partition-proxy-host", "For machines without a firewall (optional)");
         IntegerField proxyPort = new IntegerField("Proxy port");
         proxyPort.setId("partition-proxy-port");
         ExternalFields external = new ExternalFields();
-        dialog.add(new FormLayout(id, name, pools, childLength, minLength, inventory, proxyHost, proxyPort),
-                new H4("External network"), external.layout());
+        dialog.add(new FormLayout(id, name, pools, childLength, minLength, childLengthV6, minLengthV6, inventory, proxyHost,
+                proxyPort), new H4("External network"), external.layout());
         open(dialog, "Create", () -> {
             PartitionSpec spec = PartitionForm.spec(id.getValue().strip(), name.getValue(), "", PartitionForm.split(pools.getValue()),
-                    childLength.getValue(), minLength.getValue(), external.given().map(List::of).orElse(List.of()),
+                    childLength.getValue(), minLength.getValue(), childLengthV6.getValue(), minLengthV6.getValue(),
+                    external.given().map(List::of).orElse(List.of()),
                     PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue()), PartitionForm.inventory(inventory.getValue()));
             partitions.create(session.actor(), spec).block();
             return "Created partition " + spec.id() + ".";
@@ -123,8 +129,10 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         name.setValue(partition.name());
         TextField addPool = text("Add super network", "partition-add-pool",
                 "Pools are only added: " + String.join(", ", partition.superNetworks()) + " stay.");
-        IntegerField childLength = length("Default child prefix", "partition-child-length", partition.childLengthV4());
-        IntegerField minLength = length("Shortest child prefix", "partition-min-length", partition.minChildLengthV4());
+        IntegerField childLength = length("Default IPv4 child prefix", "partition-child-length", partition.childLengthV4());
+        IntegerField minLength = length("Shortest IPv4 child prefix", "partition-min-length", partition.minChildLengthV4());
+        IntegerField childLengthV6 = length("Default IPv6 child prefix", "partition-child-length-v6", partition.childLengthV6());
+        IntegerField minLengthV6 = length("Shortest IPv6 child prefix", "partition-min-length-v6", partition.minChildLengthV6());
         TextField inventory = text("Inventory", "partition-inventory", "size=count; a count of 0 removes a size");
         inventory.setValue(inventoryText(partition.freeInventory()));
         TextField proxyHost = text("Proxy host", "partition-proxy-host", "Empty: no proxy");
@@ -135,7 +143,8 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             proxyPort.setValue(p.port());
         });
         ExternalFields external = new ExternalFields();
-        dialog.add(new FormLayout(name, addPool, childLength, minLength, inventory, proxyHost, proxyPort),
+        dialog.add(new FormLayout(name, addPool, childLength, minLength, childLengthV6, minLengthV6, inventory, proxyHost,
+                proxyPort),
                 new H4("Add an external network (optional)"), external.layout());
         open(dialog, "Save", () -> {
             Optional<PartitionSpec.Proxy> proxy = PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue());
@@ -149,7 +158,8 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
                             e.destinationPrefixes(), e.natType().name())), Stream.of(added)).toList()).orElse(null);
             PartitionForm.Proxy kept = proxy.map(p -> new PartitionForm.Proxy(p.host(), p.port())).orElse(null);
             partitions.update(session.actor(), partition.id(), PartitionForm.change(name.getValue(), null,
-                    childLength.getValue(), minLength.getValue(), kept, proxy.isEmpty(), sizes, pools, externals)).block();
+                    childLength.getValue(), minLength.getValue(), childLengthV6.getValue(), minLengthV6.getValue(), kept,
+                    proxy.isEmpty(), sizes, pools, externals)).block();
             return "Saved partition " + partition.id() + ".";
         });
     }
@@ -210,7 +220,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         return field;
     }
 
-    private static IntegerField length(String label, String id, int value) {
+    private static IntegerField length(String label, String id, Integer value) {
         IntegerField field = new IntegerField(label);
         field.setId(id);
         field.setPrefixComponent(new Span("/"));

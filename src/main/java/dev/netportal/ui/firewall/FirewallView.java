@@ -47,6 +47,7 @@ import dev.netportal.ui.Widgets;
 import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.sharing.ShareTexts;
 import jakarta.annotation.security.PermitAll;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -127,7 +128,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         grid.addColumn(FirewallView::role).setHeader("Role").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(Machine.Attachment::name).setHeader("Network").setFlexGrow(2);
         grid.addColumn(a -> a.project() == null ? "platform" : a.project()).setHeader("Owner project");
-        grid.addComponentColumn(a -> Widgets.mono(a.ip())).setHeader("Firewall IP").setAutoWidth(true);
+        grid.addComponentColumn(a -> Widgets.mono(a.addresses())).setHeader("Firewall IP").setAutoWidth(true);
         grid.addColumn(a -> a.type() == NetworkType.CHILD ? "" : a.type() == NetworkType.EXTERNAL
                 ? (a.natType() == NatType.IPV4_MASQUERADE ? "Masquerade towards it" : "No NAT")
                 : ShareTexts.nat(a.natType())).setHeader("NAT").setFlexGrow(3);
@@ -171,7 +172,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
         }
         Button detach = new Button("Detach", click -> {
             firewall = firewalls.detach(session.actor(), FirewallId.of(firewall), a.network()).block();
-            Notices.success("Detached " + a.name() + "; the firewall's address " + a.ip() + " there is released.");
+            Notices.success("Detached " + a.name() + "; the firewall's addresses there (" + a.addresses() + ") are released.");
             refresh();
         });
         detach.addClassName("np-detach");
@@ -188,7 +189,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             return;
         }
         try {
-            firewall = firewalls.attach(session.actor(), FirewallId.of(firewall), chosen.id(), Optional.empty()).block();
+            firewall = firewalls.attach(session.actor(), FirewallId.of(firewall), chosen.id(), List.of()).block();
             Notices.success("Attached " + chosen.label() + ".");
             refresh();
         } catch (DomainException refused) {

@@ -54,7 +54,7 @@ public class FirewallsView extends VerticalLayout {
                 .setHeader("Name").setComparator(Machine::name).setFlexGrow(2);
         grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
         grid.addColumn(Machine::size).setHeader("Size");
-        grid.addColumn(f -> f.primary().map(p -> p.name() + " " + p.ip()).orElse("")).setHeader("Primary network").setFlexGrow(2);
+        grid.addColumn(f -> f.primary().map(p -> p.name() + " " + p.addresses()).orElse("")).setHeader("Primary network").setFlexGrow(2);
         grid.addColumn(f -> f.networks().stream().filter(a -> a.type() == NetworkType.CHILD_SHARED && !a.primary()).count())
                 .setHeader("Shared networks attached");
         grid.addColumn(f -> f.networks().stream().filter(a -> a.type() == NetworkType.EXTERNAL).map(Machine.Attachment::name)

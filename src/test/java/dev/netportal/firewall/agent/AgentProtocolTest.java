@@ -220,13 +220,13 @@ class AgentProtocolTest {
         FirewallService firewalls = bean(FirewallService.class);
         Network first = shared();
         Network second = shared();
-        firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), first.id(), Optional.empty()).block();
+        firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), first.id(), List.of()).block();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             FirewallConfig failing = config(allocated.firewall());
             assertThat(failing.state()).isEqualTo(dev.netportal.firewall.SyncStatus.FAILING);
             assertThat(failing.lastError()).startsWith("agent unreachable");
         });
-        firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), second.id(), Optional.empty()).block();
+        firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), second.id(), List.of()).block();
         firewalls.detach(OWNER, FirewallId.of(allocated.firewall().id()), first.id()).block();
         FirewallConfig queued = config(allocated.firewall());
         assertThat(queued.revision()).isEqualTo(before + 3);

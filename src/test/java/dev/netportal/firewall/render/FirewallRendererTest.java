@@ -37,13 +37,25 @@ class FirewallRendererTest {
     private static final FirewallInput.Leg OWN_SHARED = new FirewallInput.Leg(FirewallInput.Role.PRIMARY, "storage", 102,
             List.of("10.0.8.0/22"), "10.0.8.2", false, List.of(), null);
 
+    private static final FirewallInput.Leg PRIVATE_DUAL = new FirewallInput.Leg(FirewallInput.Role.PRIMARY, "web", 101,
+            List.of("10.0.4.0/22", "fd00:1::/64"), List.of("10.0.4.2", "fd00:1::2"), false, List.of(), List.of());
+    private static final FirewallInput.Leg INTERNET_DUAL = new FirewallInput.Leg(FirewallInput.Role.EXTERNAL, "internet", 100,
+            List.of("185.1.2.0/24", "2001:db8:1::/64"), List.of("185.1.2.7", "2001:db8:1::7"), true,
+            List.of("0.0.0.0/0", "::/0"), List.of("185.1.2.1", "2001:db8:1::1"));
+    private static final FirewallInput.Leg STORAGE_DUAL_NAT = new FirewallInput.Leg(FirewallInput.Role.SHARED, "storage", 102,
+            List.of("10.0.8.0/22", "fd00:2::/64"), List.of("10.0.8.9", "fd00:2::9"), true, List.of(), List.of());
+    private static final FirewallInput.Leg BACKUP_DUAL_NO_NAT = new FirewallInput.Leg(FirewallInput.Role.SHARED, "backup", 103,
+            List.of("10.0.12.0/24", "fd00:3::/64"), List.of("10.0.12.5", "fd00:3::5"), false, List.of(), List.of());
+
     static Stream<Arguments> shapes() {
         return Stream.of(
                 Arguments.of("private-internet", List.of(PRIVATE, INTERNET)),
                 Arguments.of("shared-with-nat", List.of(PRIVATE, INTERNET, STORAGE_NAT)),
                 Arguments.of("shared-without-nat", List.of(PRIVATE, INTERNET, BACKUP_NO_NAT)),
                 Arguments.of("two-shared", List.of(PRIVATE, BACKUP_NO_NAT, INTERNET, STORAGE_NAT)),
-                Arguments.of("primary-shared-owner", List.of(OWN_SHARED, INTERNET)));
+                Arguments.of("primary-shared-owner", List.of(OWN_SHARED, INTERNET)),
+                Arguments.of("dual-stack", List.of(PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_DUAL_NO_NAT)),
+                Arguments.of("dual-stack-private-ipv4-shared", List.of(PRIVATE_DUAL, INTERNET, BACKUP_NO_NAT)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -112,6 +124,26 @@ class FirewallRendererTest {
                 .contains("oifname \"n100\" ip saddr 10.0.4.0/22 counter snat ip to 185.1.2.7")
                 .doesNotContain("oifname \"n103\" ip saddr 10.0.4.0/22 counter snat");
         assertThat(nft).contains("policy drop;");
+    }
+
+    @Test
+    void dualStackRoutesAndFiltersBothFamiliesAndTranslatesOnlyIpv4() {
+        Rendered rendered = FirewallRenderer.render(new FirewallInput("edge",
+                List.of(PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_DUAL_NO_NAT)));
+
+        assertThat(rendered.frr()).contains(" ipv6 route ::/0 2001:db8:1::1", " ip route 0.0.0.0/0 185.1.2.1",
+                "ipv6 prefix-list pl6-101 seq 5 permit fd00:1::/64 le 128", "ipv6 prefix-list pl6-100 seq 5 permit ::/0\n",
+                " match ipv6 address prefix-list pl6-102");
+        assertThat(rendered.frr().split(" address-family ipv6 unicast", -1)).as("one IPv6 family per VRF").hasSize(5);
+        assertThat(rendered.nftables())
+                .contains("oifname \"n100\" ip6 saddr fd00:1::/64 counter accept",
+                        "iifname { \"n103\", \"vrf-103\" } oifname \"n101\" ip6 saddr fd00:3::/64 ip6 daddr fd00:1::/64 counter accept",
+                        "oifname \"n100\" ip saddr 10.0.4.0/22 counter snat ip to 185.1.2.7")
+                .as("a shared network with NAT reaches the private network by IPv6 only as replies")
+                .doesNotContain("iifname { \"n102\", \"vrf-102\" } oifname \"n101\"")
+                .as("no NAT66").doesNotContain("snat ip6", "masquerade");
+        assertThat(FirewallRenderer.render(new FirewallInput("edge", List.of(PRIVATE, INTERNET))).frr())
+                .as("an IPv4-only firewall renders as before: no IPv6 family").doesNotContain("ipv6");
     }
 
     /** Runs a validator on the text; answers its complaint, empty when it accepts. */
