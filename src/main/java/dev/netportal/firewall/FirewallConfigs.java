@@ -54,6 +54,16 @@ public class FirewallConfigs {
                 }));
     }
 
+    /**
+     * What the firewall's configuration is now, rendered from its networks as they are, without storing anything
+     * (to check that the newest revision is in step with them); empty if it is not an allocated firewall.
+     */
+    public Mono<Rendered> renderNow(FirewallId firewallId) {
+        UUID firewall = firewallId.value();
+        return configs.head(firewall, false).flatMap(head -> configs.legs(firewall).collectList()
+                .map(legs -> FirewallRenderer.render(input(head, legs))));
+    }
+
     /** Re-renders every firewall with an address in the network (its type or NAT changed). */
     public Mono<Void> updateUsing(NetworkId networkId, String cause, String actorName) {
         UUID network = networkId.value();
