@@ -19,4 +19,9 @@ import java.util.Map;
 public record Network(NetworkId id, String name, ProjectId project, PartitionId partition, NetworkType type, NatType natType,
                       Prefix prefix, List<Prefix> prefixes, Integer vrf, String description, Map<String, String> labels,
                       long allocated, long total, OffsetDateTime createdAt) {
+
+    /** All prefixes for people, IPv4 first: {@code 10.0.4.0/22, fd00:1::/64}. */
+    public String prefixesText() {
+        return String.join(", ", prefixes.stream().map(Prefix::toString).toList());
+    }
 }

@@ -28,6 +28,6 @@ public final class Choices {
     }
 
     public static String label(Network network) {
-        return network.name() + " · " + network.prefix() + (network.type() == NetworkType.CHILD_SHARED ? " (shared)" : "");
+        return network.name() + " · " + network.prefixesText() + (network.type() == NetworkType.CHILD_SHARED ? " (shared)" : "");
     }
 }

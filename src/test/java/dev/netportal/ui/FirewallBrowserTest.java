@@ -42,6 +42,7 @@ class FirewallBrowserTest {
         Page bob = browser.signIn(portal, "bob");
         bob.navigate(portal.uiUrl() + "/firewalls");
         bob.locator("#allocate-firewall").click();
+        Browser.choose(bob, "#firewall-partition", "fra-1");
         bob.locator("#firewall-name input").fill("edge");
         Browser.choose(bob, "#firewall-primary", "bob-private");
         bob.locator("#firewall-shared input").fill("storage-net");
@@ -106,6 +107,7 @@ class FirewallBrowserTest {
                 + (Integer.parseInt(prefix.replaceAll(".*\\.(\\d+)/26$", "$1")) + 20);
         bob.navigate(portal.uiUrl() + "/machines");
         bob.locator("#allocate-machine").click();
+        Browser.choose(bob, "#machine-partition", "fra-1");
         bob.locator("#machine-name input").fill("app-1");
         Browser.choose(bob, "#machine-network", "bob-private");
         bob.locator("#machine-ip-mode vaadin-radio-button", new Page.LocatorOptions().setHasText("fixed")).click();

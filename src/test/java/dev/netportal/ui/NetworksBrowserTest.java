@@ -24,6 +24,7 @@ class NetworksBrowserTest {
                 .isEqualTo(portal.uiUrl() + "/");
         bob.navigate(portal.uiUrl() + "/networks");
         bob.locator("#new-network").click();
+        Browser.choose(bob, "#network-partition", "fra-1");
         bob.locator("#network-name input").fill("frontend-ui");
         bob.locator("#network-length input").fill("24");
         assertThat(bob.locator("#network-length")).containsText("256 addresses");
@@ -51,6 +52,7 @@ class NetworksBrowserTest {
         Page bob = signIn("bob");
         bob.navigate(portal.uiUrl() + "/networks");
         bob.locator("#new-network").click();
+        Browser.choose(bob, "#network-partition", "fra-1");
         bob.locator("#network-name input").fill("ip-journey");
         bob.locator("#network-length input").fill("28");
         bob.locator("#create-network").click();

@@ -31,6 +31,7 @@ class ShareBrowserTest {
         Page alice = browser.signIn(portal, "alice");
         alice.navigate(portal.uiUrl() + "/networks");
         alice.locator("#new-network").click();
+        Browser.choose(alice, "#network-partition", "fra-1");
         alice.locator("#network-name input").fill("backup-share");
         alice.locator("#network-length input").fill("24");
         alice.locator("#create-network").click();

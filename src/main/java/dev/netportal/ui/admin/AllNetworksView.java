@@ -87,7 +87,7 @@ public class AllNetworksView extends VerticalLayout implements BeforeEnterObserv
         grid.setItems(all.stream()
                 .filter(n -> ALL.equals(chosen) || n.partition().value().equals(chosen))
                 .filter(n -> text.isEmpty() || n.name().toLowerCase(Locale.ROOT).contains(text)
-                        || n.project().value().contains(text) || (n.prefix() != null && n.prefix().toString().contains(text)))
+                        || n.project().value().contains(text) || n.prefixesText().contains(text))
                 .toList());
     }
 }

@@ -11,6 +11,8 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.netportal.common.DomainException;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Address;
+import dev.netportal.ipam.Family;
+import dev.netportal.ipam.Prefix;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.MachineService;
 import dev.netportal.machine.NetworkRequest;
@@ -26,22 +28,23 @@ import dev.netportal.ui.FieldErrors;
 import dev.netportal.ui.Notices;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Allocates a machine step by step: partition, then a size with its free count, then one of the project's private
- * or shared networks there, then the IP: automatic, or a fixed one checked as you type.
+ * or shared networks there, then the IPs: automatic, or fixed ones checked as you type (one per family of the
+ * network; a family left empty gets its lowest free address).
  */
 class AllocateMachineDialog extends Dialog {
 
     private static final String AUTO = "Lowest free address";
-    private static final String FIXED = "A fixed address";
+    private static final String FIXED = "Fixed addresses";
 
     private final Actor actor;
     private final IpService ips;
     private final Select<Network> network = new Select<>();
-    private final TextField ip = new TextField("Fixed address");
+    private final TextField ip = new TextField("Fixed IPv4 address");
+    private final TextField ipV6 = new TextField("Fixed IPv6 address");
     private final RadioButtonGroup<String> mode = new RadioButtonGroup<>("IP address");
     private final Button allocate = new Button("Allocate");
 
@@ -85,16 +88,16 @@ class AllocateMachineDialog extends Dialog {
         mode.setItems(AUTO, FIXED);
         mode.setValue(AUTO);
         ip.setId("machine-ip");
-        ip.setVisible(false);
-        ip.setValueChangeMode(ValueChangeMode.EAGER);
-        ip.addValueChangeListener(change -> validate());
+        ipV6.setId("machine-ip-v6");
+        for (TextField field : List.of(ip, ipV6)) {
+            field.setVisible(false);
+            field.setValueChangeMode(ValueChangeMode.EAGER);
+            field.addValueChangeListener(change -> validate());
+        }
         network.addValueChangeListener(change -> validate());
-        mode.addValueChangeListener(change -> {
-            ip.setVisible(FIXED.equals(change.getValue()));
-            validate();
-        });
+        mode.addValueChangeListener(change -> validate());
 
-        add(new FormLayout(name, partition, size, network, mode, ip));
+        add(new FormLayout(name, partition, size, network, mode, ip, ipV6));
 
         allocate.setId("allocate");
         allocate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -102,44 +105,61 @@ class AllocateMachineDialog extends Dialog {
             name.setInvalid(false);
             try {
                 Machine machine = machines.allocate(actor, project.id(), name.getValue(), new PartitionId(partition.getValue()), size.getValue(),
-                        new NetworkRequest(network.getValue() == null ? null : network.getValue().id(),
-                                FIXED.equals(mode.getValue()) ? Optional.of(ip.getValue()) : Optional.empty())).block();
-                Notices.success("Allocated " + machine.name() + " with IP "
-                        + machine.primary().map(Machine.Attachment::ip).orElse("") + ".");
+                        new NetworkRequest(network.getValue() == null ? null : network.getValue().id(), wanted())).block();
+                Notices.success("Allocated " + machine.name() + " with " + machine.primary().map(a -> (a.ips().size() > 1
+                        ? "IPs " : "IP ") + a.addresses()).orElse("no IP") + ".");
                 close();
                 allocated.run();
             } catch (DomainException refused) {
-                FieldErrors.show(refused, Map.of("name", name, "ip", ip, "network", network, "size", size, "partition", partition));
+                // a refusal about an address marks the field that holds it
+                TextField address = !ipV6.getValue().isBlank() && refused.getMessage().contains(ipV6.getValue().strip()) ? ipV6 : ip;
+                FieldErrors.show(refused, Map.of("name", name, "ip", address, "network", network, "size", size, "partition", partition));
             }
         });
         getFooter().add(new Button("Cancel", click -> close()), allocate);
     }
 
+    /** The fixed addresses typed, when fixed addresses were chosen (an empty field: the lowest free one). */
+    private List<String> wanted() {
+        return FIXED.equals(mode.getValue()) ? List.of(ip.getValue(), ipV6.isVisible() ? ipV6.getValue() : "") : List.of();
+    }
+
+    /** Shows the fields of the network's families when fixed addresses are chosen, and checks each as typed. */
     private void validate() {
-        if (!ip.isVisible() || network.getValue() == null) {
-            ip.setInvalid(false);
-            allocate.setEnabled(network.getValue() != null);
-            ip.setHelperText("");
-            return;
-        }
         Network chosen = network.getValue();
-        String problem = null;
-        if (ip.getValue().isBlank()) {
-            problem = "Enter an address in " + chosen.prefix() + ".";
-        } else {
-            try {
-                Address address = IpService.checkRequested(chosen, ip.getValue());
-                if (ips.find(actor, chosen.id(), address).blockOptional().isPresent()) {
-                    problem = address + " is already taken in " + chosen.name() + ".";
-                }
-            } catch (DomainException refused) {
-                problem = refused.getMessage();
-            }
+        boolean fixed = FIXED.equals(mode.getValue()) && chosen != null;
+        ip.setVisible(fixed);
+        ipV6.setVisible(fixed && chosen.prefixes().stream().anyMatch(p -> p.family() == Family.IPV6));
+        boolean ok = chosen != null;
+        for (TextField field : List.of(ip, ipV6)) {
+            ok &= check(field, chosen, field == ip ? Family.IPV4 : Family.IPV6);
         }
-        ip.setHelperText(problem == null ? ip.getValue().strip() + " is free in " + chosen.name() + "." : "Inside " + chosen.prefix()
+        allocate.setEnabled(ok);
+    }
+
+    /** One fixed-address field: empty means the lowest free address; else inside the prefix, not reserved, free. */
+    private boolean check(TextField field, Network chosen, Family family) {
+        if (!field.isVisible() || field.getValue().isBlank()) {
+            field.setInvalid(false);
+            field.setHelperText(field.isVisible() ? "Empty: the lowest free " + family + " address." : "");
+            return true;
+        }
+        Prefix prefix = chosen.prefixes().stream().filter(p -> p.family() == family).findFirst().orElseThrow();
+        String problem = null;
+        try {
+            Address address = IpService.checkRequested(chosen, field.getValue());
+            if (address.family() != family) {
+                problem = field.getValue().strip() + " is not an " + family + " address.";
+            } else if (ips.find(actor, chosen.id(), address).blockOptional().isPresent()) {
+                problem = address + " is already taken in " + chosen.name() + ".";
+            }
+        } catch (DomainException refused) {
+            problem = refused.getMessage();
+        }
+        field.setHelperText(problem == null ? field.getValue().strip() + " is free in " + chosen.name() + "." : "Inside " + prefix
                 + "; not the network, gateway or broadcast address, and not taken.");
-        ip.setErrorMessage(problem);
-        ip.setInvalid(problem != null && !ip.getValue().isBlank());
-        allocate.setEnabled(problem == null);
+        field.setErrorMessage(problem);
+        field.setInvalid(problem != null);
+        return problem == null;
     }
 }

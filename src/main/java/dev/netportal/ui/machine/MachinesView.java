@@ -55,7 +55,7 @@ public class MachinesView extends VerticalLayout {
         grid.addColumn(Machine::size).setHeader("Size").setSortable(true);
         grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
         grid.addColumn(m -> m.primary().map(Machine.Attachment::name).orElse("")).setHeader("Network").setFlexGrow(2);
-        grid.addComponentColumn(m -> Widgets.mono(m.primary().map(Machine.Attachment::ip).orElse(""))).setHeader("IP").setAutoWidth(true);
+        grid.addComponentColumn(m -> Widgets.mono(m.primary().map(Machine.Attachment::addresses).orElse(""))).setHeader("IPs").setAutoWidth(true);
         grid.addColumn(m -> capitalized(m.internetAccess())).setHeader("Internet access").setFlexGrow(3);
         if (member) {
             grid.addComponentColumn(this::freeButton).setAutoWidth(true).setFlexGrow(0);
@@ -69,7 +69,7 @@ public class MachinesView extends VerticalLayout {
         Button free = new Button("Free", click -> {
             ConfirmDialog confirm = new ConfirmDialog();
             confirm.setHeader("Free machine " + machine.name() + "?");
-            confirm.setText("Its IP " + machine.primary().map(Machine.Attachment::ip).orElse("") + " is released and the "
+            confirm.setText("Its IPs " + machine.primary().map(Machine.Attachment::addresses).orElse("") + " are released and the "
                     + machine.size() + " machine goes back to partition " + machine.partition() + ". This cannot be undone.");
             confirm.setCancelable(true);
             confirm.setConfirmText("Free");

@@ -227,7 +227,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private void confirmDelete() {
         ConfirmDialog confirm = new ConfirmDialog();
         confirm.setHeader("Delete network " + network.name() + "?");
-        confirm.setText("Its prefix " + network.prefix() + " and VRF " + network.vrf() + " are freed. This cannot be "
+        confirm.setText("Its prefixes " + network.prefixesText() + " and VRF " + network.vrf() + " are freed. This cannot be "
                 + "undone. A network with reserved IPs is not deleted: release them first.");
         confirm.setCancelable(true);
         confirm.setConfirmText("Delete");
@@ -259,7 +259,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
         bar.addClassName("np-usage-bar");
         Span label = new Span(network.allocated() + " of " + network.total() + " usable addresses in "
-                + network.prefix() + " reserved");
+                + network.prefix() + " reserved" + (network.prefixes().size() > 1 ? " (IPv4; the IPv6 prefix has room to spare)" : ""));
         label.setId("usage-label");
         label.addClassName("np-usage-label");
         usage.add(bar, label);

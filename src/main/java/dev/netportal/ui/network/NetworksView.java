@@ -78,7 +78,7 @@ public class NetworksView extends VerticalLayout {
         grid.addComponentColumn(n -> new RouterLink(n.name(), NetworkDetailView.class, new RouteParameters("id", n.id().toString())))
                 .setHeader("Name").setComparator(Network::name).setFlexGrow(2);
         grid.addColumn(Network::partition).setHeader("Partition").setSortable(true);
-        grid.addComponentColumn(n -> Widgets.mono(String.valueOf(n.prefix()))).setHeader("Prefix")
+        grid.addComponentColumn(n -> Widgets.mono(n.prefixesText())).setHeader("Prefixes")
                 .setComparator(n -> String.valueOf(n.prefix())).setFlexGrow(2);
         grid.addColumn(Network::vrf).setHeader("VRF").setSortable(true);
         grid.addComponentColumn(NetworksView::typeBadge).setHeader("Type");
@@ -98,7 +98,7 @@ public class NetworksView extends VerticalLayout {
     private void showFiltered() {
         String text = filter.getValue() == null ? "" : filter.getValue().strip().toLowerCase(Locale.ROOT);
         grid.setItems(all.stream().filter(n -> text.isEmpty() || n.name().toLowerCase(Locale.ROOT).contains(text)
-                || (n.prefix() != null && n.prefix().toString().contains(text))).toList());
+                || n.prefixesText().contains(text)).toList());
     }
 
     public static Badge typeBadge(Network network) {

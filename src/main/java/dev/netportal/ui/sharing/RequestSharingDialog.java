@@ -28,7 +28,7 @@ public class RequestSharingDialog extends Dialog {
         setWidth("40rem");
 
         Div warning = new Div(VaadinIcon.WARNING.create(), new Paragraph("Sharing cannot be undone. Once an admin "
-                + "approves, " + network.name() + " (" + network.prefix() + ") stays a shared network for good: every "
+                + "approves, " + network.name() + " (" + network.prefixesText() + ") stays a shared network for good: every "
                 + "project in partition " + network.partition() + " can attach it to its firewalls, and its prefix and "
                 + "VRF no longer change."));
         warning.setId("share-warning");
