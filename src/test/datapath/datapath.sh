@@ -3,18 +3,20 @@
 #
 # Topology, built in network namespaces of its own:
 #
-#   [ma] 10.1.0.10/24 --- <tenant if> [fw1] <shared if> ---+
-#                                                          [shared: bridge br0] --- [svc] 10.9.0.10/24
-#   [mb] 10.2.0.10/24 --- <tenant if> [fw2] <shared if> ---+
+#   [ma] 10.1.0.10/24 fd00:a::10/64 --- <tenant if> [fw1] <shared if> ---+
+#                                                                     [shared: bridge br0] --- [svc] 10.9.0.10/24
+#   [mb] 10.2.0.10/24 fd00:b::10/64 --- <tenant if> [fw2] <shared if> ---+                          fd00:9::10/64
 #
-#   ma, mb   tenant A's and tenant B's machine; default route via their firewall's tenant-side address
+#   ma, mb   tenant A's and tenant B's machine; default routes via their firewall's tenant-side addresses
 #   fw1, fw2 the firewalls: interfaces named and addressed as the netconf files say (as the renderer names them,
-#            n<vrf>), forwarding on, each VRF a routing table (a real VRF device where the kernel has them, else
-#            an `ip rule iif <if> lookup <vrf>`), ending in `unreachable default`; nftables as rendered
+#            n<vrf>), forwarding on (IPv4 and IPv6), each VRF a routing table (a real VRF device where the kernel
+#            has them, else an `ip rule iif <if> lookup <vrf>` per family), ending in `unreachable default` for
+#            both families; nftables as rendered
 #   shared   the shared network segment: a bridge holding the service and both firewalls' shared legs
 #   svc      the shared service, with the routes the shared network's router would learn from the firewalls
 #
-# Machines and the service listen on TCP 7000 and answer with the address they see the client as.
+# Machines and the service listen on TCP 7000, IPv4 and IPv6, and answer with the address they see the client as.
+# IPv6 addresses are added without duplicate address detection (nodad), so they are usable at once.
 # Everything runs inside a private mount, network and PID namespace (the script re-executes itself under
 # unshare, with a private tmpfs on /run for /run/netns), so it never touches the host's interfaces, routes,
 # nftables or namespaces, and whatever it starts dies with it (also when killed: unshare --kill-child).
@@ -28,13 +30,16 @@
 #       between phases, so that no phase inherits another's connections.
 #
 # NETCONF lines (blank lines and # comments ignored):
-#   link tenant|shared <ifname> <vrf> <address/len>   a firewall's leg (a cabled leg left out of a later phase
-#                                                      stays cabled but loses its address and table)
-#   route <table> <ip route arguments>                a route; firewalls: table = VRF, service: table = main
-# LIST: comma-separated probes <from>-to-<to>, each of a, b, service (e.g. a-to-service,b-to-a).
+#   link tenant|shared <ifname> <vrf> <address/len>...   a firewall's leg with its addresses, at most one per
+#                                                         family (a cabled leg left out of a later phase stays
+#                                                         cabled but loses its addresses and table)
+#   route <table> <ip route arguments>                   a route, of the family of its destination; firewalls:
+#                                                         table = VRF, service: table = main
+# LIST: comma-separated probes <from>-to-<to>[-v6], each of a, b, service, over IPv4, or IPv6 with -v6
+# (e.g. a-to-service,b-to-a,a-to-service-v6).
 #
 # Output: one line per probe, in the order asked:
-#   PROBE <phase> <probe> OK source=<the client address the destination saw>
+#   PROBE <phase> <probe> OK source=<the client address the destination saw (IPv6 in its short form)>
 #   PROBE <phase> <probe> BLOCKED
 # Exit: 0 when the bench ran (the probe outcomes are the caller's to judge), 77 when this machine cannot run it,
 # anything else when setup failed. DATAPATH_VRF=emulate|real forces the VRF flavour (default: real if available).
@@ -50,6 +55,7 @@ readonly LAST_METRIC=4278198272
 
 declare -A HOST_NS=([a]=ma [b]=mb [service]=svc)
 declare -A HOST_ADDR=([a]=10.1.0.10/24 [b]=10.2.0.10/24 [service]=10.9.0.10/24)
+declare -A HOST_ADDR6=([a]=fd00:a::10/64 [b]=fd00:b::10/64 [service]=fd00:9::10/64)
 
 die() {
   echo "datapath: $*" >&2
@@ -152,12 +158,16 @@ echo "INFO vrf=$VRF_MODE"
 for node in "${NODES[@]}"; do
   ip netns add "$node"
   ip -n "$node" link set lo up
+  # no duplicate address detection on the interfaces to come (their link-local addresses): usable at once
+  ip netns exec "$node" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 done
 for node in fw1 fw2; do
   # rp_filter would check sources in the main table, which a firewall's VRF routes are not in
-  ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+  ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    net.ipv6.conf.all.forwarding=1
 done
-ip -n shared link add br0 type bridge stp_state 0
+# no multicast snooping: neighbour discovery on the segment never depends on which MLD reports the bridge saw
+ip -n shared link add br0 type bridge stp_state 0 mcast_snooping 0
 ip -n shared link set br0 up
 
 # The lines of a netconf text, without comments.
@@ -165,16 +175,28 @@ netconf_lines() {
   sed 's/#.*//' <<<"$1"
 }
 
+# Whether an address or prefix is IPv6.
+ipv6() {
+  [[ $1 == *:* ]]
+}
+
+# ip addr add's options for an address: IPv6 without duplicate address detection.
+addr_options() {
+  if ipv6 "$1"; then echo nodad; fi
+}
+
 # Cabling, from the first phase's link lines: a tenant leg to the firewall's machine, a shared leg to the bridge.
 declare -A CABLED=()
 cable() {
-  local firewall=$1 machine=$2 netconf=$3 kind segment ifname vrf address gateway="" host
-  while read -r kind segment ifname vrf address; do
+  local firewall=$1 machine=$2 netconf=$3 kind segment ifname vrf addresses address gateway="" gateway6="" host
+  while read -r kind segment ifname vrf addresses; do
     [[ $kind == link ]] || continue
     case $segment in
       tenant)
         ip link add name "$ifname" netns "$firewall" type veth peer name eth0 netns "$machine"
-        gateway=${address%/*} ;;
+        for address in $addresses; do
+          if ipv6 "$address"; then gateway6=${address%/*}; else gateway=${address%/*}; fi
+        done ;;
       shared)
         ip link add name "$ifname" netns "$firewall" type veth peer name "$firewall" netns shared
         ip -n shared link set "$firewall" master br0 up ;;
@@ -184,12 +206,14 @@ cable() {
     ip netns exec "$firewall" sysctl -qw "net.ipv4.conf.$ifname.rp_filter=0"
     CABLED[$firewall]+=" $ifname"
   done < <(netconf_lines "$netconf")
-  [[ -n $gateway ]] || die "$firewall: no tenant link"
+  [[ -n $gateway ]] || die "$firewall: no tenant link with an IPv4 address"
   for host in a b; do
     [[ ${HOST_NS[$host]} == "$machine" ]] || continue
     ip -n "$machine" addr add "${HOST_ADDR[$host]}" dev eth0
+    ip -n "$machine" addr add "${HOST_ADDR6[$host]}" dev eth0 nodad
     ip -n "$machine" link set eth0 up
     ip -n "$machine" route add default via "$gateway"
+    if [[ -n $gateway6 ]]; then ip -n "$machine" -6 route add default via "$gateway6"; fi
   done
 }
 cable fw1 ma "${PHASE_ARG[1,fw1.net]}"
@@ -197,23 +221,29 @@ cable fw2 mb "${PHASE_ARG[1,fw2.net]}"
 ip link add name eth0 netns svc type veth peer name svc netns shared
 ip -n shared link set svc master br0 up
 ip -n svc addr add "${HOST_ADDR[service]}" dev eth0
+ip -n svc addr add "${HOST_ADDR6[service]}" dev eth0 nodad
 ip -n svc link set eth0 up
 
 # Replaces a firewall's addresses, VRFs, routes and ruleset with those of a phase.
 declare -A TABLES=()
 configure_firewall() {
-  local firewall=$1 ruleset=$2 netconf=$3 ifname table kind segment vrf address rest
+  local firewall=$1 ruleset=$2 netconf=$3 ifname table kind segment vrf addresses address rest family
   for ifname in ${CABLED[$firewall]}; do
-    ip -n "$firewall" addr flush dev "$ifname"
+    # the addresses the netconf gave (the kernel's link-local ones stay)
+    ip -n "$firewall" addr flush dev "$ifname" scope global
     if [[ $VRF_MODE == real ]]; then ip -n "$firewall" link set "$ifname" nomaster; fi
   done
   if [[ $VRF_MODE == emulate ]]; then
-    while ip -n "$firewall" rule del pref "$RULE_PREF" 2>/dev/null; do :; done
+    for family in -4 -6; do
+      while ip -n "$firewall" "$family" rule del pref "$RULE_PREF" 2>/dev/null; do :; done
+    done
   fi
-  for table in ${TABLES[$firewall]:-}; do ip -n "$firewall" route flush table "$table"; done
+  for table in ${TABLES[$firewall]:-}; do
+    for family in -4 -6; do ip -n "$firewall" "$family" route flush table "$table"; done
+  done
   TABLES[$firewall]=""
 
-  while read -r kind segment ifname vrf address; do
+  while read -r kind segment ifname vrf addresses; do
     [[ $kind == link ]] || continue
     [[ " ${CABLED[$firewall]} " == *" $ifname "* ]] || die "$firewall: $ifname was not cabled in the first phase"
     if [[ $VRF_MODE == real ]]; then
@@ -221,10 +251,13 @@ configure_firewall() {
       ip -n "$firewall" link set "vrf-$vrf" up
       ip -n "$firewall" link set "$ifname" master "vrf-$vrf"
     else
-      ip -n "$firewall" rule add pref "$RULE_PREF" iif "$ifname" lookup "$vrf"
+      for family in -4 -6; do ip -n "$firewall" "$family" rule add pref "$RULE_PREF" iif "$ifname" lookup "$vrf"; done
     fi
-    # no automatic connected route: the netconf says which table each prefix goes in
-    ip -n "$firewall" addr add "$address" dev "$ifname" noprefixroute
+    for address in $addresses; do
+      # no automatic connected route: the netconf says which table each prefix goes in
+      # shellcheck disable=SC2046 # no option or one word
+      ip -n "$firewall" addr add "$address" dev "$ifname" noprefixroute $(addr_options "$address")
+    done
     TABLES[$firewall]+=" $vrf"
   done < <(netconf_lines "$netconf")
 
@@ -236,15 +269,17 @@ configure_firewall() {
   done < <(netconf_lines "$netconf")
 
   for table in ${TABLES[$firewall]}; do
-    ip -n "$firewall" route replace unreachable default metric "$LAST_METRIC" table "$table"
+    for family in -4 -6; do
+      ip -n "$firewall" "$family" route replace unreachable default metric "$LAST_METRIC" table "$table"
+    done
   done
   printf '%s\n' "$ruleset" >"$WORK/$firewall.nft"
   ip netns exec "$firewall" nft -f "$WORK/$firewall.nft"
 }
 
 configure_service() {
-  local netconf=$1 kind table rest
-  ip -n svc route flush proto static
+  local netconf=$1 kind table rest family
+  for family in -4 -6; do ip -n svc "$family" route flush proto static; done
   while read -r kind table rest; do
     [[ $kind == route ]] || continue
     # shellcheck disable=SC2086 # the rest of the line is ip route's arguments
@@ -256,23 +291,68 @@ configure_service() {
 printf '#!/bin/sh\necho "$SOCAT_PEERADDR"\n' >"$WORK/report-peer"
 chmod +x "$WORK/report-peer"
 for host in a b service; do
-  ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP-LISTEN:$PORT,fork,reuseaddr" "EXEC:$WORK/report-peer" &
+  ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP4-LISTEN:$PORT,fork,reuseaddr" "EXEC:$WORK/report-peer" &
+  LISTENERS+=($!)
+  ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP6-LISTEN:$PORT,fork,reuseaddr,ipv6only=1" "EXEC:$WORK/report-peer" &
   LISTENERS+=($!)
 done
+listening() {
+  (($(ip netns exec "${HOST_NS[$1]}" ss -Hltn "sport = :$PORT" | wc -l) == 2))
+}
 for host in a b service; do
   for _ in $(seq 50); do
-    [[ -n $(ip netns exec "${HOST_NS[$host]}" ss -Hltn "sport = :$PORT") ]] && break
+    listening "$host" && break
     sleep 0.05
   done
-  [[ -n $(ip netns exec "${HOST_NS[$host]}" ss -Hltn "sport = :$PORT") ]] || die "the listener on $host did not start"
+  listening "$host" || die "the listeners on $host did not start"
 done
 
 # ---------------------------------------------------------------- phases
 
 probe() {
-  local from=$1 to=$2 out=$3
+  local from=$1 to=$2 family=$3 out=$4 target
+  if [[ $family == 6 ]]; then
+    target="TCP6:[${HOST_ADDR6[$to]%/*}]:$PORT"
+  else
+    target="TCP:${HOST_ADDR[$to]%/*}:$PORT"
+  fi
   ip netns exec "${HOST_NS[$from]}" timeout 3 \
-    socat -T1 -u "TCP:${HOST_ADDR[$to]%/*}:$PORT,connect-timeout=1" STDOUT >"$out" 2>/dev/null || true
+    socat -T1 -u "$target,connect-timeout=1" STDOUT >"$out" 2>/dev/null || true
+}
+
+# An IPv6 address as socat reports it ([fd00:000a:0000:...:0010]) in its short form (fd00:a::10, RFC 5952).
+short_ipv6() {
+  local text=${1#[} groups=() left=() right=() i run=0 best=0 at=-1 out=""
+  text=${text%]}
+  if [[ $text == *::* ]]; then
+    IFS=: read -r -a left <<<"${text%%::*}"
+    IFS=: read -r -a right <<<"${text#*::}"
+    groups=("${left[@]}")
+    for ((i = ${#left[@]} + ${#right[@]}; i < 8; i++)); do groups+=(0); done
+    groups+=("${right[@]}")
+  else
+    IFS=: read -r -a groups <<<"$text"
+  fi
+  ((${#groups[@]} == 8)) || { echo "$text"; return; }
+  for ((i = 0; i < 8; i++)); do
+    [[ ${groups[i]} =~ ^[0-9a-fA-F]{1,4}$ ]] || { echo "$text"; return; }
+    printf -v "groups[i]" %x "$((16#${groups[i]}))"
+    if [[ ${groups[i]} == 0 ]]; then
+      ((++run > best)) && { best=$run; at=$((i - run + 1)); }
+    else
+      run=0
+    fi
+  done
+  ((best >= 2)) || at=-1
+  for ((i = 0; i < 8; i++)); do
+    if ((i == at)); then
+      out+="::"
+    elif ((at < 0 || i < at || i >= at + best)); then
+      [[ -z $out || $out == *:: ]] || out+=":"
+      out+=${groups[i]}
+    fi
+  done
+  echo "$out"
 }
 
 for ((phase = 1; phase <= ${#PHASES[@]}; phase++)); do
@@ -293,10 +373,13 @@ for ((phase = 1; phase <= ${#PHASES[@]}; phase++)); do
   IFS=, read -r -a probes <<<"${PHASE_ARG[$phase,probes]:-}"
   pids=()
   for ((i = 0; i < ${#probes[@]}; i++)); do
-    from=${probes[i]%%-to-*}
-    to=${probes[i]#*-to-}
-    [[ -n ${HOST_NS[$from]:-} && -n ${HOST_NS[$to]:-} && ${probes[i]} == *-to-* ]] || die "unknown probe ${probes[i]}"
-    probe "$from" "$to" "$WORK/probe-$phase-$i" &
+    path=${probes[i]%-v6}
+    family=4
+    [[ $path == "${probes[i]}" ]] || family=6
+    from=${path%%-to-*}
+    to=${path#*-to-}
+    [[ -n ${HOST_NS[$from]:-} && -n ${HOST_NS[$to]:-} && $path == *-to-* ]] || die "unknown probe ${probes[i]}"
+    probe "$from" "$to" "$family" "$WORK/probe-$phase-$i" &
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid"; done
@@ -304,6 +387,8 @@ for ((phase = 1; phase <= ${#PHASES[@]}; phase++)); do
     seen=$(tr -d '[:space:]' <"$WORK/probe-$phase-$i")
     if [[ $seen =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
       echo "PROBE $name ${probes[i]} OK source=$seen"
+    elif [[ $seen =~ ^\[?[0-9a-fA-F:]*:[0-9a-fA-F:]*\]?$ ]]; then
+      echo "PROBE $name ${probes[i]} OK source=$(short_ipv6 "$seen")"
     else
       echo "PROBE $name ${probes[i]} BLOCKED"
     fi
