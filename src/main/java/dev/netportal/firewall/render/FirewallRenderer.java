@@ -41,7 +41,12 @@ public final class FirewallRenderer {
         StringBuilder out = new StringBuilder();
         out.append("! Netportal firewall ").append(safe(firewall)).append(": rendered, do not edit\n");
         out.append("frr defaults traditional\n");
-        out.append("hostname ").append(hostname(firewall)).append("\n!\n");
+        out.append("hostname ").append(hostname(firewall)).append("\n");
+        if (dualStack) {
+            // IPv6 forwarding is off on a Linux host by default; zebra turns it on
+            out.append("ipv6 forwarding\n");
+        }
+        out.append("!\n");
         for (FirewallInput.Leg leg : legs) {
             out.append("vrf ").append(vrf(leg)).append("\n");
             if (leg.role() == FirewallInput.Role.EXTERNAL) {

@@ -135,6 +135,7 @@ class FirewallRendererTest {
                 "ipv6 prefix-list pl6-101 seq 5 permit fd00:1::/64 le 128", "ipv6 prefix-list pl6-100 seq 5 permit ::/0\n",
                 " match ipv6 address prefix-list pl6-102");
         assertThat(rendered.frr().split(" address-family ipv6 unicast", -1)).as("one IPv6 family per VRF").hasSize(5);
+        assertThat(rendered.frr()).as("IPv6 forwarding is off on a Linux host until zebra turns it on").contains("\nipv6 forwarding\n");
         assertThat(rendered.nftables())
                 .contains("oifname \"n100\" ip6 saddr fd00:1::/64 counter accept",
                         "iifname { \"n103\", \"vrf-103\" } oifname \"n101\" ip6 saddr fd00:3::/64 ip6 daddr fd00:1::/64 counter accept",
