@@ -2,6 +2,7 @@ package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
+import io.r2dbc.spi.R2dbcTransientException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.r2dbc.UncategorizedR2dbcException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -96,6 +98,13 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
             }
             case ConcurrencyFailureException concurrent -> of(HttpStatus.CONFLICT, "concurrent-change", "Conflict",
                     "Another change to the same objects was made at the same moment; nothing was changed. Send the request again.");
+            // a deadlock or serialization failure the database reported as such (not translated by Spring R2DBC)
+            case UncategorizedR2dbcException uncategorized when uncategorized.getCause() instanceof R2dbcTransientException -> {
+                log.warn("Transient database failure on {} {} (request {}): {}", exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath(), exchange.getRequest().getId(), uncategorized.getCause().getMessage());
+                yield of(HttpStatus.CONFLICT, "concurrent-change", "Conflict",
+                        "Another change to the same objects was made at the same moment; nothing was changed. Send the request again.");
+            }
             case DataIntegrityViolationException violation -> {
                 // the schema's guarantees (unique keys, exclusion constraints) caught what the services did not
                 log.warn("Constraint violation on {} {} (request {}): {}", exchange.getRequest().getMethod(),

@@ -55,6 +55,15 @@ public class FirewallConfigs {
     }
 
     /**
+     * Locks the firewalls with an address in the network, in id order, before a change to the network that will
+     * render them (rename, share approval) locks the network: every path locks a firewall before its networks, so
+     * none deadlocks with another.
+     */
+    public Mono<Void> lockUsing(NetworkId networkId) {
+        return configs.lockFirewallsIn(networkId.value());
+    }
+
+    /**
      * What the firewall's configuration is now, rendered from its networks as they are, without storing anything
      * (to check that the newest revision is in step with them); empty if it is not an allocated firewall.
      */

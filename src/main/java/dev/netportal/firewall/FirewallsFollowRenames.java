@@ -16,6 +16,11 @@ class FirewallsFollowRenames implements NetworkRenames {
     }
 
     @Override
+    public Mono<Void> renaming(NetworkId network) {
+        return configs.lockUsing(network);
+    }
+
+    @Override
     public Mono<Void> renamed(NetworkId network, String name, String actorName) {
         return configs.updateUsing(network, "network renamed to " + name, actorName);
     }

@@ -9,5 +9,12 @@ import reactor.core.publisher.Mono;
  */
 public interface NetworkRenames {
 
+    /**
+     * Before the network's row is locked: takes the locks that rendering will need (the firewalls in the network),
+     * in the order every other path takes them (a firewall before its networks), so that a rename never deadlocks
+     * with a firewall changing at the same moment.
+     */
+    Mono<Void> renaming(NetworkId network);
+
     Mono<Void> renamed(NetworkId network, String name, String actorName);
 }

@@ -162,10 +162,13 @@ public class NetworkService {
                     String name = Names.check(Names.Named.NETWORK, change.name().orElse(before.name()));
                     String description = change.description().orElse(before.description());
                     Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());
-                    Mono<Network> work = networks.lockNetwork(id)
+                    boolean renamed = !name.equals(before.name());
+                    Mono<Network> work = (renamed ? Flux.fromIterable(renames).concatMap(listener -> listener.renaming(networkId)).then()
+                                    : Mono.<Void>empty())
+                            .then(networks.lockNetwork(id))
                             .then(networks.updateNetwork(id, name, description, labels))
                             // names are in the firewalls' configurations: they render again in this transaction
-                            .then(name.equals(before.name()) ? Mono.<Void>empty() : Flux.fromIterable(renames)
+                            .then(!renamed ? Mono.<Void>empty() : Flux.fromIterable(renames)
                                     .concatMap(listener -> listener.renamed(networkId, name, actor.name())).then())
                             .then(networks.find(id))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("network.update", "network", id.toString(),

@@ -93,8 +93,10 @@ public class ShareService {
             return Mono.error(Refusal.S2_COMMENT.with());
         }
         Mono<ShareRequest> work = visible(actor, id)
-                // the network first, then the request: the same order as filing, so no deadlock
-                .flatMap(seen -> requests.lockNetwork(seen.network().value()).then(requests.lock(id)))
+                // an approval renders the network's firewalls: they are locked first, as every path locks a firewall
+                // before its networks; then the network, then the request (the order of filing): no deadlock
+                .flatMap(seen -> (action == ShareRules.Action.APPROVE ? configs.lockUsing(seen.network()) : Mono.<Void>empty())
+                        .then(requests.lockNetwork(seen.network().value())).then(requests.lock(id)))
                 .flatMap(before -> {
                     ShareStatus next = ShareRules.next(before, action, actor, trimmed);
                     boolean decision = action != ShareRules.Action.WITHDRAW;

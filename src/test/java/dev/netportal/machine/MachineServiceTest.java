@@ -20,6 +20,7 @@ import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
+import dev.netportal.sharing.ShareRequestId;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.testing.TestPortal;
 import java.util.ArrayList;
@@ -245,6 +246,33 @@ class MachineServiceTest {
                 machines.allocate(w.member(), w.project(), "two", new PartitionId(w.partition()), "c1",
                         new NetworkRequest(w.privateB().id(), Optional.of(wanted))).map(m -> "ok"));
         assertThat(fixed).containsExactlyInAnyOrder("ok", "I1-ip-taken");
+    }
+
+    @Test
+    void renamingOrSharingANetworkWhileItsFirewallsChangeNeverDeadlocks() {
+        World w = world();
+        Machine fw = firewalls.allocate(w.member(), w.project(), "fw", new PartitionId(w.partition()), "c1", List.of(
+                auto(w.privateA().id().value()), auto(w.otherShared().id().value()), auto(w.internet()))).block().firewall();
+        FirewallId id = FirewallId.of(fw.id());
+        // a rename locks the network, then renders its firewalls; a detach or attach locks the firewall, then the
+        // network: both orders at once must not deadlock (the loser would be a 500)
+        for (int round = 0; round < 12; round++) {
+            String name = "other-shared-" + round;
+            Mono<String> change = round % 2 == 0
+                    ? firewalls.detach(w.member(), id, w.otherShared().id()).map(m -> "detached")
+                    : firewalls.attach(w.member(), id, w.otherShared().id(), List.of()).map(m -> "attached");
+            assertThat(race(networks.update(w.otherOwner(), w.otherShared().id(), new dev.netportal.network.NetworkChange(
+                    Optional.of(name), Optional.empty(), Optional.empty(), false, Optional.empty())).map(n -> "renamed"), change))
+                    .as("round " + round).containsExactlyInAnyOrder("renamed", round % 2 == 0 ? "detached" : "attached");
+        }
+        // approving a share renders the network's firewalls too, while freeing one of them locks it first
+        Network shared = network(w.member(), w.project(), w.partition(), "to-share");
+        Machine second = firewalls.allocate(w.member(), w.project(), "fw2", new PartitionId(w.partition()), "c1", List.of(
+                auto(shared.id().value()), auto(w.internet()))).block().firewall();
+        ShareRequestId request = shares.file(w.member(), shared.id(), "test", "NONE").block().id();
+        assertThat(race(shares.approve(ADMIN, request, null).map(r -> "approved"),
+                firewalls.free(w.member(), FirewallId.of(second.id())).thenReturn("freed")))
+                .containsExactlyInAnyOrder("approved", "freed");
     }
 
     private static List<String> race(Mono<String> first, Mono<String> second) {

@@ -107,6 +107,16 @@ public class ConfigRepository {
     }
 
     /** Every allocated firewall with an address in the network. */
+    /** Locks the allocated firewalls with an address in the network, in id order, until the transaction ends. */
+    public Mono<Void> lockFirewallsIn(UUID network) {
+        return db.sql("""
+                        SELECT m.id FROM machine m
+                        WHERE m.id IN (SELECT i.machine_id FROM ip i WHERE i.network_id = :network)
+                          AND m.role = 'FIREWALL' AND m.state = 'ALLOCATED'
+                        ORDER BY m.id FOR UPDATE""")
+                .bind("network", network).map((row, meta) -> row.get("id", UUID.class)).all().then();
+    }
+
     public Flux<UUID> firewallsIn(UUID network) {
         return db.sql("""
                         SELECT DISTINCT m.id FROM ip i JOIN machine m ON m.id = i.machine_id
