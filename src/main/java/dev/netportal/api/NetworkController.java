@@ -139,11 +139,11 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
                     new Usage(n.allocated(), n.total()), n.createdAt());
         }
 
-        /** Another project's shared network: what the catalogue shows, no labels and no usage (V1). */
+        /** Another project's shared network: what the catalogue shows; no VRF, description, labels, usage or date (V1). */
         static NetworkView forConsumers(Network n) {
             NetworkView full = of(n);
             return new NetworkView(full.id(), full.name(), full.project(), full.partition(), full.type(), full.natType(),
-                    full.prefix(), full.prefixes(), full.vrf(), full.description(), Map.of(), null, full.createdAt());
+                    full.prefix(), full.prefixes(), null, "", Map.of(), null, null);
         }
     }
 }

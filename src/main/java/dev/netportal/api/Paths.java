@@ -33,6 +33,9 @@ final class Paths {
         if (ips != null) {
             all.addAll(ips);
         }
+        if (all.size() > 2) {
+            throw Refusal.M2_IPS_COUNT.with(all.size());
+        }
         return all;
     }
 

@@ -119,12 +119,14 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
     record Person(String subject, String name) {
     }
 
-    record ShareRequestView(UUID id, UUID network, String networkName, String prefix, String partition, String project,
-                            Person requestedBy, String reason, NatType natType, String status, Person decidedBy,
+    /** {@code prefix} is the network's first (IPv4) prefix, {@code prefixes} all of them. */
+    record ShareRequestView(UUID id, UUID network, String networkName, String prefix, List<String> prefixes,
+                            String partition, String project, Person requestedBy, String reason, NatType natType, String status, Person decidedBy,
                             String comment, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
 
         static ShareRequestView of(ShareRequest r) {
-            return new ShareRequestView(r.id().value(), r.network().value(), r.networkName(), r.networkPrefix(), r.partition().value(),
+            return new ShareRequestView(r.id().value(), r.network().value(), r.networkName(), r.networkPrefix(),
+                    r.networkPrefixes(), r.partition().value(),
                     r.project().value(), new Person(r.requestedBy(), r.requestedByName()), r.reason(), r.natType(),
                     r.status().name(), r.decidedBy() == null ? null : new Person(r.decidedBy(), r.decidedByName()),
                     r.comment(), r.createdAt(), r.decidedAt());

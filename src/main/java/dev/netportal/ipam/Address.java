@@ -2,7 +2,6 @@ package dev.netportal.ipam;
 
 import dev.netportal.common.Refusal;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 
 /** One IPv4 or IPv6 address (no prefix). Parsed once, then trusted. */
 public record Address(IPAddress value) implements Comparable<Address> {
@@ -15,7 +14,7 @@ public record Address(IPAddress value) implements Comparable<Address> {
 
     /** Parses {@code 10.0.0.7} or {@code 2001:db8::7}; anything else is an invalid value. */
     public static Address parse(String text) {
-        IPAddress parsed = text == null ? null : new IPAddressString(text.strip()).getAddress();
+        IPAddress parsed = Parsing.parse(text);
         if (parsed == null || parsed.isMultiple() || parsed.getNetworkPrefixLength() != null) {
             throw Refusal.IP_MALFORMED.with(text);
         }

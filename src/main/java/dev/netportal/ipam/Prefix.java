@@ -2,7 +2,6 @@ package dev.netportal.ipam;
 
 import dev.netportal.common.Refusal;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
 import java.util.Optional;
 
@@ -21,7 +20,7 @@ public record Prefix(IPAddress block) {
 
     /** Parses {@code 10.0.0.0/22}; a missing length or host bits set (10.0.0.1/22) is an invalid value. */
     public static Prefix parse(String text) {
-        IPAddress parsed = text == null ? null : new IPAddressString(text.strip()).getAddress();
+        IPAddress parsed = Parsing.parse(text);
         if (parsed == null || parsed.getNetworkPrefixLength() == null) {
             throw Refusal.PREFIX_MALFORMED.with(text);
         }

@@ -73,7 +73,13 @@ public final class PartitionForm {
                 throw Refusal.P1_EXTERNAL_NAME.with();
             }
             NatType nat = NatType.parse(e.natType()).orElseThrow(() -> Refusal.P1_NAT_TYPE.with(e.name(), e.natType()));
-            return new PartitionSpec.ExternalNetworkSpec(e.name().strip(), prefixes(e.prefixes()), prefixes(e.destinations()), nat);
+            List<Prefix> prefixes = prefixes(e.prefixes());
+            // firewalls take an address of each family there (M2): one prefix per family, each with room for one
+            if (prefixes.isEmpty() || prefixes.stream().map(Prefix::family).distinct().count() < prefixes.size()
+                    || prefixes.stream().anyMatch(p -> p.allocatable().isEmpty())) {
+                throw Refusal.P1_EXTERNAL_PREFIXES.with(e.name().strip());
+            }
+            return new PartitionSpec.ExternalNetworkSpec(e.name().strip(), prefixes, prefixes(e.destinations()), nat);
         }).toList();
     }
 

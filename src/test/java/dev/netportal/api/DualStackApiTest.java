@@ -93,6 +93,10 @@ class DualStackApiTest {
         assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
                 + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ips\":[\"fd00:78::5\"]}"), 400, "I1-outside");
         assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
+                + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ips\":[\"fd00:77::5%eth0\"]}"), 400, "ip-malformed");
+        assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
+                + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ips\":[\"bad\",\"bad\",\"bad\"]}"), 400, "M2-one-per-family");
+        assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
                 + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ip\":\"fd00:77::99\"}"), 409, "I1-ip-taken");
         assertThat(send("GET", "bob", "/api/v1/networks/" + web + "/ips", null).json().get("total").asInt())
                 .as("nothing half-allocated by the refused requests").isEqualTo(2);
@@ -106,8 +110,10 @@ class DualStackApiTest {
         // a shared dual-stack network of another project
         String storage = created(send("POST", "dave", "/api/v1/projects/tenant-b/networks",
                 "{\"name\":\"storage-dual\",\"partition\":\"" + partition + "\"}")).json().get("id").asString();
-        String request = created(send("POST", "dave", "/api/v1/networks/" + storage + "/share-requests",
-                "{\"reason\":\"for all\",\"natType\":\"IPV4_MASQUERADE\"}")).json().get("id").asString();
+        JsonNode filed = created(send("POST", "dave", "/api/v1/networks/" + storage + "/share-requests",
+                "{\"reason\":\"for all\",\"natType\":\"IPV4_MASQUERADE\"}")).json();
+        assertThat(texts(filed.get("prefixes"))).as("the review shows both prefixes").containsExactly("10.77.2.0/24", "fd00:77:0:1::/64");
+        String request = filed.get("id").asString();
         assertThat(send("POST", "admin", "/api/v1/share-requests/" + request + "/approve", "{}").status()).isEqualTo(200);
 
         // F1: a firewall whose private leg has a fixed IPv6 address (was a 500), then the shared network attached

@@ -147,6 +147,9 @@ class ShareApiTest {
         assertThat(read.get("name").asString()).isEqualTo("catalogued");
         assertThat(read.path("usage").isMissingNode() || read.path("usage").isNull())
                 .as("its owner alone sees how much it is used: " + read).isTrue();
+        assertThat((read.path("vrf").isNull() || read.path("vrf").isMissingNode())
+                && read.path("description").asString().isEmpty() && read.path("labels").isEmpty())
+                .as("only what the catalogue shows: " + read).isTrue();
         assertThat(send("GET", "dave", "/api/v1/networks/" + network, null).json().get("usage").get("total").asLong())
                 .isPositive();
         assertThat(send("GET", "vera", "/api/v1/networks/" + network + "/ips", null).status())

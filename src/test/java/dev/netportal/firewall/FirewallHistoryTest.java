@@ -194,4 +194,29 @@ class FirewallHistoryTest {
         assertThat(firewalls.config(OWNER, FirewallId.of(firewall)).block().revision())
                 .as("a description is not in the configuration: no new revision").isEqualTo(after.revision());
     }
+
+    @Test
+    void atStartAFirewallWhoseInputsChangedBehindItsBackIsRenderedAgainOnce() throws Exception {
+        bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "History", "").block();
+        Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("start-own", "nbg-1", Optional.of(28), "")).block();
+        UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
+        FirewallService firewalls = bean(FirewallService.class);
+        FirewallId firewall = FirewallId.of(firewalls.allocate(OWNER, PROJECT, "start-fw", new PartitionId("nbg-1"), "c1-large", List.of(
+                new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty())))
+                .block().firewall().id());
+        // what a migration does: the inputs change without the services (here: the network's name)
+        try (java.sql.Connection db = portal.database().connect(); java.sql.Statement sql = db.createStatement()) {
+            sql.executeUpdate("UPDATE network SET name = 'start-renamed' WHERE id = '" + own.id() + "'");
+        }
+
+        bean(RenderAtStart.class).run(null);
+        List<Revision> history = firewalls.history(OWNER, firewall, 0, 10).block().items();
+        assertThat(history).hasSize(2);
+        assertThat(history.getFirst().cause()).isEqualTo(RenderAtStart.CAUSE);
+        assertThat(history.getFirst().frr()).contains("start-renamed");
+        assertThat(firewalls.config(OWNER, firewall).block().revision()).isEqualTo(history.getFirst().revision());
+
+        bean(RenderAtStart.class).run(null);
+        assertThat(firewalls.history(OWNER, firewall, 0, 10).block().total()).as("unchanged: nothing new").isEqualTo(2);
+    }
 }

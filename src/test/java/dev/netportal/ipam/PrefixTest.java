@@ -105,4 +105,15 @@ class PrefixTest {
         assertThat(Prefix.parse("10.0.4.0/22").firstChild(24)).isEqualTo(Prefix.parse("10.0.4.0/24"));
         assertThatThrownBy(() -> Prefix.parse("10.0.0.0/22").firstChild(16)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void onlyTheUsualNotationsAreAddresses() {
+        for (String odd : new String[] {"fe80::1%eth0", "10.0.0.010", "010.0.0.1", "10.1", "*", "", "10.0.0.5/24"}) {
+            assertThatThrownBy(() -> Address.parse(odd)).as(odd).isInstanceOfSatisfying(DomainException.class,
+                    e -> assertThat(e.code()).isEqualTo("ip-malformed"));
+        }
+        assertThatThrownBy(() -> Prefix.parse("fe80::%eth0/64")).isInstanceOf(DomainException.class);
+        assertThat(Address.parse(" 10.0.0.10 ")).hasToString("10.0.0.10");
+        assertThat(Address.parse("2001:DB8:0:0::7")).hasToString("2001:db8::7");
+    }
 }

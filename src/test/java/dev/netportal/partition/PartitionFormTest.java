@@ -39,6 +39,15 @@ class PartitionFormTest {
                 Refusal.P1_EXTERNAL_NAME);
         refused(() -> PartitionForm.externals(List.of(new PartitionForm.External("x", List.of(), List.of(), "SNAT"))),
                 Refusal.P1_NAT_TYPE);
+        // firewalls take an address of each family in an external network: one prefix per family, each with room
+        refused(() -> PartitionForm.externals(List.of(new PartitionForm.External("x", List.of(), List.of("0.0.0.0/0"), "NONE"))),
+                Refusal.P1_EXTERNAL_PREFIXES);
+        refused(() -> PartitionForm.externals(List.of(new PartitionForm.External("x", List.of("185.9.0.0/24", "2001:db8::/127"),
+                List.of("0.0.0.0/0", "::/0"), "NONE"))), Refusal.P1_EXTERNAL_PREFIXES);
+        refused(() -> PartitionForm.externals(List.of(new PartitionForm.External("x", List.of("185.9.0.0/24", "185.9.1.0/24"),
+                List.of("0.0.0.0/0"), "NONE"))), Refusal.P1_EXTERNAL_PREFIXES);
+        assertThat(PartitionForm.externals(List.of(new PartitionForm.External("x", List.of("185.9.0.0/30", "2001:db8::/126"),
+                List.of("0.0.0.0/0", "::/0"), "NONE"))).getFirst().prefixes()).hasSize(2);
         refused(() -> PartitionForm.inventory("c1=3, c2"), Refusal.P1_INVENTORY_SYNTAX);
         assertThat(PartitionForm.inventory("c1=3, c2:0")).isEqualTo(Map.of("c1", 3, "c2", 0));
     }

@@ -29,7 +29,7 @@ class ShareRulesTest {
 
     private static ShareRequest request(ShareStatus status) {
         boolean decided = status == ShareStatus.APPROVED || status == ShareStatus.REJECTED;
-        return new ShareRequest(new ShareRequestId(UUID.randomUUID()), new NetworkId(UUID.randomUUID()), "backup", "10.0.4.0/22", new PartitionId("fra-1"), STORAGE, "Storage",
+        return new ShareRequest(new ShareRequestId(UUID.randomUUID()), new NetworkId(UUID.randomUUID()), "backup", java.util.List.of("10.0.4.0/22"), new PartitionId("fra-1"), STORAGE, "Storage",
                 "alice", "Alice", "backups for everyone", dev.netportal.common.NatType.IPV4_MASQUERADE, status, decided ? "ada" : null,
                 decided ? "Ada" : null, null, OffsetDateTime.now(), status == ShareStatus.PENDING ? null : OffsetDateTime.now());
     }

@@ -107,6 +107,12 @@ public class ConfigRepository {
     }
 
     /** Every allocated firewall with an address in the network. */
+    /** Every allocated firewall, by id. */
+    public Flux<UUID> allocatedFirewalls() {
+        return db.sql("SELECT id FROM machine WHERE role = 'FIREWALL' AND state = 'ALLOCATED' ORDER BY id")
+                .map((row, meta) -> row.get("id", UUID.class)).all();
+    }
+
     /** Locks the allocated firewalls with an address in the network, in id order, until the transaction ends. */
     public Mono<Void> lockFirewallsIn(UUID network) {
         return db.sql("""

@@ -28,8 +28,8 @@ public class ShareRepository {
     private static final String REQUEST_VIEW = """
             SELECT r.*, r.nat_type::text AS nat, r.status::text AS state, n.name AS network_name,
                    n.partition_id, p.name AS project_name,
-                   (SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
-                    ORDER BY family(np.prefix), np.prefix LIMIT 1) AS network_prefix
+                   array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
+                         ORDER BY family(np.prefix), np.prefix) AS network_prefixes
             FROM share_request r JOIN network n ON n.id = r.network_id JOIN project p ON p.id = r.project_id
             """;
 
@@ -154,7 +154,7 @@ public class ShareRepository {
 
     private static ShareRequest request(Readable row) {
         return new ShareRequest(new ShareRequestId(row.get("id", UUID.class)), new NetworkId(row.get("network_id", UUID.class)),
-                row.get("network_name", String.class), row.get("network_prefix", String.class),
+                row.get("network_name", String.class), List.of(row.get("network_prefixes", String[].class)),
                 new PartitionId(row.get("partition_id", String.class)), new ProjectId(row.get("project_id", String.class)),
                 row.get("project_name", String.class), row.get("requested_by", String.class),
                 row.get("requested_by_name", String.class), row.get("reason", String.class), NatType.valueOf(row.get("nat", String.class)),

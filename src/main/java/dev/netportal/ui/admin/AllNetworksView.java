@@ -71,7 +71,7 @@ public class AllNetworksView extends VerticalLayout implements BeforeEnterObserv
                 .setHeader("Name").setComparator(Network::name).setFlexGrow(2);
         grid.addColumn(n -> n.project().value()).setHeader("Project").setSortable(true);
         grid.addColumn(Network::partition).setHeader("Partition").setSortable(true);
-        grid.addColumn(Network::prefix).setHeader("Prefix").setSortable(true).setFlexGrow(2);
+        grid.addColumn(Network::prefixesText).setHeader("Prefixes").setSortable(true).setFlexGrow(2);
         grid.addColumn(Network::vrf).setHeader("VRF").setSortable(true);
         grid.addComponentColumn(NetworksView::typeBadge).setHeader("Type");
         grid.addComponentColumn(NetworksView::usage).setHeader("Usage").setFlexGrow(2)

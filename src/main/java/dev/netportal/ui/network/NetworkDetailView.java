@@ -259,7 +259,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
         bar.addClassName("np-usage-bar");
         Span label = new Span(network.allocated() + " of " + network.total() + " usable addresses in "
-                + network.prefix() + " reserved" + (network.prefixes().size() > 1 ? " (IPv4; the IPv6 prefix has room to spare)" : ""));
+                + network.prefix() + " reserved" + (network.prefixes().size() > 1 ? " (IPv4)" : ""));
         label.setId("usage-label");
         label.addClassName("np-usage-label");
         usage.add(bar, label);

@@ -106,7 +106,7 @@ public class ApprovalQueueView extends VerticalLayout implements BeforeEnterObse
         }
         boolean own = session.actor().subject().equals(request.requestedBy());
         review.add(new H3("Share " + request.networkName() + "?"),
-                fact("Network", request.networkName() + " (" + request.networkPrefix() + ")"),
+                fact("Network", request.networkName() + " (" + request.networkPrefixesText() + ")"),
                 fact("Owner project", request.projectName() + " (" + request.project().value() + ")"),
                 fact("Partition", request.partition() + ": only firewalls in this partition can attach it"),
                 fact("NAT for consumers", ShareTexts.nat(request.natType())),

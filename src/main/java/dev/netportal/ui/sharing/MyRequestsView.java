@@ -46,7 +46,7 @@ public class MyRequestsView extends VerticalLayout {
         grid.addComponentColumn(r -> new RouterLink(r.networkName(), NetworkDetailView.class,
                 new RouteParameters("id", r.network().toString()))).setHeader("Network").setFlexGrow(2);
         grid.addColumn(r -> r.project().value()).setHeader("Project");
-        grid.addColumn(ShareRequest::networkPrefix).setHeader("Prefix");
+        grid.addColumn(ShareRequest::networkPrefixesText).setHeader("Prefixes");
         grid.addComponentColumn(r -> ShareTexts.status(r.status())).setHeader("Status").setAutoWidth(true);
         grid.addColumn(r -> WHEN.format(r.createdAt()) + " by " + r.requestedByName()).setHeader("Filed").setFlexGrow(2);
         grid.addColumn(MyRequestsView::decision).setHeader("Decision").setFlexGrow(3);

@@ -47,6 +47,11 @@ public class RequestSharingDialog extends Dialog {
         nat.setItemLabelGenerator(ShareTexts::nat);
         nat.setValue(NatType.IPV4_MASQUERADE);
         nat.addThemeName("vertical");
+        if (network.prefixes().size() > 1) {
+            // dual stack: NAT types translate IPv4 only (decision 006)
+            nat.setHelperText("Masquerading is for IPv4: over IPv6, consumers' machines reach " + network.name()
+                    + " with their own addresses.");
+        }
 
         add(warning, reason, nat);
 
