@@ -43,6 +43,8 @@ import tools.jackson.databind.JsonNode;
  * whole state with the model and with invariants (no overlapping prefixes, no duplicate or reserved address handed
  * out, quotas and usage counters, every firewall with a current revision in step with its networks, one address
  * per family of each network for every machine, no 5xx, no name of an object the caller cannot see in any answer).
+ * Now and then a burst of changes by several users runs at once: no answer is predicted then (the database
+ * orders them), none may be a 5xx, the invariants must hold, and the model is read anew from the database.
  *
  * <p>Seeded: every failure names its seed and the steps that led to it. {@code -Dmodel.seed=N} repeats a run,
  * {@code -Dmodel.steps=N} sets its length (CI: 2000), {@code -Dmodel.minutes=M} runs for M minutes instead.
