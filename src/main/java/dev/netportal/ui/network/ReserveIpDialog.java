@@ -44,7 +44,8 @@ class ReserveIpDialog extends Dialog {
 
         address.setId("ip-address");
         address.setPlaceholder(network.prefix().toString().replaceAll("\\.\\d+/\\d+$", ".x"));
-        address.setHelperText("Inside " + network.prefix() + "; not the network, gateway or broadcast address.");
+        address.setHelperText("Inside " + String.join(" or ", network.prefixes().stream().map(Object::toString).toList())
+                + "; not the network, gateway or broadcast address.");
         address.setValueChangeMode(ValueChangeMode.EAGER);
         address.setVisible(false);
         address.addValueChangeListener(change -> validate());
@@ -95,7 +96,7 @@ class ReserveIpDialog extends Dialog {
 
     private String problem(String text) {
         if (text == null || text.isBlank()) {
-            return "Enter an address in " + network.prefix() + ".";
+            return "Enter an address in " + String.join(" or ", network.prefixes().stream().map(Object::toString).toList()) + ".";
         }
         try {
             Address parsed = IpService.checkRequested(network, text);
