@@ -5,6 +5,7 @@ import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.Slice;
+import dev.netportal.database.Retries;
 import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -103,7 +104,7 @@ public class FirewallService {
      */
     public Mono<Machine> attach(Actor actor, FirewallId firewall, NetworkId network, List<String> wantedIps) {
         return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
-                .then(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
+                .then(Retries.whenBrokenUp(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
                     Placement.attachable(row.project(), row.partition(), row.networks(), wanted);
                     return ips.allocateForMachine(firewall.value(), row.project(), wanted, wantedIps)
                             .then(configs.update(firewall, "shared network " + wanted.name() + " attached", actor.name()))
@@ -111,13 +112,13 @@ public class FirewallService {
                             .flatMap(after -> audit.record(actor, Inventory.change("firewall.attach", after,
                                     null, Map.of("network", wanted.name(), "ip", address(after, network))))
                                     .thenReturn(after));
-                })))));
+                }))))));
     }
 
     /** Detaches a shared network from a firewall and releases the firewall's IP there (F2). */
     public Mono<Machine> detach(Actor actor, FirewallId firewall, NetworkId network) {
         return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
-                .then(tx.transactional(inventory.lock(seen).flatMap(before -> {
+                .then(Retries.whenBrokenUp(tx.transactional(inventory.lock(seen).flatMap(before -> {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
                             .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));
                     if (attached.type() != NetworkType.CHILD_SHARED || attached.primary()) {
@@ -129,19 +130,20 @@ public class FirewallService {
                             .then(inventory.find(firewall.machine(), Machine.Role.FIREWALL))
                             .flatMap(after -> audit.record(actor, Inventory.change("firewall.detach", after,
                                     Map.of("network", attached.name(), "ip", attached.addresses()), null)).thenReturn(after));
-                }))));
+                })))));
     }
 
     /** Frees a firewall: its IPs in every network are released and it returns to the inventory. */
     public Mono<Void> free(Actor actor, FirewallId id) {
         return get(actor, id).flatMap(firewall -> Access.require(actor, ProjectRole.MEMBER, firewall.project(), "free firewalls")
-                .then(tx.transactional(projects.giveBack(firewall.project(), Counter.FIREWALLS)
-                        .then(inventory.lock(firewall))
+                // the firewall first: a second free of it waits here and then finds it gone ("not found")
+                .then(Retries.whenBrokenUp(tx.transactional(inventory.lock(firewall)
+                        .then(projects.giveBack(firewall.project(), Counter.FIREWALLS))
                         .then(ips.releaseMachine(id.value()))
                         .then(configs.forget(id))
                         .then(inventory.free(id.machine()))
                         .then(audit.record(actor, Inventory.change("firewall.free", firewall,
-                                Inventory.summary(firewall), null))))));
+                                Inventory.summary(firewall), null)))))));
     }
 
     /** One firewall of a project the caller sees; another project's is "not found". */

@@ -69,8 +69,9 @@ public class MachineService {
     /** Frees a machine: its IPs are released and it returns to the inventory, in one transaction (M3). */
     public Mono<Void> free(Actor actor, MachineId id) {
         return get(actor, id).flatMap(machine -> Access.require(actor, ProjectRole.MEMBER, machine.project(), "free machines")
-                .then(tx.transactional(projects.giveBack(machine.project(), Counter.MACHINES)
-                        .then(inventory.lock(machine))
+                // the machine first: a second free of it waits here and then finds it gone ("not found")
+                .then(tx.transactional(inventory.lock(machine)
+                        .then(projects.giveBack(machine.project(), Counter.MACHINES))
                         .then(ips.releaseMachine(id.value()))
                         .then(inventory.free(id))
                         .then(audit.record(actor, Inventory.change("machine.free", machine, Inventory.summary(machine), null))))));

@@ -6,6 +6,7 @@ import dev.netportal.common.Names;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.common.Slice;
+import dev.netportal.database.Retries;
 import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -176,7 +177,7 @@ public class NetworkService {
                                     Map.of("name", before.name(), "description", before.description(), "labels", before.labels()),
                                     Map.of("name", after.name(), "description", after.description(), "labels", after.labels())))
                                     .thenReturn(after));
-                    return tx.transactional(work);
+                    return Retries.whenBrokenUp(tx.transactional(work));
                 })));
     }
 

@@ -4,6 +4,7 @@ import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
+import dev.netportal.database.Retries;
 import dev.netportal.common.Slice;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.identity.Access;
@@ -112,7 +113,7 @@ public class ShareService {
                             .flatMap(after -> audit.record(actor, change("share-request." + action.name().toLowerCase(),
                                     after, Map.of("status", before.status().name()), decided(after))).thenReturn(after));
                 });
-        return tx.transactional(work);
+        return Retries.whenBrokenUp(tx.transactional(work));
     }
 
     /** One request: admins see all, others those of their projects (another project's is "not found"). */

@@ -275,6 +275,24 @@ class MachineServiceTest {
                 .containsExactlyInAnyOrder("approved", "freed");
     }
 
+    @Test
+    void freeingTheSameMachineOrFirewallTwiceAtOnceFreesItOnceAndTheOtherIsNotFound() {
+        World w = world();
+        Machine machine = machines.allocate(w.member(), w.project(), "twice", new PartitionId(w.partition()), "c1",
+                auto(w.privateA().id().value())).block();
+        assertThat(race(machines.free(w.member(), machine.id()).thenReturn("freed"),
+                machines.free(w.member(), machine.id()).thenReturn("freed"))).containsExactlyInAnyOrder("freed", "not-found");
+        Machine firewall = firewalls.allocate(w.member(), w.project(), "fw-twice", new PartitionId(w.partition()), "c1", List.of(
+                auto(w.privateA().id().value()), auto(w.internet()))).block().firewall();
+        assertThat(race(firewalls.free(w.member(), FirewallId.of(firewall.id())).thenReturn("freed"),
+                firewalls.free(w.member(), FirewallId.of(firewall.id())).thenReturn("freed")))
+                .containsExactlyInAnyOrder("freed", "not-found");
+        dev.netportal.project.Project.Quotas usage = portal.portal().core().getBean(ProjectService.class).visible(w.member()).block()
+                .stream().filter(p -> p.id().equals(w.project())).findFirst().orElseThrow().usage();
+        assertThat(usage.machines()).as("counted back once").isZero();
+        assertThat(usage.firewalls()).as("counted back once").isZero();
+    }
+
     private static List<String> race(Mono<String> first, Mono<String> second) {
         List<String> outcomes = new ArrayList<>();
         Mono.zip(outcome(first).subscribeOn(Schedulers.parallel()), outcome(second).subscribeOn(Schedulers.parallel()))
