@@ -119,6 +119,10 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     record Usage(long allocated, long total) {
     }
 
+    /** IPv6 usage: a /64 holds more addresses than a JSON number keeps exactly, so the total is a decimal text. */
+    record UsageV6(long allocated, String total) {
+    }
+
     record IpView(String ip, UUID network, String project, IpKind kind, String name, String description,
                   OffsetDateTime createdAt) {
 
@@ -130,20 +134,21 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
 
     record NetworkView(UUID id, String name, String project, String partition, NetworkType type, NatType natType,
                        String prefix, List<String> prefixes, Integer vrf, String description,
-                       Map<String, String> labels, Usage usage, OffsetDateTime createdAt) {
+                       Map<String, String> labels, Usage usage, UsageV6 usageV6, OffsetDateTime createdAt) {
 
         static NetworkView of(Network n) {
             return new NetworkView(n.id().value(), n.name(), n.project() == null ? null : n.project().value(), n.partition().value(),
                     n.type(), n.natType(), n.prefix() == null ? null : n.prefix().toString(),
                     n.prefixes().stream().map(Object::toString).toList(), n.vrf(), n.description(), n.labels(),
-                    new Usage(n.allocated(), n.total()), n.createdAt());
+                    new Usage(n.allocated(), n.total()),
+                    n.prefixes().size() > 1 ? new UsageV6(n.allocatedV6(), n.totalV6().toString()) : null, n.createdAt());
         }
 
         /** Another project's shared network: what the catalogue shows; no VRF, description, labels, usage or date (V1). */
         static NetworkView forConsumers(Network n) {
             NetworkView full = of(n);
             return new NetworkView(full.id(), full.name(), full.project(), full.partition(), full.type(), full.natType(),
-                    full.prefix(), full.prefixes(), null, "", Map.of(), null, null);
+                    full.prefix(), full.prefixes(), null, "", Map.of(), null, null, null);
         }
     }
 }

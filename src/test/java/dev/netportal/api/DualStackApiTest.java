@@ -106,6 +106,11 @@ class DualStackApiTest {
         JsonNode again = created(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"db\","
                 + "\"partition\":\"" + partition + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ip\":\"fd00:77::99\"}")).json();
         assertThat(texts(again.get("ips"))).containsExactly("10.77.0.2", "fd00:77::99");
+        JsonNode usage = send("GET", "bob", "/api/v1/networks/" + web, null).json();
+        assertThat(usage.get("usage").get("allocated").asLong()).isEqualTo(1);
+        assertThat(usage.get("usageV6").get("allocated").asLong()).isEqualTo(1);
+        assertThat(usage.get("usageV6").get("total").asString()).as("a /64 but its network and gateway addresses")
+                .isEqualTo("18446744073709551614");
 
         // a shared dual-stack network of another project
         String storage = created(send("POST", "dave", "/api/v1/projects/tenant-b/networks",

@@ -26,7 +26,7 @@ class PlacementTest {
 
     private static Network network(String name, NetworkType type, ProjectId project, String partition) {
         return new Network(new NetworkId(UUID.nameUUIDFromBytes(name.getBytes())), name, project, new PartitionId(partition), type, dev.netportal.common.NatType.NONE, dev.netportal.ipam.Prefix.parse("10.0.0.0/24"),
-                List.of(dev.netportal.ipam.Prefix.parse("10.0.0.0/24")), 100, "", Map.of(), 0, 253, OffsetDateTime.now());
+                List.of(dev.netportal.ipam.Prefix.parse("10.0.0.0/24")), 100, "", Map.of(), 0, 253, 0, java.math.BigInteger.ZERO, OffsetDateTime.now());
     }
 
     private static final Network PRIVATE = network("private", NetworkType.CHILD, OWN, "fra-1");

@@ -68,6 +68,8 @@ class DualStackBrowserTest {
         assertThat(bob.locator("vaadin-notification-card").last()).containsText("Created bob-dual: 10.40.1.0/24, fd00:40:0:1::/64");
         assertThat(bob.locator("#networks")).containsText("fd00:40:0:1::/64");
         Browser.screenshot(bob, "dual-stack-networks");
+        bob.locator("#networks a", new Page.LocatorOptions().setHasText("bob-dual")).click();
+        assertThat(bob.locator("#usage-label")).containsText("0 of 253 usable addresses in 10.40.1.0/24 reserved; 0 in fd00:40:0:1::/64");
 
         bob.navigate(portal.uiUrl() + "/machines");
         bob.locator("#allocate-machine").click();

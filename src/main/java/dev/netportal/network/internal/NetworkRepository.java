@@ -13,6 +13,7 @@ import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import dev.netportal.partition.PartitionId;
 import io.r2dbc.spi.Readable;
+import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -42,7 +43,9 @@ public class NetworkRepository {
                    array(SELECT key FROM jsonb_each_text(n.labels) ORDER BY key) AS label_keys,
                    array(SELECT value FROM jsonb_each_text(n.labels) ORDER BY key) AS label_values,
                    coalesce((SELECT np.allocated FROM network_prefix np
-                             WHERE np.network_id = n.id AND family(np.prefix) = 4), 0) AS allocated
+                             WHERE np.network_id = n.id AND family(np.prefix) = 4), 0) AS allocated,
+                   coalesce((SELECT np.allocated FROM network_prefix np
+                             WHERE np.network_id = n.id AND family(np.prefix) = 6), 0) AS allocated_v6
             FROM network n
             """;
 
@@ -357,6 +360,8 @@ public class NetworkRepository {
         List<Prefix> prefixes = Arrays.stream(row.get("prefixes", String[].class)).map(Prefix::parse).toList();
         Prefix v4 = prefixes.stream().filter(p -> p.family() == Family.IPV4).findFirst().orElse(null);
         long total = v4 == null ? 0 : v4.allocatable().map(r -> r.size().longValue()).orElse(0L);
+        BigInteger totalV6 = prefixes.stream().filter(p -> p.family() == Family.IPV6).findFirst()
+                .flatMap(Prefix::allocatable).map(Range::size).orElse(BigInteger.ZERO);
         String project = row.get("project_id", String.class);
         String[] keys = row.get("label_keys", String[].class);
         String[] values = row.get("label_values", String[].class);
@@ -368,7 +373,8 @@ public class NetworkRepository {
                 project == null ? null : new ProjectId(project), new PartitionId(row.get("partition_id", String.class)),
                 NetworkType.valueOf(row.get("type", String.class)), NatType.ofNullable(row.get("nat_type", String.class)), v4, prefixes,
                 row.get("vrf", Integer.class), row.get("description", String.class), labels,
-                row.get("allocated", Integer.class), total, row.get("created_at", OffsetDateTime.class));
+                row.get("allocated", Integer.class), total, row.get("allocated_v6", Integer.class), totalV6,
+                row.get("created_at", OffsetDateTime.class));
     }
 
     private static Range range(Readable row) {

@@ -259,7 +259,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         ProgressBar bar = new ProgressBar(0, Math.max(1, network.total()), network.allocated());
         bar.addClassName("np-usage-bar");
         Span label = new Span(network.allocated() + " of " + network.total() + " usable addresses in "
-                + network.prefix() + " reserved" + (network.prefixes().size() > 1 ? " (IPv4)" : ""));
+                + network.prefix() + " reserved" + ipv6Usage(network));
         label.setId("usage-label");
         label.addClassName("np-usage-label");
         usage.add(bar, label);
@@ -321,5 +321,12 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
             who.addClassName("np-usage-label");
             sharing.add(who);
         }
+    }
+
+    /** The IPv6 prefix's usage after the IPv4 one: its total only where it can run out (a long prefix). */
+    private static String ipv6Usage(Network network) {
+        return network.prefixes().stream().filter(p -> p.family() == dev.netportal.ipam.Family.IPV6).findFirst()
+                .map(v6 -> "; " + network.allocatedV6() + (network.totalV6().bitLength() <= 20 ? " of " + network.totalV6() : "")
+                        + " in " + v6).orElse("");
     }
 }
