@@ -85,10 +85,19 @@ class ShareBrowserTest {
 
         Page bob = browser.signIn(portal, "bob");
         bob.navigate(portal.uiUrl() + "/shared-networks");
+        Browser.choose(bob, "#catalogue-partition", "fra-1");
         assertThat(bob.locator("#shared-networks")).containsText("backup-share");
         assertThat(bob.locator("#shared-networks")).containsText("Storage");
-        bob.locator("#catalogue-partition").click();
-        bob.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("nbg-1")).click();
+        Browser.choose(bob, "#catalogue-partition", "nbg-1");
         assertThat(Browser.visibleCells(bob, "#shared-networks", "backup-share")).hasCount(0);
+
+        // a consumer reads the shared network's page (V1): what the catalogue shows, nothing of its owner's use
+        Browser.choose(bob, "#catalogue-partition", "fra-1");
+        bob.locator("#shared-networks a", new Page.LocatorOptions().setHasText("backup-share")).click();
+        assertThat(bob.locator("#network-title")).hasText("backup-share");
+        assertThat(bob.locator("#consumer-note")).containsText("attach it to a firewall of yours in fra-1");
+        assertThat(bob.locator("#reserve-ip")).hasCount(0);
+        assertThat(bob.locator("#delete-network")).hasCount(0);
+        Browser.screenshot(bob, "shared-network-consumer");
     }
 }

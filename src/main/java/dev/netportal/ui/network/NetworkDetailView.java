@@ -42,6 +42,7 @@ import dev.netportal.ui.Widgets;
 import dev.netportal.ui.audit.AuditText;
 import dev.netportal.ui.sharing.RequestSharingDialog;
 import dev.netportal.ui.sharing.ShareTexts;
+import dev.netportal.ui.sharing.SharedNetworksView;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -103,12 +104,36 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         removeAll();
         String id = event.getRouteParameters().get("id").orElse("");
         try {
-            network = networks.get(session.actor(), new NetworkId(UUID.fromString(id))).block();
+            network = networks.read(session.actor(), new NetworkId(UUID.fromString(id))).block();
         } catch (IllegalArgumentException | DomainException notVisible) {
             showNotFound(id);
             return;
         }
-        build();
+        if (session.actor().has(ProjectRole.VIEWER, network.project())) {
+            build();
+        } else {
+            buildForConsumers();
+        }
+    }
+
+    /**
+     * Another project's shared network (V1: readable by everyone): what the catalogue shows, and where to attach
+     * it; its addresses, usage and history are its owner's.
+     */
+    private void buildForConsumers() {
+        H2 title = new H2(network.name());
+        title.setId("network-title");
+        typeBadge.add(NetworksView.typeBadge(network));
+        Div facts = new Div(
+                fact("Owner project", network.project().value()),
+                fact("Partition", network.partition().value()),
+                fact("Prefixes", network.prefixesText()),
+                fact("NAT for consumers", ShareTexts.nat(network.natType())));
+        facts.addClassName("np-facts");
+        Paragraph attach = new Paragraph("A shared network of another project: attach it to a firewall of yours in "
+                + network.partition() + " on the firewall's page. Its addresses, usage and history are its owner's.");
+        attach.setId("consumer-note");
+        add(new RouterLink("← Shared networks", SharedNetworksView.class), Widgets.header(title, typeBadge), facts, attach);
     }
 
     private void showNotFound(String id) {

@@ -2,6 +2,7 @@ package dev.netportal.ui.sharing;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -41,7 +42,12 @@ public class SharedNetworksView extends VerticalLayout {
 
         grid.setId("shared-networks");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addColumn(SharedNetwork::name).setHeader("Name").setSortable(true).setFlexGrow(2);
+        // the network's page by its route (ui.network links here already: no class reference back)
+        grid.addComponentColumn(n -> {
+            Anchor link = new Anchor("networks/" + n.id(), n.name());
+            link.getElement().setAttribute("router-link", true);
+            return link;
+        }).setHeader("Name").setComparator(SharedNetwork::name).setFlexGrow(2);
         grid.addColumn(SharedNetwork::projectName).setHeader("Owner project").setSortable(true).setFlexGrow(2);
         grid.addColumn(n -> String.join(", ", n.prefixes())).setHeader("Prefixes").setFlexGrow(2);
         grid.addColumn(n -> ShareTexts.nat(n.natType())).setHeader("NAT for consumers").setFlexGrow(3);
