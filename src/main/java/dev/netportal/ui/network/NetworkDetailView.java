@@ -75,6 +75,8 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     private final Div usage = new Div();
     private final Div sharing = new Div();
     private final Div typeBadge = new Div();
+    /** Whether the page shows the network to its project (usage, addresses, history) or to a consumer. */
+    private boolean ownersView;
     private Button delete;
     private Network network;
 
@@ -93,7 +95,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
         setPadding(true);
         // a decision on this network's share request, taken elsewhere, shows here at once
         Live.follow(this, shareEvents.changes(), () -> {
-            if (network != null) {
+            if (network != null && ownersView) {
                 refresh();
             }
         });
@@ -102,6 +104,7 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
+        network = null;
         String id = event.getRouteParameters().get("id").orElse("");
         try {
             network = networks.read(session.actor(), new NetworkId(UUID.fromString(id))).block();
@@ -109,7 +112,8 @@ public class NetworkDetailView extends VerticalLayout implements BeforeEnterObse
             showNotFound(id);
             return;
         }
-        if (session.actor().has(ProjectRole.VIEWER, network.project())) {
+        ownersView = session.actor().has(ProjectRole.VIEWER, network.project());
+        if (ownersView) {
             build();
         } else {
             buildForConsumers();
