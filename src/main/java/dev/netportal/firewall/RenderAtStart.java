@@ -8,12 +8,15 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * At start, every allocated firewall is rendered again and gets a new revision where its text changed since its
  * newest one (a migration gave its networks' machines new addresses, or the renderer changed): what a firewall is
  * to run is always what its networks render now (R4). Unchanged firewalls get nothing new; several instances
- * starting at once queue on each firewall's row.
+ * starting at once queue on each firewall's row. It runs in the background, so a fleet of firewalls does not
+ * delay the start; a change meanwhile renders its firewall as always, and the check then finds it current.
  */
 @Component
 class RenderAtStart implements ApplicationRunner {
@@ -32,11 +35,18 @@ class RenderAtStart implements ApplicationRunner {
         this.tx = tx;
     }
 
+    /** Starts the check in the background: the portal serves while it runs, and it logs when it is done. */
     @Override
     public void run(ApplicationArguments args) {
-        Long checked = repository.allocatedFirewalls().collectList().flatMapMany(Flux::fromIterable)
+        renderAll().subscribeOn(Schedulers.boundedElastic()).subscribe(
+                checked -> log.info("Firewall configurations checked at start: {}", checked),
+                failure -> log.warn("Firewall configurations could not all be checked at start", failure));
+    }
+
+    /** Renders every allocated firewall again, one transaction each; answers how many it checked. */
+    Mono<Long> renderAll() {
+        return repository.allocatedFirewalls().collectList().flatMapMany(Flux::fromIterable)
                 .concatMap(firewall -> tx.transactional(configs.update(new FirewallId(firewall), CAUSE, "Netportal")))
-                .count().block();
-        log.info("Firewall configurations checked at start: {}", checked);
+                .count();
     }
 }

@@ -209,14 +209,14 @@ class FirewallHistoryTest {
             sql.executeUpdate("UPDATE network SET name = 'start-renamed' WHERE id = '" + own.id() + "'");
         }
 
-        bean(RenderAtStart.class).run(null);
+        bean(RenderAtStart.class).renderAll().block();
         List<Revision> history = firewalls.history(OWNER, firewall, 0, 10).block().items();
         assertThat(history).hasSize(2);
         assertThat(history.getFirst().cause()).isEqualTo(RenderAtStart.CAUSE);
         assertThat(history.getFirst().frr()).contains("start-renamed");
         assertThat(firewalls.config(OWNER, firewall).block().revision()).isEqualTo(history.getFirst().revision());
 
-        bean(RenderAtStart.class).run(null);
+        bean(RenderAtStart.class).renderAll().block();
         assertThat(firewalls.history(OWNER, firewall, 0, 10).block().total()).as("unchanged: nothing new").isEqualTo(2);
     }
 }

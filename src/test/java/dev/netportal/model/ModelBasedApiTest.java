@@ -10,6 +10,8 @@ import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.ipv6.IPv6Address;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -1027,24 +1029,8 @@ class ModelBasedApiTest {
     }
 
     private static String address(IPAddress like, BigInteger value) {
-        byte[] raw = value.toByteArray();
-        byte[] bytes = new byte[like.getByteCount()];
-        for (int i = 0; i < Math.min(raw.length, bytes.length); i++) {
-            bytes[bytes.length - 1 - i] = raw[raw.length - 1 - i];
-        }
-        return canonical(new IPAddressString(like.isIPv4() ? toV4(bytes) : toV6(bytes)).getAddress().toCanonicalString());
-    }
-
-    private static String toV4(byte[] b) {
-        return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
-    }
-
-    private static String toV6(byte[] b) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 16; i += 2) {
-            out.append(i == 0 ? "" : ":").append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff)));
-        }
-        return out.toString();
+        IPAddress address = like.isIPv4() ? new IPv4Address(value.intValue()) : new IPv6Address(value);
+        return address.toCompressedString();
     }
 
     /** An address as PostgreSQL's host() and the API write it. */
