@@ -3,7 +3,7 @@ package dev.netportal;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.netportal.api.ApiContext;
 import dev.netportal.database.EmbeddedDatabaseStarter;
-import dev.netportal.firewall.agent.AgentServer;
+
 import dev.netportal.firewall.dispatch.Dispatcher;
 import dev.netportal.idp.IdpContext;
 import dev.netportal.ui.UiContext;
@@ -50,7 +50,7 @@ public final class Netportal implements AutoCloseable {
             switch (Mode.of(environment)) {
                 case AGENT -> {
                     // a firewall's agent needs neither the database nor any Spring context
-                    AgentServer agent = AgentServer.start(environment);
+                    dev.netportal.firewall.agent.PortalLink agent = dev.netportal.firewall.agent.PortalLink.start(environment);
                     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "netportal-agent-shutdown"));
                     agent.awaitClose();
                 }

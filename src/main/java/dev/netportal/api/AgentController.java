@@ -1,56 +1,64 @@
 package dev.netportal.api;
 
-import dev.netportal.firewall.AgentHellos;
-import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallId;
+import dev.netportal.firewall.dispatch.AgentStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.WebsocketServerSpec;
 
 /**
- * The agent protocol's side in the portal: a firewall's agent says hello with its credential (not a user's
- * token: {@link ApiSecurity} leaves {@code /agent/**} to this check), tells where it listens and what it runs,
- * and learns the token that the portal's pushes carry.
+ * The agent protocol's side in the portal (decision 007): a firewall's agent opens a WebSocket stream with its
+ * firewall's credential (not a user's token: {@link ApiSecurity} leaves {@code /agent/**} to this check); the
+ * credential is checked before the upgrade, so a wrong one gets a 401 problem and no stream.
  */
 @RestController
 @RequestMapping("/agent/v1")
 @Tag(name = "Agent protocol")
 class AgentController {
 
-    /** The hello's body. */
-    record Hello(String agentUrl, Integer appliedRevision) {
+    private final AgentStreams streams;
+    private final WebSocketService websockets = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+            () -> WebsocketServerSpec.builder().maxFramePayloadLength(64 * 1024)));
+
+    AgentController(AgentStreams streams) {
+        this.streams = streams;
     }
 
-    /** The hello's answer: the token pushes carry ({@code Authorization: Bearer}) and the revision to run. */
-    record Welcome(UUID firewallId, String pushToken, int desiredRevision) {
-    }
-
-    private final AgentHellos hellos;
-
-    AgentController(AgentHellos hellos) {
-        this.hellos = hellos;
-    }
-
-    @PostMapping("/firewalls/{id}/hello")
-    @Operation(summary = "An agent announces itself with its firewall's credential (Authorization: Bearer <credential>)")
-    Mono<Welcome> hello(@PathVariable FirewallId id, @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-            @RequestBody Hello hello) {
+    @GetMapping("/firewalls/{id}/stream")
+    @Operation(summary = "An agent's stream (WebSocket, Authorization: Bearer <the firewall's agent credential>): "
+            + "signed revisions from the portal, the agent's status and answers back")
+    Mono<Void> stream(@PathVariable FirewallId id, ServerWebExchange exchange) {
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         String credential = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).strip() : null;
-        int applied = hello.appliedRevision() == null ? 0 : hello.appliedRevision();
-        return hellos.hello(id, credential, hello.agentUrl(), applied)
-                .map((AgentWelcome welcome) -> new Welcome(id.value(), welcome.pushToken(), welcome.desiredRevision()))
+        return streams.open(id.value(), credential)
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED,
-                        "The agent credential of firewall " + id + " was not accepted (or the firewall is not allocated)")));
+                        "The agent credential of firewall " + id + " was not accepted (or the firewall is not allocated)")))
+                .flatMap(stream -> websockets.handleRequest(exchange, session -> serve(stream, session)));
+    }
+
+    private static Mono<Void> serve(AgentStreams.Stream stream, WebSocketSession session) {
+        Mono<Void> receiving = session.receive().map(WebSocketMessage::getPayloadAsText)
+                .concatMap(stream::inbound).then();
+        Mono<Void> sending = session.send(stream.outbound().map(session::textMessage));
+        Mono<Void> cutting = stream.cut().flatMap(cut -> session.close(new CloseStatus(cut.getKey(), cut.getValue())));
+        return Mono.firstWithSignal(receiving, sending, cutting)
+                .onErrorComplete()
+                .then(Mono.defer(stream::closed));
     }
 }

@@ -8,8 +8,6 @@ import dev.netportal.firewall.render.Rendered;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -23,8 +21,6 @@ import reactor.core.publisher.Mono;
  */
 @Service
 public class FirewallConfigs {
-
-    private static final SecureRandom random = new SecureRandom();
 
     private final ConfigRepository configs;
 
@@ -146,19 +142,6 @@ public class FirewallConfigs {
     /** How many allocated firewalls are in each sync state (PENDING, IN_SYNC, FAILING). */
     public Mono<java.util.Map<SyncStatus, Long>> fleetCounts() {
         return configs.fleetCounts();
-    }
-
-    /**
-     * Records an agent's hello and answers the token to expect with pushes; empty unless the firewall is
-     * allocated with that credential (its stored hash), checked in the same statement. The token is created at
-     * the first hello and kept, so an agent that restarts, or several hellos at once, all get the same one.
-     */
-    public Mono<AgentWelcome> hello(FirewallId firewallId, String credentialHash, String agentUrl, int appliedRevision) {
-        UUID firewall = firewallId.value();
-        byte[] token = new byte[32];
-        random.nextBytes(token);
-        return configs.hello(firewall, credentialHash, agentUrl, appliedRevision,
-                Base64.getUrlEncoder().withoutPadding().encodeToString(token));
     }
 
     private Mono<Integer> store(UUID firewall, int revision, Rendered rendered, String cause, String actorName) {

@@ -82,7 +82,7 @@ public class FirewallService {
                                 Network primary = Placement.firewall(project, partition, found);
                                 return projects.take(project, Counter.FIREWALLS)
                                         .then(inventory.take(partition, size, Machine.Role.FIREWALL, project,
-                                                checkedName, primary.id(), AgentHellos.hash(credential)))
+                                                checkedName, primary.id(), dev.netportal.firewall.protocol.Credentials.hash(credential)))
                                         // networks locked in id order, as releases do, so no two requests deadlock
                                         .flatMap(machine -> Flux.range(0, found.size())
                                                 .sort(java.util.Comparator.comparing(i -> found.get(i).id().value()))

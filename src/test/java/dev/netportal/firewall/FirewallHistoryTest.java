@@ -1,5 +1,7 @@
 package dev.netportal.firewall;
 
+import dev.netportal.firewall.dispatch.AgentStreams;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -129,9 +131,9 @@ class FirewallHistoryTest {
         assertThatThrownBy(() -> firewalls.revision(two, new FirewallId(machine), 1).block()).as("the first tenant's revision")
                 .isInstanceOf(DomainException.class);
         assertThat(firewalls.revision(two, new FirewallId(machine), 2).block().nftables()).contains("second-own").doesNotContain("first-own");
-        assertThat(bean(AgentHellos.class).hello(new FirewallId(machine), earlier.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional())
-                .as("the first tenant's agent gets no token").isEmpty();
-        assertThat(bean(AgentHellos.class).hello(new FirewallId(machine), later.agentCredential(), "http://127.0.0.1:7901", 1).blockOptional()).isPresent();
+        assertThat(bean(AgentStreams.class).open(machine, earlier.agentCredential()).blockOptional())
+                .as("the first tenant's agent gets no stream").isEmpty();
+        assertThat(bean(AgentStreams.class).open(machine, later.agentCredential()).blockOptional()).isPresent();
     }
 
     @Test
@@ -164,8 +166,8 @@ class FirewallHistoryTest {
         assertThat(after.revision()).as("a revision of its own").isEqualTo(before.revision() + 1);
         assertThat(firewalls.history(owner, FirewallId.of(again.firewall()), 0, 10).block().items())
                 .extracting(Revision::revision).containsExactly(after.revision());
-        assertThat(bean(AgentHellos.class).hello(FirewallId.of(again.firewall()), again.agentCredential(),
-                "http://127.0.0.1:7901", 0).blockOptional()).as("its agent is welcome").isPresent();
+        assertThat(bean(AgentStreams.class).open(again.firewall().id().value(), again.agentCredential()).blockOptional())
+                .as("its agent is welcome").isPresent();
     }
 
     @Test

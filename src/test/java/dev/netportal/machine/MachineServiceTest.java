@@ -151,9 +151,10 @@ class MachineServiceTest {
         assertThat(first.frr()).contains("vrf vrf-" + w.privateA().vrf(), "import vrf vrf-" + w.otherShared().vrf());
         assertThat(first.nftables()).contains("oifname \"n" + w.otherShared().vrf() + "\"");
         assertThat(created.agentCredential()).hasSizeGreaterThanOrEqualTo(40);
-        // the right credential is welcomed in AgentProtocolTest (a hello here would send this firewall's pushes away)
-        assertThat(portal.portal().core().getBean(dev.netportal.firewall.AgentHellos.class).hello(FirewallId.of(fw.id()), "guess", "http://127.0.0.1:7901", 0).blockOptional()).isEmpty();
-        assertThat(portal.portal().core().getBean(dev.netportal.firewall.AgentHellos.class).hello(new FirewallId(UUID.randomUUID()), created.agentCredential(), "http://127.0.0.1:7901", 0).blockOptional())
+        // the right credential is welcomed in AgentProtocolTest
+        var streams = portal.portal().core().getBean(dev.netportal.firewall.dispatch.AgentStreams.class);
+        assertThat(streams.open(fw.id().value(), "guess").blockOptional()).isEmpty();
+        assertThat(streams.open(UUID.randomUUID(), created.agentCredential()).blockOptional())
                 .as("the credential of another firewall").isEmpty();
         assertThat(fw.primary()).get().extracting(Machine.Attachment::network).isEqualTo(w.privateA().id());
         assertThat(fw.networks()).extracting(Machine.Attachment::type).containsExactly(NetworkType.CHILD, NetworkType.CHILD_SHARED, NetworkType.EXTERNAL);

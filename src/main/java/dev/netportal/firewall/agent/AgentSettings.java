@@ -1,55 +1,118 @@
 package dev.netportal.firewall.agent;
 
+import dev.netportal.firewall.protocol.SigningKeys;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.springframework.core.env.Environment;
 
 /**
  * How an agent is set up ({@code NETPORTAL_AGENT_*}, or {@code --netportal.agent.*} arguments).
  *
- * @param portalUrl     the portal's API, where the agent says hello (e.g. {@code https://netportal.example})
- * @param firewall      the firewall this agent serves
- * @param credential    the firewall's agent credential, shown once when the firewall was allocated
- * @param port          where the agent listens for the portal's pushes
- * @param advertisedUrl how the portal reaches this agent (default {@code http://<host name>:<port>}; null: where
- *                      it listens, which suits tests on a loopback address and port 0)
- * @param directory     where the files of every revision and the applied revision are kept
- * @param mode          record (validate and keep) or apply
- * @param helloEvery    how often the agent says hello again once it was welcomed
+ * @param portalUrls the portal's API, where the agent connects (e.g. {@code https://netportal.example}); several,
+ *                   comma-separated, are tried in turn (API instances without a load balancer in front). Plain
+ *                   {@code http} only to a loopback address: on the network the stream goes over TLS
+ * @param firewall   the firewall this agent serves
+ * @param credential the firewall's agent credential, shown once when the firewall was allocated
+ * @param portalKeys the portal's public keys (PEM): only revisions signed with one of them are taken; two while
+ *                   the portal's key is being rotated
+ * @param caFile     the certificate authorities that the portal's TLS certificate is checked against (PEM); null:
+ *                   the system's
+ * @param directory  where the files of every revision, the applied revision and the agent's status are kept
+ * @param mode       record (validate and keep) or apply
+ * @param heartbeat  how often the agent tells the portal its status on an open stream
+ * @param silence    how long the agent waits without hearing from the portal before it connects again
  */
-public record AgentSettings(URI portalUrl, UUID firewall, String credential, String host, int port, URI advertisedUrl,
-                            Path directory, FirewallAgent.Mode mode, String frrReload, Duration helloEvery) {
+public record AgentSettings(List<URI> portalUrls, UUID firewall, String credential, List<PublicKey> portalKeys, Path caFile,
+                            Path directory, FirewallAgent.Mode mode, String frrReload, Duration heartbeat, Duration silence) {
+
+    public AgentSettings {
+        portalUrls = List.copyOf(portalUrls);
+        portalKeys = List.copyOf(portalKeys);
+        if (portalUrls.isEmpty()) {
+            throw new IllegalArgumentException("the agent needs the portal's URL");
+        }
+        for (URI url : portalUrls) {
+            checkUrl(url);
+        }
+        if (portalKeys.isEmpty()) {
+            throw new IllegalArgumentException("the agent needs the portal's public key");
+        }
+    }
+
+    /** Settings for tests and tools: the default heartbeat (20 s) and silence (60 s). */
+    public static AgentSettings of(List<URI> portalUrls, UUID firewall, String credential, List<PublicKey> portalKeys,
+            Path caFile, Path directory, FirewallAgent.Mode mode) {
+        return new AgentSettings(portalUrls, firewall, credential, portalKeys, caFile, directory, mode,
+                "/usr/lib/frr/frr-reload.py", Duration.ofSeconds(20), Duration.ofSeconds(60));
+    }
 
     static AgentSettings from(Environment env) {
-        int port = env.getProperty("netportal.agent.port", Integer.class, 7901);
         String credential = env.getProperty("netportal.agent.credential");
         String credentialFile = env.getProperty("netportal.agent.credential-file");
         if ((credential == null || credential.isBlank()) && credentialFile != null) {
-            try {
-                credential = java.nio.file.Files.readString(Path.of(credentialFile)).strip();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot read the agent credential from " + credentialFile + ": " + e.getMessage(), e);
-            }
+            credential = read(credentialFile, "netportal.agent.credential-file").strip();
         }
-        String hostName;
-        try {
-            hostName = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            hostName = "localhost";
+        String keys = env.getProperty("netportal.agent.portal-keys");
+        String keysFile = env.getProperty("netportal.agent.portal-keys-file");
+        if ((keys == null || keys.isBlank()) && keysFile != null) {
+            keys = read(keysFile, "netportal.agent.portal-keys-file");
         }
+        if (keys == null || keys.isBlank()) {
+            fail("netportal.agent.portal-keys-file (or netportal.agent.portal-keys)");
+        }
+        String ca = env.getProperty("netportal.agent.ca-file");
         return new AgentSettings(
-                URI.create(required(env, "netportal.agent.portal-url")),
+                Arrays.stream(required(env, "netportal.agent.portal-url").split(",")).map(String::strip)
+                        .filter(url -> !url.isEmpty()).map(URI::create).toList(),
                 UUID.fromString(required(env, "netportal.agent.firewall-id")),
                 credential == null || credential.isBlank() ? fail("netportal.agent.credential (or netportal.agent.credential-file)") : credential,
-                env.getProperty("netportal.agent.host", "0.0.0.0"),
-                port,
-                URI.create(env.getProperty("netportal.agent.url", "http://" + hostName + ":" + port)),
+                SigningKeys.publicKeys(keys),
+                ca == null || ca.isBlank() ? null : Path.of(ca),
                 Path.of(env.getProperty("netportal.agent.directory", "/var/lib/netportal-agent")),
-                FirewallAgent.Mode.valueOf(env.getProperty("netportal.agent.mode", "record").toUpperCase(java.util.Locale.ROOT)),
+                FirewallAgent.Mode.valueOf(env.getProperty("netportal.agent.mode", "record").toUpperCase(Locale.ROOT)),
                 env.getProperty("netportal.agent.frr-reload", "/usr/lib/frr/frr-reload.py"),
-                env.getProperty("netportal.agent.hello-every", Duration.class, Duration.ofSeconds(30)));
+                env.getProperty("netportal.agent.heartbeat", Duration.class, Duration.ofSeconds(20)),
+                env.getProperty("netportal.agent.silence", Duration.class, Duration.ofSeconds(60)));
+    }
+
+    /** https anywhere; http only to this host (nothing on the network can read or change what travels). */
+    static void checkUrl(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (url.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new IllegalArgumentException("the portal URL '" + url + "' is not an https URL");
+        }
+        if (scheme.equals("http") && !loopback(url.getHost())) {
+            throw new IllegalArgumentException("the portal URL '" + url + "' is plain http to another host: the agent's "
+                    + "stream goes over https (http only to a loopback address)");
+        }
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            // a literal address or localhost only: no name is resolved for the check
+            return bare.equals("localhost") || (bare.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(bare).isLoopbackAddress());
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String read(String file, String property) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + property + " " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String required(Environment env, String name) {
@@ -59,6 +122,6 @@ public record AgentSettings(URI portalUrl, UUID firewall, String credential, Str
 
     private static String fail(String name) {
         throw new IllegalStateException("the agent needs " + name + " (environment variable "
-                + name.split(" ")[0].toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
+                + name.split(" ")[0].toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
     }
 }

@@ -1,6 +1,7 @@
 package dev.netportal.firewall.dispatch;
 
 import dev.netportal.database.Notifications;
+import dev.netportal.firewall.protocol.Credentials;
 import dev.netportal.firewall.protocol.Agent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +20,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Delivers firewalls' pending configuration revisions to their agents (D2). Every half second it leases the
- * firewalls that are due ({@code FOR UPDATE SKIP LOCKED}, so several instances share the work and each firewall is
- * delivered by one of them at a time), sends each the newest revision (intermediate ones are skipped), and records
- * the answer: applied, rejected (failing, retried after a long backoff), or unreachable (retried with exponential
- * backoff and jitter). A lease that its instance does not finish expires after 30 seconds, so nothing stays stuck
+ * Delivers firewalls' pending configuration revisions to their agents (D2, decision 007). When a revision or an
+ * agent's stream is committed anywhere (a database notification), and every half second besides, it leases the
+ * firewalls that are due and whose agent's stream this instance holds, or that never had an agent of their own
+ * ({@code FOR UPDATE SKIP LOCKED}, so each firewall is delivered by one instance at a time). Each gets the newest
+ * revision (intermediate ones are skipped), signed for its allocation, on its stream; the answer is recorded:
+ * applied, rejected by the validators or refused by the agent's checks (failing, retried after a backoff), or no
+ * answer (retried with exponential backoff and jitter). A lease that its instance does not finish expires after 30 seconds, so nothing stays stuck
  * when an instance dies; revisions live in the database, so a restart loses nothing.
  */
 @Component
@@ -41,34 +44,36 @@ public class Dispatcher implements SmartLifecycle {
     /** How long one delivery may take, the agent's check included; the lease must outlast it. */
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
-    /** How long a firewall without an agent waits before it is looked at again (a hello ends the wait). */
+    /** How long a firewall without an agent waits before it is looked at again (a connecting agent ends the wait). */
     static final Duration NO_AGENT_WAIT = Duration.ofMinutes(10);
 
     private final DatabaseClient db;
     private final Duration lease;
     private final Agent local;              // null: firewalls wait for their own agents
-    private final HttpAgentClient remote;
+    private final AgentStreams streams;     // null: only the built-in agents (tests)
+    private final RevisionSigner signer;
     private final Flux<String> wakeUps;     // sync rows changed in some instance's transaction; empty in tests
-    private final String instance = UUID.randomUUID().toString();
+    private final String instance;
     private volatile Disposable running;
 
     @Autowired
     Dispatcher(DatabaseClient db,
             @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records,
             @Value("${netportal.dispatcher.local-agents:true}") boolean localAgents,
-            @Value("${netportal.dispatcher.lease:30s}") Duration lease, Notifications notifications) {
-        this(db, localAgents ? new RecordingAgent(records) : null, lease, notifications.on("firewall_sync"));
+            @Value("${netportal.dispatcher.lease:30s}") Duration lease, Notifications notifications,
+            AgentStreams streams, RevisionSigner signer) {
+        this(db, localAgents ? new RecordingAgent(records) : null, lease, notifications.on("firewall_sync"), streams, signer);
     }
 
     /**
-     * A dispatcher that delivers to the given agent every firewall whose own agent has not said hello (tests use
+     * A dispatcher that delivers to the given agent every firewall whose own agent never connected (tests use
      * agents that fail on purpose); with none, such firewalls wait for their agents.
      */
     Dispatcher(DatabaseClient db, Agent local) {
-        this(db, local, LEASE, Flux.empty());
+        this(db, local, LEASE, Flux.empty(), null, null);
     }
 
-    Dispatcher(DatabaseClient db, Agent local, Duration lease, Flux<String> wakeUps) {
+    Dispatcher(DatabaseClient db, Agent local, Duration lease, Flux<String> wakeUps, AgentStreams streams, RevisionSigner signer) {
         if (lease.compareTo(DELIVERY_TIMEOUT) <= 0) {
             log.warn("netportal.dispatcher.lease ({}) is shorter than a delivery may take ({}): another instance may "
                     + "deliver to a firewall while a slow delivery is still under way", lease, DELIVERY_TIMEOUT);
@@ -77,13 +82,15 @@ public class Dispatcher implements SmartLifecycle {
         this.local = local;
         this.lease = lease;
         this.wakeUps = wakeUps;
-        this.remote = new HttpAgentClient();
+        this.streams = streams;
+        this.signer = signer;
+        this.instance = streams != null ? streams.instance() : UUID.randomUUID().toString();
     }
 
     /** Starts delivering once the context is up (the schema is migrated by then). */
     @Override
     public void start() {
-        // a new revision (or a hello) is announced on commit: a round starts at once instead of at the next tick;
+        // a new revision (or an agent's stream) is announced on commit: a round starts at once instead of at the next tick;
         // the ticks stay for retries that come due and for notifications lost while reconnecting
         Flux<Object> wake = Flux.<Object>merge(Flux.interval(Duration.ofMillis(200), Duration.ofMillis(500)),
                 wakeUps.sample(Duration.ofMillis(20)));
@@ -120,8 +127,9 @@ public class Dispatcher implements SmartLifecycle {
         return lease().flatMap(due -> deliver(due).thenReturn(due), IN_FLIGHT).count().map(Long::intValue);
     }
 
+    /** A leased firewall: its newest revision, and the stream of its agent (null: it never had one). */
     private record Due(UUID firewall, int revision, String hash, String frr, String nftables, int attempts,
-                       String agentUrl, String pushToken) {
+                       UUID agentStream, String credentialHash) {
     }
 
     private Flux<Due> lease() {
@@ -130,31 +138,36 @@ public class Dispatcher implements SmartLifecycle {
                             SELECT firewall_id FROM firewall_sync
                             WHERE state <> 'IN_SYNC' AND coalesce(next_attempt_at, now()) <= now()
                               AND (lease_until IS NULL OR lease_until < now())
+                              -- its agent's stream is here, or it never had an agent (built-in agent, or waiting)
+                              AND (agent_instance = :me OR agent_seen_at IS NULL)
                             ORDER BY next_attempt_at NULLS FIRST LIMIT :batch
                             FOR UPDATE SKIP LOCKED)
                         UPDATE firewall_sync s SET leased_by = :me, lease_until = now() + make_interval(secs => :lease)
-                        FROM due, firewall_config c
+                        FROM due, firewall_config c, machine m
                         WHERE s.firewall_id = due.firewall_id AND c.firewall_id = s.firewall_id AND c.revision = s.desired_revision
-                        RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables, s.agent_url, s.push_token""")
+                          AND m.id = s.firewall_id
+                        RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables,
+                                  CASE WHEN s.agent_instance = :me THEN s.agent_stream END AS agent_stream, m.agent_secret""")
                 .bind("batch", BATCH).bind("me", instance).bind("lease", lease.toMillis() / 1000.0)
                 .map((row, meta) -> new Due(row.get("firewall_id", UUID.class), row.get("desired_revision", Integer.class),
                         row.get("hash", String.class), row.get("frr", String.class), row.get("nftables", String.class),
-                        row.get("attempts", Integer.class), row.get("agent_url", String.class), row.get("push_token", String.class)))
+                        row.get("attempts", Integer.class), row.get("agent_stream", UUID.class), row.get("agent_secret", String.class)))
                 .all();
     }
 
     private Mono<Void> deliver(Due due) {
         Agent.Delivery delivery = new Agent.Delivery(due.firewall(), due.revision(), due.hash(), due.frr(), due.nftables());
         Mono<Agent.Answer> sent;
-        if (due.agentUrl() != null) {
-            sent = remote.deliver(due.agentUrl(), due.pushToken(), delivery);
-        } else if (local != null) {
+        if (due.agentStream() != null && streams != null && signer != null) {
+            sent = streams.deliver(due.agentStream(), signer.sign(delivery, Credentials.allocationOfHash(due.credentialHash())));
+        } else if (due.agentStream() == null && local != null) {
             sent = local.deliver(delivery);
         } else {
-            return failed(due, "waiting for the firewall's agent to say hello (see the README: running an agent)",
+            return failed(due, "waiting for the firewall's agent to connect (see the README: running an agent)",
                     NO_AGENT_WAIT, "NO_AGENT", false);
         }
-        return sent.timeout(DELIVERY_TIMEOUT)
+        return sent.timeout(DELIVERY_TIMEOUT, Mono.error(() -> new IllegalStateException("no answer within "
+                        + DELIVERY_TIMEOUT.toSeconds() + " s")))
                 .flatMap(answer -> switch (answer) {
                     case Agent.Applied applied -> applied(due.firewall(), applied.revision(), applied.note());
                     case Agent.Newer newer -> failed(due, "the agent runs revision " + newer.appliedRevision()
@@ -162,6 +175,8 @@ public class Dispatcher implements SmartLifecycle {
                             + "firewall on this machine", backoff(due.attempts() + 3), "REJECTED", true);
                     case Agent.Rejected rejected -> failed(due, "rejected revision " + rejected.revision() + ": "
                             + rejected.message(), backoff(due.attempts() + 3), "REJECTED", true);
+                    case Agent.Refused refused -> failed(due, "the agent refused revision " + refused.revision() + ": "
+                            + refused.reason(), backoff(due.attempts() + 3), "REFUSED", true);
                 })
                 .onErrorResume(error -> failed(due, "agent unreachable: " + error.getMessage(), backoff(due.attempts()),
                         "UNREACHABLE", true));
@@ -181,9 +196,9 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /**
-     * Records a delivery that did not happen: why ({@code failure}: UNREACHABLE, REJECTED or NO_AGENT, which a
-     * hello may cut short) and when to try again; {@code failing} false keeps the state pending (nothing went
-     * wrong yet: no agent has said hello).
+     * Records a delivery that did not happen: why ({@code failure}: UNREACHABLE, REJECTED, REFUSED or NO_AGENT,
+     * which a connecting agent cuts short) and when to try again; {@code failing} false keeps the state pending (nothing went
+     * wrong yet: no agent has connected).
      */
     private Mono<Void> failed(Due due, String error, Duration retryIn, String failure, boolean failing) {
         return db.sql("""
@@ -191,15 +206,17 @@ public class Dispatcher implements SmartLifecycle {
                                                              WHEN :failing THEN 'FAILING'::firewall_sync_state
                                                              ELSE 'PENDING'::firewall_sync_state END,
                                last_error = :error, last_failure = :failure, attempts = attempts + CASE WHEN :failing THEN 1 ELSE 0 END,
-                               -- a newer revision stored meanwhile has not been tried yet, and an agent that said
-                               -- hello (or moved) meanwhile has not been tried at all: either goes out at once
-                               next_attempt_at = CASE WHEN desired_revision > :sent OR agent_url IS DISTINCT FROM :url THEN now()
+                               -- a newer revision stored meanwhile has not been tried yet, and an agent that connected
+                               -- (again) meanwhile has not been tried at all: either goes out at once
+                               next_attempt_at = CASE WHEN desired_revision > :sent OR agent_stream IS DISTINCT FROM :stream THEN now()
                                                       ELSE now() + make_interval(secs => :retry) END,
+                               agent_refusal = CASE WHEN :failure = 'REFUSED' THEN :error ELSE agent_refusal END,
+                               agent_refused_at = CASE WHEN :failure = 'REFUSED' THEN now() ELSE agent_refused_at END,
                                leased_by = NULL, lease_until = NULL
                         WHERE firewall_id = :id AND leased_by = :me""")
                 .bind("id", due.firewall()).bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
                 .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance).bind("sent", due.revision())
-                .bind("url", org.springframework.r2dbc.core.Parameter.fromOrEmpty(due.agentUrl(), String.class))
+                .bind("stream", org.springframework.r2dbc.core.Parameter.fromOrEmpty(due.agentStream(), UUID.class))
                 .bind("failing", failing).bind("failure", failure)
                 .then();
     }

@@ -2,7 +2,6 @@ package dev.netportal.firewall.internal;
 
 import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
-import dev.netportal.firewall.AgentWelcome;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
@@ -141,7 +140,8 @@ public class ConfigRepository {
     public Mono<FirewallConfig> current(UUID firewall) {
         return db.sql("""
                         SELECT c.revision, c.hash, c.frr, c.nftables, s.applied_revision, s.state::text AS state, s.last_error,
-                               s.next_attempt_at, s.agent_url, s.agent_seen_at
+                               s.next_attempt_at, s.agent_stream IS NOT NULL AS connected, s.agent_seen_at,
+                               s.agent_refusal, s.agent_refused_at
                         FROM firewall_config c JOIN firewall_sync s ON s.firewall_id = c.firewall_id
                         WHERE c.firewall_id = :id ORDER BY c.revision DESC LIMIT 1""")
                 .bind("id", firewall)
@@ -149,7 +149,8 @@ public class ConfigRepository {
                         row.get("frr", String.class), row.get("nftables", String.class),
                         row.get("applied_revision", Integer.class), SyncStatus.valueOf(row.get("state", String.class)),
                         row.get("last_error", String.class), row.get("next_attempt_at", OffsetDateTime.class),
-                        row.get("agent_url", String.class), row.get("agent_seen_at", OffsetDateTime.class)))
+                        Boolean.TRUE.equals(row.get("connected", Boolean.class)), row.get("agent_seen_at", OffsetDateTime.class),
+                        row.get("agent_refusal", String.class), row.get("agent_refused_at", OffsetDateTime.class)))
                 .first();
     }
 
@@ -203,7 +204,8 @@ public class ConfigRepository {
     public Mono<Slice<FleetEntry>> fleet(boolean notInSyncOnly, long offset, int limit) {
         return db.sql("""
                         SELECT m.id, m.name, m.project_id, m.partition_id, s.desired_revision, s.applied_revision,
-                               s.state::text AS state, s.last_error, s.next_attempt_at, s.agent_url, s.agent_seen_at,
+                               s.state::text AS state, s.last_failure, s.next_attempt_at, s.agent_stream IS NOT NULL AS connected,
+                               s.agent_seen_at,
                                count(*) OVER () AS total
                         FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id
                         WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED'
@@ -214,8 +216,8 @@ public class ConfigRepository {
                 .map((row, meta) -> Map.entry(row.get("total", Long.class), new FleetEntry(row.get("id", UUID.class),
                         row.get("name", String.class), row.get("project_id", String.class), row.get("partition_id", String.class),
                         row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class),
-                        SyncStatus.valueOf(row.get("state", String.class)), row.get("last_error", String.class),
-                        row.get("next_attempt_at", OffsetDateTime.class), row.get("agent_url", String.class),
+                        SyncStatus.valueOf(row.get("state", String.class)), row.get("last_failure", String.class),
+                        row.get("next_attempt_at", OffsetDateTime.class), Boolean.TRUE.equals(row.get("connected", Boolean.class)),
                         row.get("agent_seen_at", OffsetDateTime.class))))
                 .all().collectList()
                 .flatMap(rows -> Slice.of(rows, offset, fleetCounts().map(counts -> counts.entrySet().stream()
@@ -230,40 +232,5 @@ public class ConfigRepository {
                         WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED' GROUP BY s.state""")
                 .map((row, meta) -> Map.entry(SyncStatus.valueOf(row.get("state", String.class)), row.get("n", Long.class)))
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
-    }
-
-    /**
-     * Records an agent's hello: where it listens and what it runs. The agent's word on its applied revision is
-     * taken (it may have been reinstalled), never above the desired one. A waiting delivery goes out at once
-     * when the agent is new, moved, reports another revision, or was unreachable or missing: not after a
-     * rejection, which waits for its backoff however often the agent says hello.
-     */
-    public Mono<AgentWelcome> hello(UUID firewall, String credentialHash, String agentUrl, int appliedRevision, String newToken) {
-        return db.sql("""
-                        UPDATE firewall_sync SET
-                            next_attempt_at = CASE WHEN agent_url IS DISTINCT FROM :url
-                                                     OR applied_revision <> least(greatest(:applied, 0), desired_revision)
-                                                     OR last_failure IN ('UNREACHABLE', 'NO_AGENT')
-                                                   THEN now() ELSE next_attempt_at END,
-                            attempts = CASE WHEN agent_url IS DISTINCT FROM :url
-                                              OR applied_revision <> least(greatest(:applied, 0), desired_revision)
-                                              OR last_failure IN ('UNREACHABLE', 'NO_AGENT')
-                                            THEN 0 ELSE attempts END,
-                            applied_revision = least(greatest(:applied, 0), desired_revision),
-                            state = CASE WHEN least(greatest(:applied, 0), desired_revision) = desired_revision
-                                         THEN 'IN_SYNC'::firewall_sync_state
-                                         WHEN firewall_sync.state = 'IN_SYNC' THEN 'PENDING'::firewall_sync_state
-                                         ELSE firewall_sync.state END,
-                            agent_url = :url, agent_seen_at = now(), push_token = coalesce(push_token, :token)
-                        FROM machine m
-                        -- the credential is checked in the same statement: a firewall freed and allocated again
-                        -- meanwhile has another credential, so an earlier tenant's agent never gets its token
-                        WHERE firewall_sync.firewall_id = :id AND m.id = firewall_sync.firewall_id
-                          AND m.role = 'FIREWALL' AND m.state = 'ALLOCATED' AND m.agent_secret = :secret
-                        RETURNING firewall_sync.push_token, firewall_sync.desired_revision""")
-                .bind("id", firewall).bind("url", agentUrl).bind("applied", appliedRevision).bind("token", newToken)
-                .bind("secret", credentialHash)
-                .map((row, meta) -> new AgentWelcome(row.get("push_token", String.class), row.get("desired_revision", Integer.class)))
-                .first();
     }
 }

@@ -6,7 +6,7 @@ import reactor.core.publisher.Mono;
 /** Where a firewall's configuration is delivered (D3): answers what the agent did with it. */
 public interface Agent {
 
-    /** One configuration revision for one firewall. */
+    /** One configuration revision for one firewall, as the agent checks and applies it. */
     record Delivery(UUID firewall, int revision, String hash, String frr, String nftables) {
     }
 
@@ -18,12 +18,19 @@ public interface Agent {
     record Applied(int revision, String note) implements Answer {
     }
 
-    /** Refused, with the validator's message. */
+    /** Refused by the validators, with their message. */
     record Rejected(int revision, String message) implements Answer {
     }
 
     /** The agent already runs a newer revision than the one sent. */
     record Newer(int appliedRevision) implements Answer {
+    }
+
+    /**
+     * Refused before anyone looked at the text: unsigned, signed by a key the agent does not trust, for another
+     * firewall or allocation, a text whose hash is not the signed one, or expired ({@link RevisionCheck}).
+     */
+    record Refused(int revision, String reason) implements Answer {
     }
 
     Mono<Answer> deliver(Delivery delivery);

@@ -287,6 +287,14 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             error.addClassName(config.state() == SyncStatus.FAILING ? "np-error-text" : "np-muted");
             syncRow.add(error);
         }
+        if (config.agentRefusal() != null) {
+            // what someone on the way tried stays visible after the firewall is back in sync
+            Span refusal = new Span("The agent refused a revision on " + AuditText.WHEN.format(config.agentRefusedAt())
+                    + " before applying anything: " + config.agentRefusal());
+            refusal.setId("agent-refusal");
+            refusal.addClassName("np-error-text");
+            syncRow.add(refusal);
+        }
         desired.add(text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),
                 text("nftables (filtering and NAT)", config.nftables(), "config-nftables"));
         if (config.appliedRevision() == config.revision()) {
@@ -335,8 +343,9 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
 
     /** Who receives the configuration: the firewall's own agent, or the portal's built-in one. */
     private static String agent(FirewallConfig config) {
-        return config.agentUrl() == null ? "built-in record agent (no agent of its own has said hello)"
-                : "agent at " + config.agentUrl() + (config.agentSeenAt() == null ? "" : ", last hello " + AuditText.WHEN.format(config.agentSeenAt()));
+        return config.agentSeenAt() == null ? "built-in record agent (no agent of its own has connected)"
+                : (config.agentConnected() ? "its own agent, connected" : "its own agent, not connected")
+                        + " (last heard " + AuditText.WHEN.format(config.agentSeenAt()) + ")";
     }
 
     private static Details text(String title, String body, String id) {

@@ -66,15 +66,25 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(FleetEntry::partition).setHeader("Partition").setAutoWidth(true);
         grid.addColumn(entry -> entry.appliedRevision() + " / " + entry.desiredRevision()).setHeader("Applied / desired")
                 .setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(entry -> entry.agentUrl() == null ? "built-in record agent" : entry.agentUrl()
-                + (entry.agentSeenAt() == null ? "" : " (hello " + AuditText.WHEN.format(entry.agentSeenAt()) + ")"))
+        grid.addColumn(entry -> entry.agentSeenAt() == null ? "built-in record agent, or none yet"
+                : (entry.agentConnected() ? "connected" : "not connected") + " (last heard " + AuditText.WHEN.format(entry.agentSeenAt()) + ")")
                 .setHeader("Agent").setFlexGrow(2);
-        grid.addColumn(entry -> entry.lastError() == null ? "" : entry.lastError()
-                + (entry.nextRetryAt() != null && entry.state() != SyncStatus.IN_SYNC
-                        ? " · next attempt " + AuditText.WHEN.format(entry.nextRetryAt()) : ""))
-                .setHeader("Last error").setFlexGrow(3);
+        // the agent's own words (validator output) are for the firewall's project: the fleet shows the kind
+        grid.addColumn(entry -> entry.failure() == null || entry.state() == SyncStatus.IN_SYNC ? "" : failure(entry.failure())
+                + (entry.nextRetryAt() != null ? " · next attempt " + AuditText.WHEN.format(entry.nextRetryAt()) : ""))
+                .setHeader("Last failure").setFlexGrow(3);
         add(new H2("Firewall fleet"), tools, grid);
         refresh();
+    }
+
+    private static String failure(String kind) {
+        return switch (kind) {
+            case "REJECTED" -> "rejected by the firewall's validators";
+            case "REFUSED" -> "refused by the agent's checks (signature, firewall, allocation, expiry)";
+            case "UNREACHABLE" -> "no answer from the agent";
+            case "NO_AGENT" -> "waiting for the firewall's agent to connect";
+            default -> kind;
+        };
     }
 
     private void refresh() {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.FirewallService;
+import dev.netportal.firewall.SyncStatus;
+import dev.netportal.firewall.dispatch.AgentStreams;
+import dev.netportal.firewall.dispatch.RevisionSigner;
+import dev.netportal.firewall.protocol.SigningKeys;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -20,14 +24,9 @@ import dev.netportal.project.ProjectService;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.TestPortal;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent protocol end to end: real agents ({@link AgentServer}, record mode) and a portal whose dispatcher
- * serves only firewalls whose own agent said hello (no built-in agents). Hello with the credential, pushes with
- * the token, answers applied / rejected / newer, and an agent that goes away and comes back.
+ * The agent protocol end to end (decision 007): real agents ({@link PortalLink}, record mode) dial out to a portal
+ * whose dispatcher serves only firewalls with agents of their own (no built-in agents). The stream needs the
+ * firewall's credential; revisions arrive signed and are acknowledged on the stream; revisions made while the
+ * agent is away arrive, newest only, when it is back; freeing the firewall cuts its open stream and refuses its
+ * credential.
  */
 class AgentProtocolTest {
 
@@ -101,146 +102,103 @@ class AgentProtocolTest {
         return bean(FirewallService.class).config(OWNER, FirewallId.of(firewall.id())).block();
     }
 
-    private AgentServer agent(Allocated allocated, int port) {
-        return AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), allocated.firewall().id().value(), allocated.credential(),
-                "127.0.0.1", port, URI.create("http://127.0.0.1:" + port), directory.resolve(allocated.firewall().id().toString()),
-                FirewallAgent.Mode.RECORD, "/usr/lib/frr/frr-reload.py", Duration.ofSeconds(1)));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String pushToken(Machine firewall) throws Exception {
-        try (Connection c = portal.database().connect(); Statement s = c.createStatement();
-                ResultSet row = s.executeQuery("SELECT push_token FROM firewall_sync WHERE firewall_id = '" + firewall.id() + "'")) {
-            assertThat(row.next()).isTrue();
-            return row.getString(1);
-        }
+    private PortalLink agent(Allocated allocated) {
+        return PortalLink.start(new AgentSettings(List.of(URI.create(portal.apiUrl())), allocated.firewall().id().value(),
+                allocated.credential(), SigningKeys.publicKeys(bean(RevisionSigner.class).publicKeyPem()), null,
+                directory.resolve(allocated.firewall().id().toString()), FirewallAgent.Mode.RECORD, "/usr/lib/frr/frr-reload.py",
+                Duration.ofSeconds(1), Duration.ofSeconds(5)));
     }
 
     @Test
-    void aFirewallWaitsForItsAgentAndThenGetsItsConfigurationOverHttp() throws Exception {
+    void aFirewallWaitsForItsAgentAndThenGetsItsConfigurationOnItsStream() throws Exception {
         Allocated allocated = firewall();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             FirewallConfig waiting = config(allocated.firewall());
-            assertThat(waiting.state()).isEqualTo(dev.netportal.firewall.SyncStatus.PENDING);
-            assertThat(waiting.lastError()).contains("waiting for the firewall's agent to say hello");
+            assertThat(waiting.state()).isEqualTo(SyncStatus.PENDING);
+            assertThat(waiting.lastError()).contains("waiting for the firewall's agent to connect");
+            assertThat(waiting.agentConnected()).isFalse();
         });
 
-        int port = freePort();
-        try (AgentServer agent = agent(allocated, port)) {
+        try (PortalLink agent = agent(allocated)) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 FirewallConfig config = config(allocated.firewall());
-                assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
+                assertThat(config.state()).isEqualTo(SyncStatus.IN_SYNC);
                 assertThat(config.appliedRevision()).isEqualTo(config.revision());
-                assertThat(config.agentUrl()).isEqualTo("http://127.0.0.1:" + port);
+                assertThat(config.agentConnected()).isTrue();
                 assertThat(config.agentSeenAt()).isNotNull();
+                assertThat(config.agentRefusal()).isNull();
             });
             FirewallConfig config = config(allocated.firewall());
             assertThat(agent.appliedRevision()).isEqualTo(config.revision());
+            assertThat(agent.connectedTo()).isEqualTo(URI.create(portal.apiUrl()));
             Path files = directory.resolve(allocated.firewall().id().toString());
             assertThat(Files.readString(files.resolve(config.revision() + ".nft"))).isEqualTo(config.nftables());
             assertThat(Files.readString(files.resolve(config.revision() + ".frr.conf"))).isEqualTo(config.frr());
             assertThat(Files.readString(files.resolve("state"))).contains("revision=" + config.revision());
+            assertThat(Files.readString(files.resolve("status"))).as("the status, for whoever is on the firewall")
+                    .contains("appliedRevision=" + config.revision(), "connectedTo=" + portal.apiUrl().replace(":", "\\:"));
+
+            // a change reaches the open stream at once
+            Network network = shared();
+            long changed = System.nanoTime();
+            bean(FirewallService.class).attach(OWNER, FirewallId.of(allocated.firewall().id()), network.id(), List.of()).block();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> agent.appliedRevision() == config.revision() + 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - changed)).as("delivered on commit, not at a poll")
+                    .isLessThan(Duration.ofSeconds(3));
+            assertThat(Files.readString(files.resolve((config.revision() + 1) + ".nft"))).contains(network.name());
         }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(config(allocated.firewall()).agentConnected()).as("the agent left").isFalse());
     }
 
     @Test
-    void helloNeedsTheFirewallsCredential() {
+    void theStreamNeedsTheFirewallsCredential() {
         Allocated allocated = firewall();
-        String url = portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/hello";
-        String body = "{\"agentUrl\":\"http://127.0.0.1:1\",\"appliedRevision\":0}";
+        String url = portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/stream";
 
-        Api.Answer wrong = Api.send("POST", url, "not-the-credential", body);
+        Api.Answer wrong = Api.send("GET", url, "not-the-credential", null);
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.contentType()).startsWith("application/problem+json");
         assertThat(wrong.json().path("detail").asString()).contains("credential");
-        assertThat(Api.send("POST", url, null, body).status()).isEqualTo(401);
-        assertThat(Api.send("POST", portal.apiUrl() + "/agent/v1/firewalls/" + UUID.randomUUID() + "/hello",
-                allocated.credential(), body).status()).as("an unknown firewall answers the same").isEqualTo(401);
-
-        Api.Answer badUrl = Api.send("POST", url, allocated.credential(), "{\"agentUrl\":\"ftp://x\",\"appliedRevision\":0}");
-        assertThat(badUrl.status()).isEqualTo(400);
-        assertThat(badUrl.json().path("detail").asString()).contains("ftp://x");
-
-        Api.Answer welcome = Api.send("POST", url, allocated.credential(), body);
-        assertThat(welcome.status()).isEqualTo(200);
-        assertThat(welcome.json().path("pushToken").asString()).hasSizeGreaterThan(40);
-        assertThat(Api.send("POST", url, allocated.credential(), body).json().path("pushToken").asString())
-                .as("a second hello gets the same token").isEqualTo(welcome.json().path("pushToken").asString());
+        assertThat(Api.send("GET", url, null, null).status()).isEqualTo(401);
+        assertThat(Api.send("GET", portal.apiUrl() + "/agent/v1/firewalls/" + UUID.randomUUID() + "/stream",
+                allocated.credential(), null).status()).as("an unknown firewall answers the same").isEqualTo(401);
+        assertThat(Api.send("GET", url, "x".repeat(100_000), null).status()).as("a huge credential").isIn(401, 431);
+        assertThat(Api.send("GET", url, allocated.credential(), null).status())
+                .as("the right credential, but no WebSocket upgrade").isEqualTo(400);
+        assertThat(Api.send("POST", portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/hello",
+                allocated.credential(), "{\"agentUrl\":\"http://127.0.0.1:1\"}").status())
+                .as("the old hello is gone: the portal connects to nothing an agent names").isIn(404, 405);
     }
 
     @Test
-    void theAgentTakesPushesOnlyWithItsTokenRefusesOldRevisionsAndRejectsBrokenOnes() throws Exception {
+    void revisionsMadeWhileTheAgentIsAwayArriveWhenItIsBackNewestOnly() throws Exception {
         Allocated allocated = firewall();
-        int port = freePort();
-        try (AgentServer agent = agent(allocated, port)) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> dev.netportal.firewall.SyncStatus.IN_SYNC == config(allocated.firewall()).state());
-            FirewallConfig config = config(allocated.firewall());
-            String url = "http://127.0.0.1:" + port + "/v1/config";
-            String token = pushToken(allocated.firewall());
-
-            Api.Answer noToken = Api.send("PUT", url, "forged", push(allocated, config.revision() + 1, "h", config.frr(), config.nftables()));
-            assertThat(noToken.status()).isEqualTo(401);
-
-            Api.Answer old = Api.send("PUT", url, token, push(allocated, config.revision() - 1, "old", config.frr(), config.nftables()));
-            assertThat(old.status()).as(old.raw().body()).isEqualTo(409);
-            assertThat(old.json().path("appliedRevision").asInt()).isEqualTo(config.revision());
-
-            Api.Answer broken = Api.send("PUT", url, token, push(allocated, config.revision() + 1, "broken", config.frr(),
-                    config.nftables().replace("policy drop;", "policy sometimes;")));
-            assertThat(broken.status()).as(broken.raw().body()).isEqualTo(422);
-            assertThat(broken.json().path("state").asString()).isEqualTo("REJECTED");
-            assertThat(broken.json().path("message").asString()).startsWith("nft -c:").contains("sometimes");
-            assertThat(agent.appliedRevision()).as("a rejected revision is not applied").isEqualTo(config.revision());
-
-            Api.Answer again = Api.send("PUT", url, token, push(allocated, config.revision(), config.hash(), config.frr(), config.nftables()));
-            assertThat(again.status()).as("the running revision again is fine").isEqualTo(200);
-            assertThat(again.json().path("state").asString()).isEqualTo("APPLIED");
-
-            Api.Answer other = Api.send("PUT", url, token, push(new Allocated(firewall().firewall(), ""), config.revision() + 1, "x",
-                    config.frr(), config.nftables()));
-            assertThat(other.status()).as("a configuration of another firewall").isEqualTo(400);
+        try (PortalLink agent = agent(allocated)) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> SyncStatus.IN_SYNC == config(allocated.firewall()).state());
         }
-    }
-
-    @Test
-    void revisionsMadeWhileTheAgentIsDownArriveSoonAfterItsReturnNewestOnly() throws Exception {
-        Allocated allocated = firewall();
-        int port = freePort();
-        try (AgentServer agent = agent(allocated, port)) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> dev.netportal.firewall.SyncStatus.IN_SYNC == config(allocated.firewall()).state());
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !config(allocated.firewall()).agentConnected());
         int before = config(allocated.firewall()).revision();
         FirewallService firewalls = bean(FirewallService.class);
         Network first = shared();
         Network second = shared();
         firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), first.id(), List.of()).block();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            FirewallConfig failing = config(allocated.firewall());
-            assertThat(failing.state()).isEqualTo(dev.netportal.firewall.SyncStatus.FAILING);
-            assertThat(failing.lastError()).startsWith("agent unreachable");
-        });
         firewalls.attach(OWNER, FirewallId.of(allocated.firewall().id()), second.id(), List.of()).block();
         firewalls.detach(OWNER, FirewallId.of(allocated.firewall().id()), first.id()).block();
         FirewallConfig queued = config(allocated.firewall());
         assertThat(queued.revision()).isEqualTo(before + 3);
         assertThat(queued.appliedRevision()).isEqualTo(before);
+        assertThat(queued.state()).isEqualTo(SyncStatus.PENDING);
 
         long back = System.nanoTime();
-        try (AgentServer agent = agent(allocated, port)) {
+        try (PortalLink agent = agent(allocated)) {
             Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 FirewallConfig config = config(allocated.firewall());
-                assertThat(config.state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
+                assertThat(config.state()).isEqualTo(SyncStatus.IN_SYNC);
                 assertThat(config.appliedRevision()).isEqualTo(before + 3);
             });
-            long seconds = Duration.ofNanos(System.nanoTime() - back).toSeconds();
-            assertThat(seconds).as("delivered within seconds of the agent's return, not after its backoff").isLessThan(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - back)).as("delivered within seconds of the agent's return")
+                    .isLessThan(Duration.ofSeconds(5));
             assertThat(agent.appliedRevision()).isEqualTo(before + 3);
             Path files = directory.resolve(allocated.firewall().id().toString());
             assertThat(files.resolve((before + 3) + ".nft")).exists();
@@ -249,8 +207,22 @@ class AgentProtocolTest {
         }
     }
 
-    private static String push(Allocated allocated, int revision, String hash, String frr, String nftables) {
-        return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(Map.of("firewallId",
-                allocated.firewall().id().toString(), "revision", revision, "hash", hash, "frr", frr, "nftables", nftables));
+    @Test
+    void freeingAFirewallCutsItsStreamAndRefusesItsCredential() throws Exception {
+        Allocated allocated = firewall();
+        try (PortalLink agent = agent(allocated)) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> SyncStatus.IN_SYNC == config(allocated.firewall()).state());
+            int streams = bean(AgentStreams.class).size();
+            bean(FirewallService.class).free(OWNER, FirewallId.of(allocated.firewall().id())).block();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(agent.connectedTo()).as("the open stream is cut").isNull();
+                assertThat(bean(AgentStreams.class).size()).isEqualTo(streams - 1);
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(agent.lastProblem()).as("and the credential refused when it tries again").contains("401"));
+            assertThat(agent.connectedTo()).isNull();
+        }
+        assertThat(Api.send("GET", portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/stream",
+                allocated.credential(), null).status()).isEqualTo(401);
     }
 }

@@ -2,9 +2,10 @@ package dev.netportal.firewall.dispatch;
 
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.firewall.FirewallService;
-import dev.netportal.firewall.agent.AgentServer;
+import dev.netportal.firewall.agent.PortalLink;
 import dev.netportal.firewall.agent.AgentSettings;
 import dev.netportal.firewall.agent.FirewallAgent;
+import dev.netportal.firewall.protocol.SigningKeys;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -84,15 +85,14 @@ class DispatchBenchmark {
                                             new NetworkRequest(shared.id(), Optional.empty())))))
                     .collectList().block();
             DatabaseClient db = core.getBean(DatabaseClient.class);
-            List<AgentServer> agents = new ArrayList<>();
+            List<PortalLink> agents = new ArrayList<>();
             try {
                 if (http) {
                     Path records = Files.createTempDirectory("bench-agents");
                     for (FirewallService.Allocated fw : firewalls) {
-                        agents.add(AgentServer.start(new AgentSettings(URI.create(portal.apiUrl()), fw.firewall().id().value(),
-                                fw.agentCredential(), "127.0.0.1", 0, null,
-                                records.resolve(fw.firewall().id().toString()), FirewallAgent.Mode.RECORD,
-                                "/usr/lib/frr/frr-reload.py", Duration.ofMinutes(10))));
+                        agents.add(PortalLink.start(AgentSettings.of(List.of(URI.create(portal.apiUrl())), fw.firewall().id().value(),
+                                fw.agentCredential(), SigningKeys.publicKeys(core.getBean(RevisionSigner.class).publicKeyPem()), null,
+                                records.resolve(fw.firewall().id().toString()), FirewallAgent.Mode.RECORD)));
                     }
                 }
                 waitInSync(db, Duration.ofMinutes(3));
@@ -105,9 +105,9 @@ class DispatchBenchmark {
                 waitInSync(db, Duration.ofMinutes(3));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("BENCH agents=%s firewalls=%d revisions_committed_s=%.2f all_acknowledged_s=%.2f%n",
-                        http ? "http" : "built-in", n, committed, seconds);
+                        http ? "own (streams)" : "built-in", n, committed, seconds);
             } finally {
-                agents.forEach(AgentServer::close);
+                agents.forEach(PortalLink::close);
             }
         }
     }

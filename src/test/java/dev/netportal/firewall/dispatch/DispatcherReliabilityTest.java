@@ -2,12 +2,12 @@ package dev.netportal.firewall.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netportal.firewall.AgentHellos;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.FirewallService;
 import dev.netportal.firewall.protocol.Agent;
+import dev.netportal.firewall.protocol.StreamMessage;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
@@ -103,7 +103,7 @@ class DispatcherReliabilityTest {
     }
 
     @Test
-    void anAgentThatSaysHelloWhileADeliveryIsUnderWayIsTriedAtOnce() throws Exception {
+    void anAgentThatConnectsWhileADeliveryIsUnderWayIsTriedAtOnce() throws Exception {
         FirewallService.Allocated allocated = allocated();
         Machine firewall = allocated.firewall();
         onlyDue(firewall);
@@ -116,9 +116,9 @@ class DispatcherReliabilityTest {
         CompletableFuture<Integer> round = dispatcher.round().toFuture();
         assertThat(delivering.await(10, TimeUnit.SECONDS)).isTrue();
 
-        // the firewall's own agent says hello while the built-in one is still checking the revision
-        assertThat(bean(AgentHellos.class).hello(FirewallId.of(firewall), allocated.agentCredential(),
-                "http://127.0.0.1:7901", 0).blockOptional()).isPresent();
+        // the firewall's own agent connects while the built-in one is still checking the revision
+        AgentStreams.Stream stream = bean(AgentStreams.class).open(firewall.id().value(), allocated.agentCredential()).block();
+        stream.inbound(StreamMessage.encode(new StreamMessage.Status(0, "RECORD"))).block();
         answer.tryEmitValue(new Agent.Rejected(1, "nft: syntax error in line 7"));
         assertThat(round.get(10, TimeUnit.SECONDS)).isEqualTo(1);
 
@@ -126,8 +126,10 @@ class DispatcherReliabilityTest {
                 ResultSet row = s.executeQuery("SELECT next_attempt_at <= now() AS due FROM firewall_sync WHERE firewall_id = '"
                         + firewall.id() + "'")) {
             assertThat(row.next()).isTrue();
-            assertThat(row.getBoolean("due")).as("the agent that said hello meanwhile is tried at once, not after a backoff")
+            assertThat(row.getBoolean("due")).as("the agent that connected meanwhile is tried at once, not after a backoff")
                     .isTrue();
+        } finally {
+            stream.closed().block();
         }
     }
 

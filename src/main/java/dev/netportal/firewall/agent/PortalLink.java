@@ -1,0 +1,247 @@
+package dev.netportal.firewall.agent;
+
+import dev.netportal.firewall.protocol.Agent;
+import dev.netportal.firewall.protocol.Credentials;
+import dev.netportal.firewall.protocol.RevisionCheck;
+import dev.netportal.firewall.protocol.StreamMessage;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * A firewall's agent as its own small process ({@code NETPORTAL_MODE=agent}, decision 007): it listens on nothing.
+ * It dials out to the portal's API over TLS, authenticates with the firewall's credential and holds one
+ * WebSocket stream on which the portal sends the newest revision as soon as it is committed. Every revision is
+ * checked ({@link RevisionCheck}: this firewall, this allocation, a trusted signature, the signed texts, not
+ * expired) before the validators see it, and answered on the same stream. A stream that breaks, or stays silent
+ * longer than {@link AgentSettings#silence()}, is opened again, to the next portal URL, with backoff and jitter.
+ * Its status is kept in the file {@code status} in its directory, for whoever is on the firewall.
+ */
+public final class PortalLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PortalLink.class);
+
+    private final AgentSettings settings;
+    private final FirewallAgent agent;
+    private final RevisionCheck check;
+    private final Disposable loop;
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final AtomicInteger attempt = new AtomicInteger();
+    private volatile int failures;          // attempts in a row that opened no stream
+    private volatile boolean opened;        // whether the last attempt opened a stream
+    private volatile URI connectedTo;       // null while not connected
+    private volatile String lastRefusal;
+    private volatile String lastProblem;
+
+    private PortalLink(AgentSettings settings, FirewallAgent agent, Clock clock) {
+        this.settings = settings;
+        this.agent = agent;
+        this.check = new RevisionCheck(settings.firewall(), Credentials.allocation(settings.credential()),
+                settings.portalKeys(), clock);
+        this.loop = Mono.defer(this::session)
+                .then(Mono.defer(() -> Mono.delay(pause())))
+                .repeat()
+                .subscribe();
+        log.info("Netportal agent for firewall {} ({} mode) connects to {}; it trusts portal keys {}", settings.firewall(),
+                settings.mode().name().toLowerCase(), settings.portalUrls(), check.trustedKeys());
+    }
+
+    /** Starts the agent: it connects at once and stays connected until closed. */
+    public static PortalLink start(AgentSettings settings) {
+        return new PortalLink(settings, new FirewallAgent(settings.firewall(), settings.directory(), settings.mode(), true,
+                settings.frrReload()), Clock.systemUTC());
+    }
+
+    /** An agent around the given firewall agent (tests apply inside a network namespace of their own). */
+    static PortalLink start(AgentSettings settings, FirewallAgent agent) {
+        return new PortalLink(settings, agent, Clock.systemUTC());
+    }
+
+    public static PortalLink start(org.springframework.core.env.Environment env) {
+        return start(AgentSettings.from(env));
+    }
+
+    public int appliedRevision() {
+        return agent.appliedRevision();
+    }
+
+    /** The portal URL of the open stream; null while there is none. */
+    public URI connectedTo() {
+        return connectedTo;
+    }
+
+    /** The reason of the last revision this agent refused; null if none. */
+    public String lastRefusal() {
+        return lastRefusal;
+    }
+
+    /** Why the last stream ended or could not be opened; null if none did. */
+    public String lastProblem() {
+        return lastProblem;
+    }
+
+    /** Waits until the agent is closed. */
+    public void awaitClose() {
+        closed.asMono().block();
+    }
+
+    /** One stream: connect, take revisions until it ends. Never fails: what went wrong is logged and kept. */
+    private Mono<Void> session() {
+        opened = false;
+        URI url = settings.portalUrls().get(Math.floorMod(attempt.getAndIncrement(), settings.portalUrls().size()));
+        String base = url.toString().replaceAll("/+$", "");
+        String stream = base.replaceFirst("^http", "ws") + "/agent/v1/firewalls/" + settings.firewall() + "/stream";
+        HttpClient client = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
+        if (url.getScheme().equalsIgnoreCase("https")) {
+            client = client.secure(tls -> tls.sslContext(settings.caFile() == null ? Http11SslContextSpec.forClient()
+                    : Http11SslContextSpec.forClient().configure(builder -> builder.trustManager(settings.caFile().toFile()))));
+        }
+        return client
+                .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.credential()))
+                .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(StreamMessage.MAX_BYTES).build())
+                .uri(stream)
+                .handle((in, out) -> converse(url, in, out))
+                .then()
+                .onErrorResume(error -> {
+                    lastProblem = problem(error);
+                    log.warn("stream to {} failed: {}", url, lastProblem);
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
+                    if (connectedTo != null) {
+                        log.info("stream to {} closed", url);
+                    }
+                    connectedTo = null;
+                    keepStatus();
+                });
+    }
+
+    /** On an open stream: the status first, then one answer per revision, and the heartbeat. */
+    private Mono<Void> converse(URI url, WebsocketInbound in, WebsocketOutbound out) {
+        connectedTo = url;
+        opened = true;
+        failures = 0;
+        log.info("connected to {}, running revision {}", url, agent.appliedRevision());
+        keepStatus();
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Flux<String> answers = in.aggregateFrames(StreamMessage.MAX_BYTES).receive().asString(StandardCharsets.UTF_8)
+                .timeout(settings.silence())
+                .concatMap(text -> Mono.fromCallable(() -> answer(text)).subscribeOn(Schedulers.boundedElastic()))
+                .doFinally(signal -> ended.tryEmitEmpty());
+        in.receiveCloseStatus().subscribe(status -> {
+            if (status.code() != 1000) {
+                lastProblem = "the portal closed the stream: " + status.code() + " " + status.reasonText();
+                log.warn("{}", lastProblem);
+            }
+        });
+        Flux<String> heartbeat = Flux.interval(settings.heartbeat()).map(tick -> status()).takeUntilOther(ended.asMono());
+        return out.sendString(Flux.merge(Mono.fromCallable(this::status), answers, heartbeat), StandardCharsets.UTF_8).then();
+    }
+
+    private String status() {
+        return StreamMessage.encode(new StreamMessage.Status(agent.appliedRevision(), settings.mode().name()));
+    }
+
+    /** What to say to one message from the portal; nothing to a ping. */
+    private String answer(String text) throws InterruptedException {
+        StreamMessage message;
+        try {
+            message = StreamMessage.decode(text);
+        } catch (IllegalArgumentException e) {
+            return StreamMessage.encode(new StreamMessage.Answer(refused(new Agent.Refused(0, "a message that is not a "
+                    + "revision: " + e.getMessage()))));
+        }
+        if (!(message instanceof StreamMessage.Revision(var revision))) {
+            return null;
+        }
+        Agent.Refused refusal = check.refusal(revision);
+        Agent.Answer answer = refusal != null ? refused(refusal) : agent.receive(revision.delivery());
+        switch (answer) {
+            case Agent.Applied applied -> log.info("revision {} {}{}", applied.revision(),
+                    settings.mode() == FirewallAgent.Mode.APPLY ? "applied" : "recorded",
+                    applied.note() == null ? "" : " (" + applied.note() + ")");
+            case Agent.Rejected rejected -> log.warn("revision {} rejected: {}", rejected.revision(), rejected.message());
+            case Agent.Newer newer -> log.warn("revision {} refused: this firewall runs revision {}", revision.revision(),
+                    newer.appliedRevision());
+            case Agent.Refused ignored -> {
+            }
+        }
+        keepStatus();
+        return StreamMessage.encode(new StreamMessage.Answer(answer));
+    }
+
+    private Agent.Refused refused(Agent.Refused refusal) {
+        lastRefusal = refusal.reason();
+        log.warn("refused: {}", refusal.reason());
+        return refusal;
+    }
+
+    /** After a stream that was open: soon again; after a failed attempt: exponential backoff, with jitter. */
+    private Duration pause() {
+        double base = opened ? 500 : Math.min(30_000, 500 * Math.pow(2, Math.min(failures++, 10)));
+        return Duration.ofMillis((long) (base * (0.5 + ThreadLocalRandom.current().nextDouble())));
+    }
+
+    private static String problem(Throwable error) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        if (message.contains("401")) {
+            return "the portal refused the credential (401): is the firewall still allocated, and the credential right?";
+        }
+        return message.length() > 300 ? message.substring(0, 300) : message;
+    }
+
+    /** The agent's status for whoever is on the firewall: a small file, replaced atomically. */
+    private synchronized void keepStatus() {
+        Properties status = new Properties();
+        status.setProperty("firewall", settings.firewall().toString());
+        status.setProperty("mode", settings.mode().name().toLowerCase());
+        status.setProperty("appliedRevision", Integer.toString(agent.appliedRevision()));
+        status.setProperty("connectedTo", connectedTo == null ? "" : connectedTo.toString());
+        status.setProperty("updatedAt", Instant.now().toString());
+        if (lastRefusal != null) {
+            status.setProperty("lastRefusal", lastRefusal);
+        }
+        if (lastProblem != null) {
+            status.setProperty("lastProblem", lastProblem);
+        }
+        try {
+            Files.createDirectories(settings.directory());
+            Path next = settings.directory().resolve("status.next");
+            try (var out = Files.newOutputStream(next)) {
+                status.store(out, "Netportal agent status");
+            }
+            Files.move(next, settings.directory().resolve("status"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.warn("could not keep the status in {}: {}", settings.directory(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.dispose();
+        closed.tryEmitEmpty();
+    }
+}

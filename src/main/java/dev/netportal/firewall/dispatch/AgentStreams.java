@@ -1,0 +1,294 @@
+package dev.netportal.firewall.dispatch;
+
+import dev.netportal.database.Notifications;
+import dev.netportal.firewall.protocol.Agent;
+import dev.netportal.firewall.protocol.Credentials;
+import dev.netportal.firewall.protocol.SignedRevision;
+import dev.netportal.firewall.protocol.StreamMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The agents' streams held by this instance (decision 007). An agent authenticates with its firewall's
+ * credential ({@link #open}), says what it runs, and from then on this instance's {@link Dispatcher} delivers the
+ * firewall's revisions on the stream and reads the answers from it. A stream is cut as soon as its credential
+ * stops being the firewall's (the firewall was freed, or allocated again): every change of a sync row is
+ * announced by the database, and all streams are looked at again every half minute besides.
+ */
+@Component
+public class AgentStreams implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentStreams.class);
+    /** Longest text kept from an agent's answer. */
+    static final int MAX_MESSAGE = 2000;
+    /** The close code of a stream whose credential is no longer the firewall's. */
+    public static final int CREDENTIAL_REVOKED = 4401;
+    /** The close code of a stream replaced by a newer one of the same firewall. */
+    public static final int REPLACED = 4409;
+
+    private final DatabaseClient db;
+    private final String instance = UUID.randomUUID().toString();
+    private final Map<UUID, Stream> byFirewall = new ConcurrentHashMap<>();
+    private final Duration ping;
+    private final Disposable watching;
+
+    AgentStreams(DatabaseClient db, Notifications notifications,
+            @Value("${netportal.agent-streams.ping:20s}") Duration ping) {
+        this.db = db;
+        this.ping = ping;
+        this.watching = Flux.merge(notifications.on("firewall_sync").map(UUID::fromString).filter(byFirewall::containsKey)
+                                .buffer(Duration.ofMillis(50)),
+                        Flux.interval(Duration.ofSeconds(30)).map(tick -> List.copyOf(byFirewall.keySet())))
+                .filter(ids -> !ids.isEmpty())
+                .concatMap(ids -> revoke(ids).onErrorResume(error -> {
+                    log.warn("could not check the agents' credentials: {}", error.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    /** This instance, as the sync rows of the firewalls whose streams it holds name it. */
+    String instance() {
+        return instance;
+    }
+
+    /** How many streams this instance holds. */
+    public int size() {
+        return byFirewall.size();
+    }
+
+    /**
+     * A stream for the firewall's agent, if the credential is the firewall's and the firewall is allocated; empty
+     * otherwise (an unknown firewall and a wrong credential look the same).
+     */
+    public Mono<Stream> open(UUID firewall, String credential) {
+        if (credential == null || credential.isBlank() || credential.length() > 200) {
+            return Mono.empty();
+        }
+        String hash = Credentials.hash(credential);
+        return db.sql("""
+                        SELECT m.id FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id
+                        WHERE m.id = :id AND m.role = 'FIREWALL' AND m.state = 'ALLOCATED' AND m.agent_secret = :secret""")
+                .bind("id", firewall).bind("secret", hash)
+                .map((row, meta) -> new Stream(firewall, hash))
+                .one();
+    }
+
+    /** Sends the signed revision on the firewall's stream and answers what the agent said. */
+    Mono<Agent.Answer> deliver(UUID streamId, SignedRevision revision) {
+        Stream stream = byFirewall.get(revision.firewall());
+        if (stream == null || !stream.id.equals(streamId)) {
+            return Mono.error(new IllegalStateException("the agent's stream closed"));
+        }
+        return stream.deliver(revision);
+    }
+
+    /** Cuts the streams whose credential is no longer their firewall's. */
+    private Mono<Void> revoke(List<UUID> firewalls) {
+        List<UUID> ids = List.copyOf(new java.util.LinkedHashSet<>(firewalls));
+        return db.sql("SELECT id, agent_secret FROM machine WHERE id = ANY(:ids) AND role = 'FIREWALL' AND state = 'ALLOCATED'")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .map((row, meta) -> Map.entry(row.get("id", UUID.class), String.valueOf(row.get("agent_secret", String.class))))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .doOnNext(secrets -> ids.forEach(id -> {
+                    Stream stream = byFirewall.get(id);
+                    if (stream != null && !stream.credentialHash.equals(secrets.get(id))) {
+                        stream.cut(CREDENTIAL_REVOKED, "the firewall's credential is no longer valid (the firewall was freed)");
+                    }
+                }))
+                .then();
+    }
+
+    /** Cuts every stream (the instance stops: its agents connect to another at once, not at a timeout). */
+    public void cutAll() {
+        byFirewall.values().forEach(stream -> stream.cut(1001, "the portal instance is stopping"));
+    }
+
+    @Override
+    public void destroy() {
+        watching.dispose();
+        cutAll();
+    }
+
+    /**
+     * One agent's stream, whatever carries it: the API's WebSocket handler sends {@link #outbound()}, feeds every
+     * message it receives to {@link #inbound}, closes the connection with the status {@link #cut()} gives, and
+     * calls {@link #closed()} when the connection is gone.
+     */
+    public final class Stream {
+
+        private final UUID id = UUID.randomUUID();
+        private final UUID firewall;
+        private final String credentialHash;
+        private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+        private final Sinks.One<Map.Entry<Integer, String>> cut = Sinks.one();
+        private final AtomicReference<Sinks.One<Agent.Answer>> pending = new AtomicReference<>();
+        private volatile boolean registered;
+        private volatile long seenAt;
+
+        private Stream(UUID firewall, String credentialHash) {
+            this.firewall = firewall;
+            this.credentialHash = credentialHash;
+        }
+
+        public UUID firewall() {
+            return firewall;
+        }
+
+        /** What to send to the agent: revisions, and a ping now and then. */
+        public Flux<String> outbound() {
+            return Flux.merge(outbound.asFlux(), Flux.interval(ping).map(tick -> StreamMessage.encode(new StreamMessage.Ping())));
+        }
+
+        /** The close status and reason when the stream must end (freed firewall, newer stream); never otherwise. */
+        public Mono<Map.Entry<Integer, String>> cut() {
+            return cut.asMono();
+        }
+
+        /** One message from the agent. */
+        public Mono<Void> inbound(String text) {
+            StreamMessage message;
+            try {
+                message = StreamMessage.decode(text);
+            } catch (IllegalArgumentException e) {
+                log.debug("firewall {}: a message that is not one: {}", firewall, e.getMessage());
+                return Mono.empty();
+            }
+            return switch (message) {
+                case StreamMessage.Status status -> registered ? heartbeat() : register(status.appliedRevision());
+                case StreamMessage.Answer(Agent.Answer answer) -> answered(bounded(answer));
+                default -> Mono.empty();
+            };
+        }
+
+        /** The connection is gone: the firewall is no longer served here. */
+        public Mono<Void> closed() {
+            cut.tryEmitEmpty();
+            Sinks.One<Agent.Answer> waiting = pending.getAndSet(null);
+            if (waiting != null) {
+                waiting.tryEmitError(new IllegalStateException("the agent's stream closed"));
+            }
+            if (!byFirewall.remove(firewall, this)) {
+                return Mono.empty();
+            }
+            return db.sql("""
+                            UPDATE firewall_sync SET agent_instance = NULL, agent_stream = NULL, agent_seen_at = now()
+                            WHERE firewall_id = :id AND agent_stream = :stream""")
+                    .bind("id", firewall).bind("stream", id).then()
+                    .onErrorResume(error -> {
+                        log.warn("firewall {}: could not record that its agent left: {}", firewall, error.toString());
+                        return Mono.empty();
+                    });
+        }
+
+        private Mono<Void> register(int appliedRevision) {
+            // the credential checked again in the same statement: a firewall freed since the handshake is not served
+            return db.sql("""
+                            UPDATE firewall_sync s SET agent_instance = :me, agent_stream = :stream, agent_seen_at = now(),
+                                applied_revision = least(greatest(:applied, 0), desired_revision),
+                                state = CASE WHEN least(greatest(:applied, 0), desired_revision) = desired_revision
+                                             THEN 'IN_SYNC'::firewall_sync_state
+                                             WHEN s.state = 'IN_SYNC' THEN 'PENDING'::firewall_sync_state
+                                             ELSE s.state END,
+                                -- a waiting delivery goes out at once, to this stream
+                                next_attempt_at = now(), leased_by = NULL, lease_until = NULL
+                            FROM machine m
+                            WHERE s.firewall_id = :id AND m.id = s.firewall_id AND m.role = 'FIREWALL'
+                              AND m.state = 'ALLOCATED' AND m.agent_secret = :secret
+                            RETURNING s.desired_revision""")
+                    .bind("me", instance).bind("stream", id).bind("applied", appliedRevision).bind("id", firewall)
+                    .bind("secret", credentialHash)
+                    .map((row, meta) -> row.get("desired_revision", Integer.class))
+                    .one()
+                    .doOnNext(desired -> {
+                        registered = true;
+                        seenAt = System.nanoTime();
+                        Stream before = byFirewall.put(firewall, this);
+                        if (before != null && before != this) {
+                            before.cut(REPLACED, "the firewall's agent connected again");
+                        }
+                        log.info("firewall {}: agent connected (runs revision {}, desired {})", firewall, appliedRevision, desired);
+                    })
+                    .switchIfEmpty(Mono.fromRunnable(() -> cut(CREDENTIAL_REVOKED,
+                            "the firewall's credential is no longer valid (the firewall was freed)")))
+                    .then();
+        }
+
+        /** The agent is alive: noted at most every half minute (the fleet view shows when it was last seen). */
+        private Mono<Void> heartbeat() {
+            if (System.nanoTime() - seenAt < Duration.ofSeconds(30).toNanos()) {
+                return Mono.empty();
+            }
+            seenAt = System.nanoTime();
+            return db.sql("UPDATE firewall_sync SET agent_seen_at = now() WHERE firewall_id = :id AND agent_stream = :stream")
+                    .bind("id", firewall).bind("stream", id).fetch().rowsUpdated()
+                    .doOnNext(updated -> {
+                        if (updated == 0) {
+                            cut(REPLACED, "another stream serves the firewall now");
+                        }
+                    })
+                    .then();
+        }
+
+        private Mono<Agent.Answer> deliver(SignedRevision revision) {
+            Sinks.One<Agent.Answer> answer = Sinks.one();
+            if (!pending.compareAndSet(null, answer)) {
+                return Mono.error(new IllegalStateException("a delivery is already under way on the agent's stream"));
+            }
+            outbound.tryEmitNext(StreamMessage.encode(new StreamMessage.Revision(revision)));
+            return answer.asMono().doFinally(signal -> pending.compareAndSet(answer, null));
+        }
+
+        /** The answer to the delivery under way; a refusal nobody waited for (a message played in) is recorded. */
+        private Mono<Void> answered(Agent.Answer answer) {
+            Sinks.One<Agent.Answer> waiting = pending.getAndSet(null);
+            if (waiting != null) {
+                waiting.tryEmitValue(answer);
+                return Mono.empty();
+            }
+            if (answer instanceof Agent.Refused refused) {
+                return db.sql("""
+                                UPDATE firewall_sync SET agent_refusal = :reason, agent_refused_at = now()
+                                WHERE firewall_id = :id AND agent_stream = :stream""")
+                        .bind("reason", "refused revision " + refused.revision() + ", which the portal had not sent: " + refused.reason())
+                        .bind("id", firewall).bind("stream", id).then();
+            }
+            return Mono.empty();
+        }
+
+        private void cut(int code, String reason) {
+            if (cut.tryEmitValue(Map.entry(code, reason)).isSuccess()) {
+                log.info("firewall {}: stream cut: {}", firewall, reason);
+            }
+        }
+    }
+
+    /** An agent's words, bounded and without control characters (they are shown in the portal). */
+    static Agent.Answer bounded(Agent.Answer answer) {
+        return switch (answer) {
+            case Agent.Applied(int revision, String note) -> new Agent.Applied(revision, note == null ? null : bounded(note));
+            case Agent.Rejected(int revision, String message) -> new Agent.Rejected(revision, bounded(message));
+            case Agent.Refused(int revision, String reason) -> new Agent.Refused(revision, bounded(reason));
+            case Agent.Newer newer -> newer;
+        };
+    }
+
+    static String bounded(String text) {
+        String clean = text.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
+        return clean.length() > MAX_MESSAGE ? clean.substring(0, MAX_MESSAGE - 1) + "…" : clean;
+    }
+}
