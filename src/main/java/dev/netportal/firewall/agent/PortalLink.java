@@ -178,13 +178,18 @@ public final class PortalLink implements AutoCloseable {
         }
         Agent.Refused refusal = check.refusal(revision);
         Agent.Answer answer = refusal != null ? refused(refusal) : agent.receive(revision.delivery());
+        if (answer instanceof Agent.Newer(int running)) {
+            // signed and valid, but older than what runs: an old message played again (or a restored database)
+            answer = refused(new Agent.Refused(revision.revision(), "revision " + revision.revision() + " is older than "
+                    + "revision " + running + ", which this firewall runs: an old message played again?"));
+        }
         switch (answer) {
             case Agent.Applied applied -> log.info("revision {} {}{}", applied.revision(),
                     settings.mode() == FirewallAgent.Mode.APPLY ? "applied" : "recorded",
                     applied.note() == null ? "" : " (" + applied.note() + ")");
             case Agent.Rejected rejected -> log.warn("revision {} rejected: {}", rejected.revision(), rejected.message());
-            case Agent.Newer newer -> log.warn("revision {} refused: this firewall runs revision {}", revision.revision(),
-                    newer.appliedRevision());
+            case Agent.Newer ignored -> {
+            }
             case Agent.Refused ignored -> {
             }
         }

@@ -169,6 +169,9 @@ public class Dispatcher implements SmartLifecycle {
         return sent.timeout(DELIVERY_TIMEOUT, Mono.error(() -> new IllegalStateException("no answer within "
                         + DELIVERY_TIMEOUT.toSeconds() + " s")))
                 .flatMap(answer -> switch (answer) {
+                    case Agent.Applied applied when applied.revision() != due.revision() -> failed(due, "the agent acknowledged "
+                            + "revision " + applied.revision() + ", not revision " + due.revision() + " that was sent",
+                            backoff(due.attempts() + 3), "UNREACHABLE", true);
                     case Agent.Applied applied -> applied(due.firewall(), applied.revision(), applied.note());
                     case Agent.Newer newer -> failed(due, "the agent runs revision " + newer.appliedRevision()
                             + ", which is not older than revision " + due.revision() + " sent; it may belong to an earlier "

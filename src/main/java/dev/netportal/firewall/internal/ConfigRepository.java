@@ -105,7 +105,6 @@ public class ConfigRepository {
                         .bind("id", firewall).bind("revision", revision).then());
     }
 
-    /** Every allocated firewall with an address in the network. */
     /** Every allocated firewall, by id. */
     public Flux<UUID> allocatedFirewalls() {
         return db.sql("SELECT id FROM machine WHERE role = 'FIREWALL' AND state = 'ALLOCATED' ORDER BY id")

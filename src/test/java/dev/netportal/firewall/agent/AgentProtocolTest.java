@@ -225,4 +225,26 @@ class AgentProtocolTest {
         assertThat(Api.send("GET", portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/stream",
                 allocated.credential(), null).status()).isEqualTo(401);
     }
+
+    @Test
+    void anAgentInApplyModeAppliesWhatArrivesOnItsStream() throws Exception {
+        Allocated allocated = firewall();
+        Path files = directory.resolve("apply");
+        AgentSettings settings = new AgentSettings(List.of(URI.create(portal.apiUrl())), allocated.firewall().id().value(),
+                allocated.credential(), SigningKeys.publicKeys(bean(RevisionSigner.class).publicKeyPem()), null, files,
+                FirewallAgent.Mode.APPLY, "/usr/lib/frr/frr-reload.py", Duration.ofSeconds(1), Duration.ofSeconds(5));
+        // nft -f applies inside a network namespace of its own (as in FirewallAgentTest): the host is never touched
+        FirewallAgent applying = new FirewallAgent(settings.firewall(), files, FirewallAgent.Mode.APPLY, true,
+                settings.frrReload(), List.of("unshare", "-rn", "nft"), List.of("vtysh", "-c", "show version"));
+        try (PortalLink agent = PortalLink.start(settings, applying)) {
+            Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                FirewallConfig config = config(allocated.firewall());
+                assertThat(config.state()).isEqualTo(SyncStatus.IN_SYNC);
+                assertThat(config.lastError()).as("the agent's note comes back on the stream")
+                        .contains("FRR does not run on this host");
+            });
+            assertThat(agent.appliedRevision()).isEqualTo(config(allocated.firewall()).revision());
+            assertThat(Files.readString(files.resolve("state"))).contains("revision=" + agent.appliedRevision());
+        }
+    }
 }
