@@ -14,8 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public sealed interface StreamMessage {
 
-    /** The largest message either side accepts (a revision's two texts with room to spare). */
+    /** The largest message an agent accepts (a revision's two texts with room to spare). */
     int MAX_BYTES = 4 << 20;
+
+    /** The longest text an answer carries (validator output is cut there, far below the portal's frame limit). */
+    int MAX_ANSWER_TEXT = 2000;
 
     /** The portal: a signed revision to run. */
     record Revision(SignedRevision revision) implements StreamMessage {
@@ -64,17 +67,17 @@ public sealed interface StreamMessage {
                     case Agent.Applied(int revision, String note) -> {
                         body.put("outcome", "APPLIED");
                         body.put("revision", revision);
-                        body.put("message", note);
+                        body.put("message", cut(note));
                     }
                     case Agent.Rejected(int revision, String why) -> {
                         body.put("outcome", "REJECTED");
                         body.put("revision", revision);
-                        body.put("message", why);
+                        body.put("message", cut(why));
                     }
                     case Agent.Refused(int revision, String reason) -> {
                         body.put("outcome", "REFUSED");
                         body.put("revision", revision);
-                        body.put("message", reason);
+                        body.put("message", cut(reason));
                     }
                     case Agent.Newer(int applied) -> {
                         body.put("outcome", "NEWER");
@@ -122,6 +125,10 @@ public sealed interface StreamMessage {
             });
             default -> throw new IllegalArgumentException("type is one of revision, ping, status, answer");
         };
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_ANSWER_TEXT ? text : text.substring(0, MAX_ANSWER_TEXT - 1) + "…";
     }
 
     private static String string(JsonNode node, String field) {
