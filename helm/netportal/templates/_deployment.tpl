@@ -1,11 +1,13 @@
 {{/*
 One component's Deployment. Call with a dict:
-  root      the top-level context ($)
-  component ui | api | dispatcher
-  values    the component's values (.Values.ui, ...)
-  port      the port its web server (and so its health endpoints) listens on
-  portName  the name of that port
-  env       component-specific env entries (a list of EnvVar maps)
+  root         the top-level context ($)
+  component    ui | api
+  values       the component's values (.Values.ui, ...)
+  port         the port its web server (and so its health endpoints) listens on
+  portName     the name of that port
+  env          component-specific env entries (a list of EnvVar maps)
+  volumes      optional: more pod volumes of this component (a list of Volume maps), next to /tmp
+  volumeMounts optional: where the container mounts them (a list of VolumeMount maps)
 */}}
 {{- define "netportal.deployment" -}}
 {{- $root := .root -}}
@@ -112,11 +114,17 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- with .volumeMounts }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
       volumes:
         # the root file system is read-only: Tomcat and the JVM write here
         - name: tmp
           emptyDir:
             sizeLimit: {{ $root.Values.tmpVolume.sizeLimit }}
+        {{- with .volumes }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       {{- with $c.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

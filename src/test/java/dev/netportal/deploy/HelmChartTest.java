@@ -30,7 +30,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Lints and renders the Helm chart with the real helm binary, with the default values and with
  * {@code ci/production-values.yaml}, and checks the manifests: probes, resources, security contexts, secrets only
- * by reference, the components' modes, the migration hook and the Ingress routes.
+ * by reference, the components' modes, the revision signing key of the API pods, the migration hook and the Ingress
+ * routes.
  *
  * <p>helm comes from {@code NETPORTAL_HELM} (path to the binary) or the PATH ({@code .ci/install-helm} installs it).
  * Without it the tests are skipped, unless {@code NETPORTAL_REQUIRE_HELM=1} (as in CI), which makes them fail.
@@ -40,6 +41,7 @@ class HelmChartTest {
     private static final Path CHART = Path.of("helm", "netportal");
     private static final String DEFAULT_VALUES = "default";
     private static final String PRODUCTION_VALUES = "ci/production-values.yaml";
+    private static final String SIGNING_KEY_DIR = "/etc/netportal/revision-signing";
 
     private static Path helm;
 
@@ -99,7 +101,7 @@ class HelmChartTest {
         List<Map<String, Object>> manifests = render(values);
         List<Map<String, Object>> workloads = manifests.stream()
                 .filter(m -> List.of("Deployment", "Job").contains(m.get("kind"))).toList();
-        assertThat(workloads).as("Deployments and Jobs").hasSize(4);
+        assertThat(workloads).as("Deployments and Jobs: UI, API and the migration Job").hasSize(3);
         for (Map<String, Object> workload : workloads) {
             String name = kindAndName(workload);
             Map<String, Object> podSpec = map(at(workload, "spec", "template", "spec"), name + " pod spec");
@@ -140,16 +142,21 @@ class HelmChartTest {
     @Test
     void componentsRunInTheirModesAndOnlyTheMigrationJobMigrates() {
         List<Map<String, Object>> manifests = render(PRODUCTION_VALUES);
-        Map<String, Integer> ports = Map.of("ui", 8080, "api", 8081, "dispatcher", 8082);
-        for (String component : List.of("ui", "api", "dispatcher")) {
+        assertThat(manifests).as("no dispatcher of its own: the API pods deliver the revisions on the agents' streams")
+                .noneMatch(m -> "dispatcher".equals(mapOrEmpty(at(m, "metadata", "labels")).get("app.kubernetes.io/component")));
+        assertThat(manifests.stream().filter(m -> "Deployment".equals(m.get("kind"))).map(HelmChartTest::name))
+                .as("Deployments").containsExactlyInAnyOrder("netportal-ui", "netportal-api");
+        Map<String, Integer> ports = Map.of("ui", 8080, "api", 8081);
+        for (String component : List.of("ui", "api")) {
             Map<String, Object> deployment = one(manifests, "Deployment", component);
             Map<String, Object> container = listOfMaps(at(deployment, "spec", "template", "spec", "containers"), "containers").getFirst();
             Map<String, Object> env = envByName(container);
             String where = "Deployment " + component;
             assertThat(literal(env, "NETPORTAL_MODE")).as("%s NETPORTAL_MODE", where).isEqualTo(component);
             assertThat(literal(env, "NETPORTAL_DISPATCHER_ENABLED")).as("%s NETPORTAL_DISPATCHER_ENABLED", where)
-                    .isEqualTo(component.equals("dispatcher") ? "true" : "false");
-            if (component.equals("dispatcher")) {
+                    .isEqualTo(component.equals("api") ? "true" : "false");
+            if (component.equals("api")) {
+                // the agents on the firewalls, not the built-in record-mode agents of the local run
                 assertThat(literal(env, "NETPORTAL_DISPATCHER_LOCAL_AGENTS")).as("%s local agents", where).isEqualTo("false");
             }
             assertThat(literal(env, "SPRING_FLYWAY_ENABLED")).as("%s SPRING_FLYWAY_ENABLED", where).isEqualTo("false");
@@ -164,7 +171,6 @@ class HelmChartTest {
             assertThat(map(at(one(manifests, "Deployment", component), "spec"), component + " spec"))
                     .as("Deployment %s leaves its replicas to the autoscaler", component).doesNotContainKey("replicas");
         }
-        assertThat(at(one(manifests, "Deployment", "dispatcher"), "spec", "replicas")).isEqualTo(3);
 
         Map<String, Object> job = manifests.stream().filter(m -> "Job".equals(m.get("kind"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no migration Job rendered"));
@@ -179,11 +185,82 @@ class HelmChartTest {
         assertThat(secretRef(jobEnv, "SPRING_FLYWAY_PASSWORD")).containsEntry("name", "netportal-db-owner");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void apiPodsAloneReadTheRevisionSigningKeyFromItsSecret(String values) {
+        List<Map<String, Object>> manifests = render(values);
+        assertSigningKey(manifests, "netportal-revision-signing", "signing-key.pem");
+        // agents dial out: there are no agent URLs, so no networks to restrict them to
+        assertThat(renderedText(values)).as("rendered manifests").doesNotContain("NETPORTAL_AGENT_NETWORKS");
+    }
+
     @Test
-    void productionValuesRestrictWhereAgentsMayListen() {
-        Map<String, Object> configMap = render(PRODUCTION_VALUES).stream().filter(m -> "ConfigMap".equals(m.get("kind")))
-                .findFirst().orElseThrow();
-        assertThat(mapOrEmpty(configMap.get("data"))).containsEntry("NETPORTAL_AGENT_NETWORKS", "192.168.50.0/24");
+    void theSigningKeySecretAndItsKeyAreTakenFromTheValues() {
+        List<Map<String, Object>> manifests = render(PRODUCTION_VALUES,
+                "--set", "revisionSigning.existingSecret=portal-ed25519", "--set", "revisionSigning.existingSecretKey=portal.pem");
+        assertSigningKey(manifests, "portal-ed25519", "portal.pem");
+    }
+
+    @Test
+    void withoutASigningKeySecretTheChartDoesNotRender() {
+        // each API pod would otherwise sign with a key of its own, made at start, that no agent trusts
+        List<String> command = new ArrayList<>(List.of("template", "netportal", CHART.toString(), "--namespace", "netportal"));
+        command.addAll(valuesArgs(PRODUCTION_VALUES));
+        command.addAll(List.of("--set", "revisionSigning.existingSecret="));
+        Result rendered = helm(command);
+        assertThat(rendered.exitCode()).as("helm %s exit code", String.join(" ", command)).isNotZero();
+        assertThat(rendered.output()).contains("revisionSigning.existingSecret is required");
+    }
+
+    /**
+     * The API pods name the key file in NETPORTAL_REVISIONS_SIGNING_KEY_FILE and mount the Secret's key there,
+     * read-only and readable by the pod's group only; no other pod gets the Secret, the mount or the variable.
+     */
+    private static void assertSigningKey(List<Map<String, Object>> manifests, String secretName, String secretKey) {
+        Map<String, Object> apiDeployment = one(manifests, "Deployment", "api");
+        Map<String, Object> apiPod = map(at(apiDeployment, "spec", "template", "spec"), "API pod spec");
+        Map<String, Object> api = listOfMaps(apiPod.get("containers"), "API containers").getFirst();
+        String keyFile = literal(envByName(api), "NETPORTAL_REVISIONS_SIGNING_KEY_FILE");
+        assertThat(keyFile).as("the signing key file of the API pods").isEqualTo(SIGNING_KEY_DIR + "/" + secretKey);
+
+        List<Map<String, Object>> mounts = listOfMaps(api.getOrDefault("volumeMounts", List.of()), "API volumeMounts").stream()
+                .filter(m -> SIGNING_KEY_DIR.equals(m.get("mountPath"))).toList();
+        assertThat(mounts).as("API mounts at %s", SIGNING_KEY_DIR).hasSize(1);
+        assertThat(mounts.getFirst().get("readOnly")).as("the signing key mount is read-only").isEqualTo(true);
+        Map<String, Object> volume = listOfMaps(apiPod.get("volumes"), "API volumes").stream()
+                .filter(v -> mounts.getFirst().get("name").equals(v.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + mounts.getFirst().get("name") + " in the API pods"));
+        Map<String, Object> secret = map(volume.get("secret"), "the signing key volume's secret");
+        assertThat(secret.get("secretName")).as("the signing key Secret").isEqualTo(secretName);
+        // the file named by the variable is the Secret's key: with items, the key's path; without, the key itself
+        String fileName = keyFile.substring(SIGNING_KEY_DIR.length() + 1);
+        List<Map<String, Object>> items = listOfMaps(secret.getOrDefault("items", List.of()), "items");
+        if (items.isEmpty()) {
+            assertThat(fileName).isEqualTo(secretKey);
+        } else {
+            assertThat(items).as("the Secret's items").anySatisfy(item -> {
+                assertThat(item.get("key")).isEqualTo(secretKey);
+                assertThat(item.get("path")).isEqualTo(fileName);
+            });
+        }
+        int mode = ((Number) secret.getOrDefault("defaultMode", 0644)).intValue();
+        assertThat(mode & 0007).as("the private key is not readable by others (mode %o)", mode).isZero();
+        assertThat(mode & 0040).as("the private key is readable by the pod's group (mode %o)", mode).isNotZero();
+        assertThat(at(apiPod, "securityContext", "fsGroup")).as("the pod's group owns the key file").isNotNull();
+
+        for (Map<String, Object> workload : manifests.stream().filter(m -> List.of("Deployment", "Job").contains(m.get("kind"))).toList()) {
+            String name = kindAndName(workload);
+            if (name.equals(kindAndName(apiDeployment))) {
+                continue;
+            }
+            Map<String, Object> podSpec = map(at(workload, "spec", "template", "spec"), name + " pod spec");
+            assertThat(listOfMaps(podSpec.getOrDefault("volumes", List.of()), "volumes"))
+                    .as("%s volumes", name).noneMatch(v -> secretName.equals(at(v, "secret", "secretName")));
+            for (Map<String, Object> container : listOfMaps(podSpec.get("containers"), name + " containers")) {
+                assertThat(mounts(container)).as("%s mounts", name).doesNotContain(SIGNING_KEY_DIR);
+                assertThat(envByName(container)).as("%s env", name).doesNotContainKey("NETPORTAL_REVISIONS_SIGNING_KEY_FILE");
+            }
+        }
     }
 
     @Test
@@ -239,19 +316,35 @@ class HelmChartTest {
         Map<String, Object> uiIngress = one(manifests, "Ingress", "ui");
         assertThat(map(at(uiIngress, "metadata", "annotations"), "UI Ingress annotations"))
                 .containsEntry("nginx.ingress.kubernetes.io/affinity", "cookie");
-        assertThat(mapOrEmpty(at(one(manifests, "Ingress", "api"), "metadata", "annotations")))
-                .doesNotContainKey("nginx.ingress.kubernetes.io/affinity");
+        Map<String, Object> apiAnnotations = mapOrEmpty(at(one(manifests, "Ingress", "api"), "metadata", "annotations"));
+        assertThat(apiAnnotations).doesNotContainKey("nginx.ingress.kubernetes.io/affinity");
+        // the agents' long-lived streams go through the API's Ingress
+        assertThat(apiAnnotations).as("API Ingress annotations")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+    }
+
+    @Test
+    void theApiIngressKeepsItsStreamTimeoutsNextToTheUsersAnnotations() {
+        List<Map<String, Object>> manifests = render(PRODUCTION_VALUES,
+                "--set", "ingress.api.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size=1m");
+        assertThat(map(at(one(manifests, "Ingress", "api"), "metadata", "annotations"), "API Ingress annotations"))
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "1m")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600")
+                .as("the annotations of both Ingresses").containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
     void disruptionBudgetsSelectTheirDeploymentsPods(String values) {
         List<Map<String, Object>> manifests = render(values);
-        for (String component : List.of("ui", "api", "dispatcher")) {
+        for (String component : List.of("ui", "api")) {
             Map<String, Object> podLabels = map(at(one(manifests, "Deployment", component), "spec", "template", "metadata", "labels"), "labels");
             Map<String, Object> selector = map(at(one(manifests, "PodDisruptionBudget", component), "spec", "selector", "matchLabels"), "selector");
             assertThat(podLabels).as("pods of %s match their PodDisruptionBudget", component).containsAllEntriesOf(selector);
         }
+        assertThat(manifests.stream().filter(m -> "PodDisruptionBudget".equals(m.get("kind")))).as("PodDisruptionBudgets").hasSize(2);
     }
 
     // ---- running helm ----
@@ -263,21 +356,27 @@ class HelmChartTest {
         return DEFAULT_VALUES.equals(values) ? List.of() : List.of("-f", CHART.resolve(values).toString());
     }
 
-    private static List<Map<String, Object>> render(String values) {
-        List<String> command = new ArrayList<>(List.of("template", "netportal", CHART.toString(), "--namespace", "netportal"));
-        command.addAll(valuesArgs(values));
-        Result rendered = helm(command);
-        assertThat(rendered.exitCode())
-                .as("helm %s exited with %d:%n%s", String.join(" ", command), rendered.exitCode(), rendered.output())
-                .isZero();
+    /** The manifests that helm template renders with these values and more arguments (e.g. --set). */
+    private static List<Map<String, Object>> render(String values, String... moreArgs) {
         List<Map<String, Object>> manifests = new ArrayList<>();
-        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rendered.output())) {
+        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(renderedText(values, moreArgs))) {
             if (document != null) {
                 manifests.add(map(document, "a rendered document"));
             }
         }
         assertThat(manifests).as("rendered manifests").isNotEmpty();
         return manifests;
+    }
+
+    private static String renderedText(String values, String... moreArgs) {
+        List<String> command = new ArrayList<>(List.of("template", "netportal", CHART.toString(), "--namespace", "netportal"));
+        command.addAll(valuesArgs(values));
+        command.addAll(List.of(moreArgs));
+        Result rendered = helm(command);
+        assertThat(rendered.exitCode())
+                .as("helm %s exited with %d:%n%s", String.join(" ", command), rendered.exitCode(), rendered.output())
+                .isZero();
+        return rendered.output();
     }
 
     private static Result helm(List<String> args) {
