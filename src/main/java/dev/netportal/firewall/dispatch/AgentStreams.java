@@ -39,6 +39,10 @@ public class AgentStreams implements DisposableBean {
     public static final int CREDENTIAL_REVOKED = 4401;
     /** The close code of a stream replaced by a newer one of the same firewall. */
     public static final int REPLACED = 4409;
+    /** The close code of a stream whose agent did not say what it runs in time. */
+    public static final int NO_STATUS = 4408;
+    /** How long a new stream may stay without the agent's status. */
+    static final Duration STATUS_WITHIN = Duration.ofSeconds(30);
 
     private final DatabaseClient db;
     private final String instance = UUID.randomUUID().toString();
@@ -154,9 +158,13 @@ public class AgentStreams implements DisposableBean {
             return Flux.merge(outbound.asFlux(), Flux.interval(ping).map(tick -> StreamMessage.encode(new StreamMessage.Ping())));
         }
 
-        /** The close status and reason when the stream must end (freed firewall, newer stream); never otherwise. */
+        /**
+         * The close status and reason when the stream must end (freed firewall, newer stream, no status from the
+         * agent within {@link #STATUS_WITHIN}); never otherwise.
+         */
         public Mono<Map.Entry<Integer, String>> cut() {
-            return cut.asMono();
+            return Mono.firstWithValue(cut.asMono(), Mono.delay(STATUS_WITHIN).filter(tick -> !registered)
+                    .map(tick -> Map.entry(NO_STATUS, "no status from the agent within " + STATUS_WITHIN.toSeconds() + " s")));
         }
 
         /** One message from the agent. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
  * key is written next to the built-in agents' files, useless for real agents after a restart.
  */
 @Component
+@Lazy   // made by the dispatcher that needs it: a process that delivers nothing makes no key
 public class RevisionSigner {
 
     private static final Logger log = LoggerFactory.getLogger(RevisionSigner.class);
