@@ -55,9 +55,11 @@ class AgentController {
     private static Mono<Void> serve(AgentStreams.Stream stream, WebSocketSession session) {
         Mono<Void> receiving = session.receive().map(WebSocketMessage::getPayloadAsText)
                 .concatMap(stream::inbound).then();
-        Mono<Void> sending = session.send(stream.outbound().map(session::textMessage));
-        Mono<Void> cutting = stream.cut().flatMap(cut -> session.close(new CloseStatus(cut.getKey(), cut.getValue())));
-        return Mono.firstWithSignal(receiving, sending, cutting)
+        // a cut ends what is sent; then the close frame says why (a close sent while a send runs would be lost)
+        Mono<java.util.Map.Entry<Integer, String>> cut = stream.cut().cache();
+        Mono<Void> sending = session.send(stream.outbound().takeUntilOther(cut).map(session::textMessage))
+                .then(cut.flatMap(reason -> session.close(new CloseStatus(reason.getKey(), reason.getValue()))));
+        return Mono.firstWithSignal(receiving, sending)
                 .onErrorComplete()
                 .then(Mono.defer(stream::closed));
     }

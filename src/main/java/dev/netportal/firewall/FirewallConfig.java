@@ -16,4 +16,11 @@ import java.time.OffsetDateTime;
 public record FirewallConfig(int revision, String hash, String frr, String nftables, int appliedRevision, SyncStatus state,
                              String lastError, OffsetDateTime nextRetryAt, boolean agentConnected, OffsetDateTime agentSeenAt,
                              String agentRefusal, OffsetDateTime agentRefusedAt) {
+
+    /** The same without the agent's texts, for a reader outside the firewall's project. */
+    public FirewallConfig withoutAgentWords() {
+        String hidden = "(the agent's message is shown to the firewall's project only)";
+        return new FirewallConfig(revision, hash, frr, nftables, appliedRevision, state, lastError == null ? null : hidden,
+                nextRetryAt, agentConnected, agentSeenAt, agentRefusal == null ? null : hidden, agentRefusedAt);
+    }
 }

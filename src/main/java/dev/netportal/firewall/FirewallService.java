@@ -160,7 +160,10 @@ public class FirewallService {
 
     /** The firewall's desired configuration and sync state (D4), for a caller who may see the firewall. */
     public Mono<FirewallConfig> config(Actor actor, FirewallId id) {
-        return get(actor, id).flatMap(firewall -> configs.current(id));
+        return get(actor, id).flatMap(firewall -> configs.current(id)
+                // the agent's own words (validator output, its reasons) are for the firewall's project; an admin
+                // from outside it sees that something failed, not the text
+                .map(config -> actor.roleIn(firewall.project()).isPresent() ? config : config.withoutAgentWords()));
     }
 
     /**

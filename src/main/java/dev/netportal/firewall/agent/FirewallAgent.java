@@ -36,7 +36,7 @@ public final class FirewallAgent {
     private final List<String> nft;
     private final List<String> frrRunning;
     private volatile int appliedRevision;   // written under this; read without it (status and hellos never wait for a check)
-    private String appliedHash;    // guarded by this
+    private volatile String appliedHash;    // written under this
 
     /**
      * @param remembers whether the applied revision survives a restart (a state file in the directory); the
@@ -75,6 +75,11 @@ public final class FirewallAgent {
 
     public int appliedRevision() {
         return appliedRevision;
+    }
+
+    /** The hash of the revision it runs; null while it runs none. */
+    public String appliedHash() {
+        return appliedHash;
     }
 
     /** Takes one revision: answers what became of it. Deliveries are handled one at a time. */

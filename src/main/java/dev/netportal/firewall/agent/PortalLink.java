@@ -6,6 +6,7 @@ import dev.netportal.firewall.protocol.RevisionCheck;
 import dev.netportal.firewall.protocol.StreamMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,7 +27,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
@@ -35,13 +38,19 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * It dials out to the portal's API over TLS, authenticates with the firewall's credential and holds one
  * WebSocket stream on which the portal sends the newest revision as soon as it is committed. Every revision is
  * checked ({@link RevisionCheck}: this firewall, this allocation, a trusted signature, the signed texts, not
- * expired) before the validators see it, and answered on the same stream. A stream that breaks, or stays silent
- * longer than {@link AgentSettings#silence()}, is opened again, to the next portal URL, with backoff and jitter.
- * Its status is kept in the file {@code status} in its directory, for whoever is on the firewall.
+ * expired, not older than what runs) before the validators see it, and answered on the same stream. A stream
+ * that breaks, or stays silent longer than {@link AgentSettings#silence()}, is opened again, to the next portal
+ * URL: soon (with jitter) after a stream that served a while, with exponential backoff after attempts that fail
+ * or streams that end early. Its status is kept in the file {@code status} in its directory, for whoever is on
+ * the firewall.
  */
 public final class PortalLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PortalLink.class);
+    /** A stream that served at least this long ended normally; a shorter one counts as a failed attempt. */
+    static final Duration SERVED = Duration.ofSeconds(30);
+    /** The close codes after which connecting again at once would only repeat what happened. */
+    private static final java.util.Set<Integer> BACK_OFF_AFTER = java.util.Set.of(1009, 4401, 4408, 4409);
 
     private final AgentSettings settings;
     private final FirewallAgent agent;
@@ -49,8 +58,16 @@ public final class PortalLink implements AutoCloseable {
     private final Disposable loop;
     private final Sinks.Empty<Void> closed = Sinks.empty();
     private final AtomicInteger attempt = new AtomicInteger();
-    private volatile int failures;          // attempts in a row that opened no stream
-    private volatile boolean opened;        // whether the last attempt opened a stream
+    // revisions are checked and applied here, one at a time, never interrupted: a stream that ends mid-apply does
+    // not leave the firewall half-applied (the result is in the state file, and the next stream's status says it)
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "netportal-agent-apply");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile int failures;          // attempts in a row that opened no stream, or one that ended early
+    private volatile long openedAt;         // System.nanoTime() when the last stream opened; 0 if none did
+    private volatile int closeCode;         // how the portal closed the last stream; 0 if it did not say
     private volatile URI connectedTo;       // null while not connected
     private volatile String lastRefusal;
     private volatile String lastProblem;
@@ -70,6 +87,7 @@ public final class PortalLink implements AutoCloseable {
 
     /** Starts the agent: it connects at once and stays connected until closed. */
     public static PortalLink start(AgentSettings settings) {
+        forgetOtherAllocations(settings);
         return new PortalLink(settings, new FirewallAgent(settings.firewall(), settings.directory(), settings.mode(), true,
                 settings.frrReload()), Clock.systemUTC());
     }
@@ -81,6 +99,28 @@ public final class PortalLink implements AutoCloseable {
 
     public static PortalLink start(org.springframework.core.env.Environment env) {
         return start(AgentSettings.from(env));
+    }
+
+    /**
+     * The directory remembers whose revision runs (firewall and allocation): a directory that served another
+     * firewall, or an earlier allocation of this one, starts from nothing, so the portal never takes another
+     * allocation's revision number for this one's.
+     */
+    static void forgetOtherAllocations(AgentSettings settings) {
+        Path identity = settings.directory().resolve("identity");
+        String mine = "firewall " + settings.firewall() + "\nallocation " + Credentials.allocation(settings.credential()) + "\n";
+        try {
+            Files.createDirectories(settings.directory());
+            if (Files.exists(identity) && !Files.readString(identity).equals(mine) && Files.exists(settings.directory().resolve("state"))) {
+                Path kept = settings.directory().resolve("state.other-allocation");
+                Files.move(settings.directory().resolve("state"), kept, StandardCopyOption.REPLACE_EXISTING);
+                log.warn("{} served another firewall or allocation: its state is kept as {}, and this agent starts from nothing",
+                        settings.directory(), kept);
+            }
+            Files.writeString(identity, mine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the agent's identity in " + settings.directory(), e);
+        }
     }
 
     public int appliedRevision() {
@@ -109,21 +149,31 @@ public final class PortalLink implements AutoCloseable {
 
     /** One stream: connect, take revisions until it ends. Never fails: what went wrong is logged and kept. */
     private Mono<Void> session() {
-        opened = false;
+        openedAt = 0;
+        closeCode = 0;
         URI url = settings.portalUrls().get(Math.floorMod(attempt.getAndIncrement(), settings.portalUrls().size()));
         String base = url.toString().replaceAll("/+$", "");
         String stream = base.replaceFirst("^http", "ws") + "/agent/v1/firewalls/" + settings.firewall() + "/stream";
-        HttpClient client = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
+        HttpClient client = HttpClient.create()
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         if (url.getScheme().equalsIgnoreCase("https")) {
             client = client.secure(tls -> tls.sslContext(settings.caFile() == null ? Http11SslContextSpec.forClient()
                     : Http11SslContextSpec.forClient().configure(builder -> builder.trustManager(settings.caFile().toFile()))));
         }
-        return client
+        Sinks.One<Boolean> upgraded = Sinks.one();
+        Mono<Void> conversation = client
                 .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.credential()))
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(StreamMessage.MAX_BYTES).build())
                 .uri(stream)
-                .handle((in, out) -> converse(url, in, out))
-                .then()
+                .handle((in, out) -> {
+                    upgraded.tryEmitValue(true);
+                    return converse(url, in, out);
+                })
+                .then();
+        // a server that accepts the connection and never answers the upgrade is given up after 15 s
+        Mono<Void> handshakeDeadline = upgraded.asMono().timeout(Duration.ofSeconds(15),
+                Mono.error(() -> new IllegalStateException("no WebSocket upgrade from " + url + " within 15 s"))).then(Mono.never());
+        return Mono.firstWithSignal(conversation, handshakeDeadline)
                 .onErrorResume(error -> {
                     lastProblem = problem(error);
                     log.warn("stream to {} failed: {}", url, lastProblem);
@@ -141,16 +191,17 @@ public final class PortalLink implements AutoCloseable {
     /** On an open stream: the status first, then one answer per revision, and the heartbeat. */
     private Mono<Void> converse(URI url, WebsocketInbound in, WebsocketOutbound out) {
         connectedTo = url;
-        opened = true;
-        failures = 0;
+        openedAt = System.nanoTime();
         log.info("connected to {}, running revision {}", url, agent.appliedRevision());
         keepStatus();
         Sinks.Empty<Void> ended = Sinks.empty();
         Flux<String> answers = in.aggregateFrames(StreamMessage.MAX_BYTES).receive().asString(StandardCharsets.UTF_8)
                 .timeout(settings.silence())
-                .concatMap(text -> Mono.fromCallable(() -> answer(text)).subscribeOn(Schedulers.boundedElastic()))
+                // suppressCancel: a stream that ends does not interrupt a revision being applied
+                .concatMap(text -> Mono.fromFuture(CompletableFuture.supplyAsync(() -> answer(text), worker), true))
                 .doFinally(signal -> ended.tryEmitEmpty());
         in.receiveCloseStatus().subscribe(status -> {
+            closeCode = status.code();
             if (status.code() != 1000) {
                 lastProblem = "the portal closed the stream: " + status.code() + " " + status.reasonText();
                 log.warn("{}", lastProblem);
@@ -161,23 +212,31 @@ public final class PortalLink implements AutoCloseable {
     }
 
     private String status() {
-        return StreamMessage.encode(new StreamMessage.Status(agent.appliedRevision(), settings.mode().name()));
+        return StreamMessage.encode(new StreamMessage.Status(agent.appliedRevision(), agent.appliedHash(), settings.mode().name()));
     }
 
-    /** What to say to one message from the portal; nothing to a ping. */
-    private String answer(String text) throws InterruptedException {
+    /** What to say to one message from the portal; nothing (null) to a ping. */
+    private String answer(String text) {
         StreamMessage message;
         try {
             message = StreamMessage.decode(text);
         } catch (IllegalArgumentException e) {
             return StreamMessage.encode(new StreamMessage.Answer(refused(new Agent.Refused(0, "a message that is not a "
-                    + "revision: " + e.getMessage()))));
+                    + "revision: " + e.getMessage())), null));
         }
-        if (!(message instanceof StreamMessage.Revision(var revision))) {
+        if (!(message instanceof StreamMessage.Revision(var revision, String delivery))) {
             return null;
         }
         Agent.Refused refusal = check.refusal(revision);
-        Agent.Answer answer = refusal != null ? refused(refusal) : agent.receive(revision.delivery());
+        Agent.Answer answer;
+        try {
+            answer = refusal != null ? refused(refusal) : agent.receive(revision.delivery());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer = new Agent.Rejected(revision.revision(), "the agent was stopped while it checked the revision");
+        } catch (RuntimeException e) {
+            answer = new Agent.Rejected(revision.revision(), "the agent failed: " + e.getMessage());
+        }
         if (answer instanceof Agent.Newer(int running)) {
             // signed and valid, but older than what runs: an old message played again (or a restored database)
             answer = refused(new Agent.Refused(revision.revision(), "revision " + revision.revision() + " is older than "
@@ -194,7 +253,7 @@ public final class PortalLink implements AutoCloseable {
             }
         }
         keepStatus();
-        return StreamMessage.encode(new StreamMessage.Answer(answer));
+        return StreamMessage.encode(new StreamMessage.Answer(answer, delivery));
     }
 
     private Agent.Refused refused(Agent.Refused refusal) {
@@ -203,9 +262,19 @@ public final class PortalLink implements AutoCloseable {
         return refusal;
     }
 
-    /** After a stream that was open: soon again; after a failed attempt: exponential backoff, with jitter. */
+    /**
+     * After a stream that served a while and ended without a reason to wait: soon, spread between 0.25 and 3 s so
+     * that the agents of a stopped instance do not all arrive at once. After a failed attempt, a stream that ended
+     * early, or one closed for a reason that would only repeat (credential refused, replaced, no status, too big):
+     * exponential backoff from 0.5 s to 30 s, with ±50 % jitter.
+     */
     private Duration pause() {
-        double base = opened ? 500 : Math.min(30_000, 500 * Math.pow(2, Math.min(failures++, 10)));
+        boolean served = openedAt != 0 && System.nanoTime() - openedAt >= SERVED.toNanos() && !BACK_OFF_AFTER.contains(closeCode);
+        if (served) {
+            failures = 0;
+            return Duration.ofMillis(250 + ThreadLocalRandom.current().nextLong(2750));
+        }
+        double base = Math.min(30_000, 500 * Math.pow(2, Math.min(failures++, 10)));
         return Duration.ofMillis((long) (base * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 
@@ -247,6 +316,7 @@ public final class PortalLink implements AutoCloseable {
     @Override
     public void close() {
         loop.dispose();
+        worker.shutdown();
         closed.tryEmitEmpty();
     }
 }

@@ -41,28 +41,75 @@ public class AgentStreams implements DisposableBean {
     public static final int REPLACED = 4409;
     /** The close code of a stream whose agent did not say what it runs in time. */
     public static final int NO_STATUS = 4408;
-    /** How long a new stream may stay without the agent's status. */
-    static final Duration STATUS_WITHIN = Duration.ofSeconds(30);
+
+    /** The close code of a stream whose agent fell silent. */
+    public static final int SILENT = 4410;
 
     private final DatabaseClient db;
     private final String instance = UUID.randomUUID().toString();
     private final Map<UUID, Stream> byFirewall = new ConcurrentHashMap<>();
     private final Duration ping;
+    /** How long a new stream may stay without the agent's status. */
+    private final Duration statusWithin;
+    /** How long an agent may stay silent (it sends its status every 20 s) before its stream is cut as dead. */
+    private final Duration silence;
     private final Disposable watching;
+    /** Firewalls whose credential must be checked again (their sync row changed); drained a few times a second. */
+    private final java.util.Set<UUID> toCheck = ConcurrentHashMap.newKeySet();
+    private final Disposable listening;
 
     AgentStreams(DatabaseClient db, Notifications notifications,
-            @Value("${netportal.agent-streams.ping:20s}") Duration ping) {
+            @Value("${netportal.agent-streams.ping:20s}") Duration ping,
+            @Value("${netportal.agent-streams.status-within:30s}") Duration statusWithin,
+            @Value("${netportal.agent-streams.silence:90s}") Duration silence) {
         this.db = db;
         this.ping = ping;
-        this.watching = Flux.merge(notifications.on("firewall_sync").map(UUID::fromString).filter(byFirewall::containsKey)
-                                .buffer(Duration.ofMillis(50)),
-                        Flux.interval(Duration.ofSeconds(30)).map(tick -> List.copyOf(byFirewall.keySet())))
-                .filter(ids -> !ids.isEmpty())
-                .concatMap(ids -> revoke(ids).onErrorResume(error -> {
-                    log.warn("could not check the agents' credentials: {}", error.toString());
-                    return Mono.empty();
-                }))
+        this.statusWithin = statusWithin;
+        this.silence = silence;
+        // notifications only mark firewalls; the checks drain the marks, so a burst of notifications (or a slow
+        // database) coalesces instead of piling up, and nothing here can stop the checking for good
+        this.listening = notifications.on("firewall_sync")
+                .subscribe(id -> {
+                    try {
+                        UUID firewall = UUID.fromString(id);
+                        if (byFirewall.containsKey(firewall)) {
+                            toCheck.add(firewall);
+                        }
+                    } catch (IllegalArgumentException ignored) {
+                        // not a firewall id
+                    }
+                });
+        this.watching = Flux.interval(Duration.ofMillis(200))
+                .onBackpressureDrop()
+                .concatMap(tick -> {
+                    if (tick % 5 == 0) {
+                        cutSilent();
+                    }
+                    if (tick % 150 == 0) {      // every 30 s: every stream, in case a notification was lost
+                        toCheck.addAll(byFirewall.keySet());
+                    }
+                    if (toCheck.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    List<UUID> ids = List.copyOf(toCheck);
+                    toCheck.removeAll(ids);
+                    return revoke(ids).onErrorResume(error -> {
+                        log.warn("could not check the agents' credentials, trying again: {}", error.toString());
+                        toCheck.addAll(ids);
+                        return Mono.empty();
+                    });
+                }, 1)
                 .subscribe();
+    }
+
+    /** Cuts the streams whose agents fell silent (a hung agent, or a connection that died without closing). */
+    private void cutSilent() {
+        long now = System.nanoTime();
+        byFirewall.values().forEach(stream -> {
+            if (now - stream.heardAt > silence.toNanos()) {
+                stream.cut(SILENT, "nothing from the agent for " + silence.toSeconds() + " s");
+            }
+        });
     }
 
     /** This instance, as the sync rows of the firewalls whose streams it holds name it. */
@@ -92,7 +139,7 @@ public class AgentStreams implements DisposableBean {
                 .one();
     }
 
-    /** Sends the signed revision on the firewall's stream and answers what the agent said. */
+    /** Sends the signed revision on the firewall's stream and answers what the agent said to this sending of it. */
     Mono<Agent.Answer> deliver(UUID streamId, SignedRevision revision) {
         Stream stream = byFirewall.get(revision.firewall());
         if (stream == null || !stream.id.equals(streamId)) {
@@ -124,6 +171,7 @@ public class AgentStreams implements DisposableBean {
 
     @Override
     public void destroy() {
+        listening.dispose();
         watching.dispose();
         cutAll();
     }
@@ -140,9 +188,11 @@ public class AgentStreams implements DisposableBean {
         private final String credentialHash;
         private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
         private final Sinks.One<Map.Entry<Integer, String>> cut = Sinks.one();
-        private final AtomicReference<Sinks.One<Agent.Answer>> pending = new AtomicReference<>();
+        private final AtomicReference<Pending> pending = new AtomicReference<>();
         private volatile boolean registered;
+        private volatile boolean ended;
         private volatile long seenAt;
+        private volatile long heardAt = System.nanoTime();
 
         private Stream(UUID firewall, String credentialHash) {
             this.firewall = firewall;
@@ -160,15 +210,16 @@ public class AgentStreams implements DisposableBean {
 
         /**
          * The close status and reason when the stream must end (freed firewall, newer stream, no status from the
-         * agent within {@link #STATUS_WITHIN}); never otherwise.
+         * agent in time, a silent agent); never otherwise.
          */
         public Mono<Map.Entry<Integer, String>> cut() {
-            return Mono.firstWithValue(cut.asMono(), Mono.delay(STATUS_WITHIN).filter(tick -> !registered)
-                    .map(tick -> Map.entry(NO_STATUS, "no status from the agent within " + STATUS_WITHIN.toSeconds() + " s")));
+            return Mono.firstWithValue(cut.asMono(), Mono.delay(statusWithin).filter(tick -> !registered)
+                    .map(tick -> Map.entry(NO_STATUS, "no status from the agent within " + statusWithin.toSeconds() + " s")));
         }
 
         /** One message from the agent. */
         public Mono<Void> inbound(String text) {
+            heardAt = System.nanoTime();
             StreamMessage message;
             try {
                 message = StreamMessage.decode(text);
@@ -177,22 +228,22 @@ public class AgentStreams implements DisposableBean {
                 return Mono.empty();
             }
             return switch (message) {
-                case StreamMessage.Status status -> registered ? heartbeat() : register(status.appliedRevision());
-                case StreamMessage.Answer(Agent.Answer answer) -> answered(bounded(answer));
+                case StreamMessage.Status status -> registered ? heartbeat() : register(status);
+                case StreamMessage.Answer(Agent.Answer answer, String delivery) -> answered(bounded(answer), delivery);
                 default -> Mono.empty();
             };
         }
 
         /** The connection is gone: the firewall is no longer served here. */
         public Mono<Void> closed() {
+            ended = true;
             cut.tryEmitEmpty();
-            Sinks.One<Agent.Answer> waiting = pending.getAndSet(null);
+            Pending waiting = pending.getAndSet(null);
             if (waiting != null) {
-                waiting.tryEmitError(new IllegalStateException("the agent's stream closed"));
+                waiting.answer().tryEmitError(new IllegalStateException("the agent's stream closed"));
             }
-            if (!byFirewall.remove(firewall, this)) {
-                return Mono.empty();
-            }
+            byFirewall.remove(firewall, this);
+            // also when the registration is still under way: the statement only touches this stream's row
             return db.sql("""
                             UPDATE firewall_sync SET agent_instance = NULL, agent_stream = NULL, agent_seen_at = now()
                             WHERE firewall_id = :id AND agent_stream = :stream""")
@@ -203,33 +254,46 @@ public class AgentStreams implements DisposableBean {
                     });
         }
 
-        private Mono<Void> register(int appliedRevision) {
-            // the credential checked again in the same statement: a firewall freed since the handshake is not served
+        private Mono<Void> register(StreamMessage.Status status) {
+            // The agent's word on what it runs is taken only for a revision of this allocation with the same hash
+            // (a reinstalled firewall, or a directory that served another, runs nothing as far as the portal
+            // knows), never above the desired one. The credential is checked again in the same statement: a
+            // firewall freed since the handshake is not served. A waiting delivery goes out at once, to this
+            // stream, unless its last attempt was rejected or refused: that one keeps its backoff, so an agent
+            // that connects again and again does not make the portal send it again and again.
             return db.sql("""
+                            WITH runs AS (
+                                SELECT coalesce(max(c.revision), 0) AS revision FROM firewall_config c JOIN machine m ON m.id = c.firewall_id
+                                WHERE c.firewall_id = :id AND c.revision = :applied AND c.hash = :hash AND c.created_at >= m.allocated_at)
                             UPDATE firewall_sync s SET agent_instance = :me, agent_stream = :stream, agent_seen_at = now(),
-                                applied_revision = least(greatest(:applied, 0), desired_revision),
-                                state = CASE WHEN least(greatest(:applied, 0), desired_revision) = desired_revision
+                                applied_revision = least(runs.revision, s.desired_revision),
+                                state = CASE WHEN least(runs.revision, s.desired_revision) = s.desired_revision
                                              THEN 'IN_SYNC'::firewall_sync_state
                                              WHEN s.state = 'IN_SYNC' THEN 'PENDING'::firewall_sync_state
                                              ELSE s.state END,
-                                -- a waiting delivery goes out at once, to this stream
-                                next_attempt_at = now(), leased_by = NULL, lease_until = NULL
-                            FROM machine m
+                                next_attempt_at = CASE WHEN s.last_failure IN ('REJECTED', 'REFUSED') THEN s.next_attempt_at ELSE now() END,
+                                leased_by = NULL, lease_until = NULL
+                            FROM machine m, runs
                             WHERE s.firewall_id = :id AND m.id = s.firewall_id AND m.role = 'FIREWALL'
                               AND m.state = 'ALLOCATED' AND m.agent_secret = :secret
-                            RETURNING s.desired_revision""")
-                    .bind("me", instance).bind("stream", id).bind("applied", appliedRevision).bind("id", firewall)
-                    .bind("secret", credentialHash)
-                    .map((row, meta) -> row.get("desired_revision", Integer.class))
+                            RETURNING s.desired_revision, s.applied_revision""")
+                    .bind("me", instance).bind("stream", id).bind("applied", status.appliedRevision())
+                    .bind("hash", status.appliedHash() == null ? "" : status.appliedHash())
+                    .bind("id", firewall).bind("secret", credentialHash)
+                    .map((row, meta) -> Map.entry(row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class)))
                     .one()
-                    .doOnNext(desired -> {
+                    .doOnNext(revisions -> {
+                        if (ended) {
+                            return;     // the connection went while this was recorded; closed() clears the row
+                        }
                         registered = true;
                         seenAt = System.nanoTime();
                         Stream before = byFirewall.put(firewall, this);
                         if (before != null && before != this) {
                             before.cut(REPLACED, "the firewall's agent connected again");
                         }
-                        log.info("firewall {}: agent connected (runs revision {}, desired {})", firewall, appliedRevision, desired);
+                        log.info("firewall {}: agent connected (says it runs revision {}, taken as {}; desired {})", firewall,
+                                status.appliedRevision(), revisions.getValue(), revisions.getKey());
                     })
                     .switchIfEmpty(Mono.fromRunnable(() -> cut(CREDENTIAL_REVOKED,
                             "the firewall's credential is no longer valid (the firewall was freed)")))
@@ -253,26 +317,31 @@ public class AgentStreams implements DisposableBean {
         }
 
         private Mono<Agent.Answer> deliver(SignedRevision revision) {
-            Sinks.One<Agent.Answer> answer = Sinks.one();
-            if (!pending.compareAndSet(null, answer)) {
+            Pending sending = new Pending(UUID.randomUUID().toString(), Sinks.one());
+            if (!pending.compareAndSet(null, sending)) {
                 return Mono.error(new IllegalStateException("a delivery is already under way on the agent's stream"));
             }
-            outbound.tryEmitNext(StreamMessage.encode(new StreamMessage.Revision(revision)));
-            return answer.asMono().doFinally(signal -> pending.compareAndSet(answer, null));
+            outbound.tryEmitNext(StreamMessage.encode(new StreamMessage.Revision(revision, sending.delivery())));
+            return sending.answer().asMono().doFinally(signal -> pending.compareAndSet(sending, null));
         }
 
-        /** The answer to the delivery under way; a refusal nobody waited for (a message played in) is recorded. */
-        private Mono<Void> answered(Agent.Answer answer) {
-            Sinks.One<Agent.Answer> waiting = pending.getAndSet(null);
-            if (waiting != null) {
-                waiting.tryEmitValue(answer);
+        /**
+         * The answer to the delivery under way, if it names it. A refusal answers it too, whatever it names: what
+         * the agent refused while a revision was on its way is what reached it instead (a message changed or
+         * played in on the way). Any other answer is late or stray; a refusal nobody waits for is recorded.
+         */
+        private Mono<Void> answered(Agent.Answer answer, String delivery) {
+            Pending waiting = pending.get();
+            if (waiting != null && (waiting.delivery().equals(delivery) || answer instanceof Agent.Refused)
+                    && pending.compareAndSet(waiting, null)) {
+                waiting.answer().tryEmitValue(answer);
                 return Mono.empty();
             }
             if (answer instanceof Agent.Refused refused) {
                 return db.sql("""
                                 UPDATE firewall_sync SET agent_refusal = :reason, agent_refused_at = now()
                                 WHERE firewall_id = :id AND agent_stream = :stream""")
-                        .bind("reason", "refused revision " + refused.revision() + ", which the portal had not sent: " + refused.reason())
+                        .bind("reason", "refused a revision " + refused.revision() + " that the portal was not sending then: " + refused.reason())
                         .bind("id", firewall).bind("stream", id).then();
             }
             return Mono.empty();
@@ -285,7 +354,11 @@ public class AgentStreams implements DisposableBean {
         }
     }
 
-    /** An agent's words, bounded and without control characters (they are shown in the portal). */
+    /** A delivery on its way: its name, and where its answer goes. */
+    private record Pending(String delivery, Sinks.One<Agent.Answer> answer) {
+    }
+
+    /** An agent's words, bounded, without control or format characters (they are shown in the portal). */
     static Agent.Answer bounded(Agent.Answer answer) {
         return switch (answer) {
             case Agent.Applied(int revision, String note) -> new Agent.Applied(revision, note == null ? null : bounded(note));
@@ -296,7 +369,7 @@ public class AgentStreams implements DisposableBean {
     }
 
     static String bounded(String text) {
-        String clean = text.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
+        String clean = text.replaceAll("[\\p{Cntrl}\\p{Cf}&&[^\n\t]]", "?");
         return clean.length() > MAX_MESSAGE ? clean.substring(0, MAX_MESSAGE - 1) + "…" : clean;
     }
 }

@@ -26,8 +26,10 @@ import reactor.core.publisher.Mono;
  * ({@code FOR UPDATE SKIP LOCKED}, so each firewall is delivered by one instance at a time). Each gets the newest
  * revision (intermediate ones are skipped), signed for its allocation, on its stream; the answer is recorded:
  * applied, rejected by the validators or refused by the agent's checks (failing, retried after a backoff), or no
- * answer (retried with exponential backoff and jitter). A lease that its instance does not finish expires after 30 seconds, so nothing stays stuck
- * when an instance dies; revisions live in the database, so a restart loses nothing.
+ * answer (retried with exponential backoff and jitter). Deliveries run side by side (up to {@link #IN_FLIGHT}): a
+ * slow or silent agent holds up only its own firewall, for at most {@link #DELIVERY_TIMEOUT}. A lease that its
+ * instance does not finish expires after 30 seconds (or when the firewall's agent connects elsewhere), so nothing
+ * stays stuck when an instance dies; revisions live in the database, so a restart loses nothing.
  */
 @Component
 @ConditionalOnProperty(name = "netportal.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
@@ -35,12 +37,13 @@ public class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     static final Duration LEASE = Duration.ofSeconds(30);
-    /**
-     * Firewalls leased at once, all delivered at once: one wave, so no lease waits for a second wave and expires
-     * under it (the lease outlasts a delivery's timeout). A full batch is followed by the next at once.
-     */
+    /** Firewalls leased by one query (a full batch is followed by the next at once, while slots are free). */
     static final int BATCH = 64;
-    static final int IN_FLIGHT = BATCH;
+    /**
+     * Deliveries under way at once. A firewall is leased only when a slot is free for it, so a lease never waits
+     * for a slot and expires under it (the lease outlasts a delivery's timeout).
+     */
+    static final int IN_FLIGHT = 256;
     /** How long one delivery may take, the agent's check included; the lease must outlast it. */
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
@@ -54,15 +57,19 @@ public class Dispatcher implements SmartLifecycle {
     private final RevisionSigner signer;
     private final Flux<String> wakeUps;     // sync rows changed in some instance's transaction; empty in tests
     private final String instance;
+    private final Duration tick;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final reactor.core.publisher.Sinks.Many<Object> freed = reactor.core.publisher.Sinks.many().multicast().directBestEffort();
     private volatile Disposable running;
 
     @Autowired
     Dispatcher(DatabaseClient db,
             @Value("${netportal.dispatcher.record-directory:${java.io.tmpdir}/netportal-agents}") Path records,
             @Value("${netportal.dispatcher.local-agents:true}") boolean localAgents,
-            @Value("${netportal.dispatcher.lease:30s}") Duration lease, Notifications notifications,
+            @Value("${netportal.dispatcher.lease:30s}") Duration lease,
+            @Value("${netportal.dispatcher.tick:500ms}") Duration tick, Notifications notifications,
             AgentStreams streams, RevisionSigner signer) {
-        this(db, localAgents ? new RecordingAgent(records) : null, lease, notifications.on("firewall_sync"), streams, signer);
+        this(db, localAgents ? new RecordingAgent(records) : null, lease, notifications.on("firewall_sync"), streams, signer, tick);
     }
 
     /**
@@ -70,10 +77,11 @@ public class Dispatcher implements SmartLifecycle {
      * agents that fail on purpose); with none, such firewalls wait for their agents.
      */
     Dispatcher(DatabaseClient db, Agent local) {
-        this(db, local, LEASE, Flux.empty(), null, null);
+        this(db, local, LEASE, Flux.empty(), null, null, Duration.ofMillis(500));
     }
 
-    Dispatcher(DatabaseClient db, Agent local, Duration lease, Flux<String> wakeUps, AgentStreams streams, RevisionSigner signer) {
+    Dispatcher(DatabaseClient db, Agent local, Duration lease, Flux<String> wakeUps, AgentStreams streams, RevisionSigner signer,
+            Duration tick) {
         if (lease.compareTo(DELIVERY_TIMEOUT) <= 0) {
             log.warn("netportal.dispatcher.lease ({}) is shorter than a delivery may take ({}): another instance may "
                     + "deliver to a firewall while a slow delivery is still under way", lease, DELIVERY_TIMEOUT);
@@ -84,23 +92,52 @@ public class Dispatcher implements SmartLifecycle {
         this.wakeUps = wakeUps;
         this.streams = streams;
         this.signer = signer;
+        this.tick = tick;
         this.instance = streams != null ? streams.instance() : UUID.randomUUID().toString();
     }
 
     /** Starts delivering once the context is up (the schema is migrated by then). */
     @Override
     public void start() {
-        // a new revision (or an agent's stream) is announced on commit: a round starts at once instead of at the next tick;
-        // the ticks stay for retries that come due and for notifications lost while reconnecting
-        Flux<Object> wake = Flux.<Object>merge(Flux.interval(Duration.ofMillis(200), Duration.ofMillis(500)),
-                wakeUps.sample(Duration.ofMillis(20)));
+        // a new revision (or an agent's stream) is announced on commit: leasing starts at once instead of at the
+        // next tick; the ticks stay for retries that come due and for notifications lost while reconnecting; a
+        // finished delivery frees a slot, which may take a firewall that waited for one
+        Flux<Object> wake = Flux.<Object>merge(Flux.interval(Duration.ofMillis(200), tick),
+                wakeUps.sample(Duration.ofMillis(20)), freed.asFlux().sample(Duration.ofMillis(20)));
         running = wake
                 .onBackpressureDrop()
-                .concatMap(tick -> drain().onErrorResume(error -> {
-                    log.warn("delivery round failed, trying again: {}", error.toString());
-                    return Mono.empty();
+                .concatMap(ignored -> leaseFree().onErrorResume(error -> {
+                    log.warn("leasing due firewalls failed, trying again: {}", error.toString());
+                    return Flux.empty();
                 }), 1)
+                // each delivery on its own: the next lease does not wait for the slowest agent
+                .flatMap(due -> deliver(due)
+                        .onErrorResume(error -> {
+                            log.warn("recording the delivery to firewall {} failed: {}", due.firewall(), error.toString());
+                            return Mono.empty();
+                        })
+                        .doFinally(signal -> {
+                            inFlight.decrementAndGet();
+                            freed.tryEmitNext(Boolean.TRUE);
+                        }), IN_FLIGHT)
                 .subscribe();
+    }
+
+    /**
+     * Leases as many due firewalls as there are free delivery slots (batch after batch while batches come back
+     * full); each one leased holds a slot until its delivery is recorded.
+     */
+    private Flux<Due> leaseFree() {
+        return Flux.defer(() -> {
+            int free = Math.min(BATCH, IN_FLIGHT - inFlight.get());
+            if (free <= 0) {
+                return Flux.empty();
+            }
+            return lease(free).collectList().flatMapMany(leased -> {
+                inFlight.addAndGet(leased.size());
+                return Flux.fromIterable(leased).concatWith(leased.size() == free ? leaseFree() : Flux.empty());
+            });
+        });
     }
 
     @Override
@@ -117,14 +154,12 @@ public class Dispatcher implements SmartLifecycle {
         return running != null;
     }
 
-    /** Rounds until one leases less than a full batch: a burst of revisions goes out without waiting for ticks. */
-    Mono<Void> drain() {
-        return round().expand(leased -> leased == BATCH ? round() : Mono.empty()).then();
-    }
-
-    /** One round: lease what is due, deliver it, record the answers; answers how many firewalls it leased. */
+    /**
+     * One round, for tests: lease a batch of what is due, deliver it, record the answers; answers how many
+     * firewalls it leased.
+     */
     Mono<Integer> round() {
-        return lease().flatMap(due -> deliver(due).thenReturn(due), IN_FLIGHT).count().map(Long::intValue);
+        return lease(BATCH).flatMap(due -> deliver(due).thenReturn(due), BATCH).count().map(Long::intValue);
     }
 
     /** A leased firewall: its newest revision, and the stream of its agent (null: it never had one). */
@@ -132,7 +167,7 @@ public class Dispatcher implements SmartLifecycle {
                        UUID agentStream, String credentialHash) {
     }
 
-    private Flux<Due> lease() {
+    private Flux<Due> lease(int limit) {
         return db.sql("""
                         WITH due AS (
                             SELECT firewall_id FROM firewall_sync
@@ -148,7 +183,7 @@ public class Dispatcher implements SmartLifecycle {
                           AND m.id = s.firewall_id
                         RETURNING s.firewall_id, s.desired_revision, s.attempts, c.hash, c.frr, c.nftables,
                                   CASE WHEN s.agent_instance = :me THEN s.agent_stream END AS agent_stream, m.agent_secret""")
-                .bind("batch", BATCH).bind("me", instance).bind("lease", lease.toMillis() / 1000.0)
+                .bind("batch", limit).bind("me", instance).bind("lease", lease.toMillis() / 1000.0)
                 .map((row, meta) -> new Due(row.get("firewall_id", UUID.class), row.get("desired_revision", Integer.class),
                         row.get("hash", String.class), row.get("frr", String.class), row.get("nftables", String.class),
                         row.get("attempts", Integer.class), row.get("agent_stream", UUID.class), row.get("agent_secret", String.class)))

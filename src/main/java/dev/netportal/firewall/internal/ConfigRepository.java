@@ -71,7 +71,6 @@ public class ConfigRepository {
                 .all();
     }
 
-    /** The hash and number of the newest revision; empty before the first. */
     /**
      * The machine's newest revision, and whether it belongs to the current allocation: a freed firewall's sync row
      * is gone, so a revision without one is an earlier tenant's (or the same tenant's earlier allocation).
@@ -139,7 +138,7 @@ public class ConfigRepository {
     public Mono<FirewallConfig> current(UUID firewall) {
         return db.sql("""
                         SELECT c.revision, c.hash, c.frr, c.nftables, s.applied_revision, s.state::text AS state, s.last_error,
-                               s.next_attempt_at, s.agent_stream IS NOT NULL AS connected, s.agent_seen_at,
+                               s.next_attempt_at, (s.agent_stream IS NOT NULL AND s.agent_seen_at > now() - interval '2 minutes') AS connected, s.agent_seen_at,
                                s.agent_refusal, s.agent_refused_at
                         FROM firewall_config c JOIN firewall_sync s ON s.firewall_id = c.firewall_id
                         WHERE c.firewall_id = :id ORDER BY c.revision DESC LIMIT 1""")
@@ -203,7 +202,7 @@ public class ConfigRepository {
     public Mono<Slice<FleetEntry>> fleet(boolean notInSyncOnly, long offset, int limit) {
         return db.sql("""
                         SELECT m.id, m.name, m.project_id, m.partition_id, s.desired_revision, s.applied_revision,
-                               s.state::text AS state, s.last_failure, s.next_attempt_at, s.agent_stream IS NOT NULL AS connected,
+                               s.state::text AS state, s.last_failure, s.next_attempt_at, (s.agent_stream IS NOT NULL AND s.agent_seen_at > now() - interval '2 minutes') AS connected,
                                s.agent_seen_at,
                                count(*) OVER () AS total
                         FROM machine m JOIN firewall_sync s ON s.firewall_id = m.id

@@ -42,6 +42,10 @@ public final class RevisionCheck {
         if (revision.signature() == null || revision.signature().isBlank() || revision.keyId() == null) {
             return new Agent.Refused(number, "revision " + number + " is not signed");
         }
+        if (revision.hash() == null || !revision.hash().matches("[\\x21-\\x7e]{1,128}")
+                || revision.allocation() == null || !revision.allocation().matches("[0-9a-f]{32}")) {
+            return new Agent.Refused(number, "revision " + number + " has a malformed hash or allocation");
+        }
         if (!firewall.equals(revision.firewall())) {
             return new Agent.Refused(number, "revision " + number + " is for firewall " + revision.firewall()
                     + ", and this agent serves firewall " + firewall);

@@ -20,20 +20,23 @@ public sealed interface StreamMessage {
     /** The longest text an answer carries (validator output is cut there, far below the portal's frame limit). */
     int MAX_ANSWER_TEXT = 2000;
 
-    /** The portal: a signed revision to run. */
-    record Revision(SignedRevision revision) implements StreamMessage {
+    /**
+     * The portal: a signed revision to run. {@code delivery} names this sending of it; the answer repeats it, so
+     * a late or stray answer is never taken for another delivery's.
+     */
+    record Revision(SignedRevision revision, String delivery) implements StreamMessage {
     }
 
     /** The portal: still here (the agent reconnects when it hears nothing for a while). */
     record Ping() implements StreamMessage {
     }
 
-    /** The agent: what it runs and how. */
-    record Status(int appliedRevision, String mode) implements StreamMessage {
+    /** The agent: what it runs (the revision and its hash; 0 and null for nothing) and how. */
+    record Status(int appliedRevision, String appliedHash, String mode) implements StreamMessage {
     }
 
-    /** The agent: what became of a revision. */
-    record Answer(Agent.Answer answer) implements StreamMessage {
+    /** The agent: what became of a revision, and which delivery it answers (null if the message had none). */
+    record Answer(Agent.Answer answer, String delivery) implements StreamMessage {
     }
 
     JsonMapper JSON = JsonMapper.builder().build();
@@ -41,8 +44,9 @@ public sealed interface StreamMessage {
     static String encode(StreamMessage message) {
         Map<String, Object> body = new LinkedHashMap<>();
         switch (message) {
-            case Revision(SignedRevision r) -> {
+            case Revision(SignedRevision r, String delivery) -> {
                 body.put("type", "revision");
+                body.put("delivery", delivery);
                 body.put("firewallId", r.firewall().toString());
                 body.put("allocation", r.allocation());
                 body.put("revision", r.revision());
@@ -56,13 +60,15 @@ public sealed interface StreamMessage {
                 body.put("signature", r.signature());
             }
             case Ping() -> body.put("type", "ping");
-            case Status(int applied, String mode) -> {
+            case Status(int applied, String hash, String mode) -> {
                 body.put("type", "status");
                 body.put("appliedRevision", applied);
+                body.put("appliedHash", hash);
                 body.put("mode", mode);
             }
-            case Answer(Agent.Answer answer) -> {
+            case Answer(Agent.Answer answer, String delivery) -> {
                 body.put("type", "answer");
+                body.put("delivery", delivery);
                 switch (answer) {
                     case Agent.Applied(int revision, String note) -> {
                         body.put("outcome", "APPLIED");
@@ -112,17 +118,17 @@ public sealed interface StreamMessage {
                 yield new Revision(new SignedRevision(firewall, string(node, "allocation"), integer(node, "revision"),
                         string(node, "hash"), string(node, "frr"), string(node, "nftables"), string(node, "frrSha256"),
                         string(node, "nftablesSha256"), number(node, "expiresAt"), optional(node, "keyId"),
-                        optional(node, "signature")));
+                        optional(node, "signature")), optional(node, "delivery"));
             }
             case "ping" -> new Ping();
-            case "status" -> new Status(integer(node, "appliedRevision"), optional(node, "mode"));
+            case "status" -> new Status(integer(node, "appliedRevision"), optional(node, "appliedHash"), optional(node, "mode"));
             case "answer" -> new Answer(switch (string(node, "outcome")) {
                 case "APPLIED" -> new Agent.Applied(integer(node, "revision"), optional(node, "message"));
                 case "REJECTED" -> new Agent.Rejected(integer(node, "revision"), string(node, "message"));
                 case "REFUSED" -> new Agent.Refused(integer(node, "revision"), string(node, "message"));
                 case "NEWER" -> new Agent.Newer(integer(node, "appliedRevision"));
                 default -> throw new IllegalArgumentException("outcome is one of APPLIED, REJECTED, REFUSED, NEWER");
-            });
+            }, optional(node, "delivery"));
             default -> throw new IllegalArgumentException("type is one of revision, ping, status, answer");
         };
     }

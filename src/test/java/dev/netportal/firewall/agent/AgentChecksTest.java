@@ -89,11 +89,13 @@ class AgentChecksTest {
 
     /** Sends a revision and answers the agent's answer to it. */
     private Agent.Answer send(SignedRevision revision) throws Exception {
-        toAgent.tryEmitNext(StreamMessage.encode(new StreamMessage.Revision(revision)));
+        String delivery = UUID.randomUUID().toString();
+        toAgent.tryEmitNext(StreamMessage.encode(new StreamMessage.Revision(revision, delivery)));
         while (true) {
             String text = fromAgent.poll(30, TimeUnit.SECONDS);
             assertThat(text).as("an answer from the agent").isNotNull();
-            if (StreamMessage.decode(text) instanceof StreamMessage.Answer(Agent.Answer answer)) {
+            if (StreamMessage.decode(text) instanceof StreamMessage.Answer(Agent.Answer answer, String answered)) {
+                assertThat(answered).as("the answer names the delivery").isEqualTo(delivery);
                 return answer;
             }
         }
@@ -108,7 +110,7 @@ class AgentChecksTest {
     void theAgentConnectsWithTheCredentialAndSaysWhatItRuns() throws Exception {
         assertThat(authorizations.poll(10, TimeUnit.SECONDS)).isEqualTo("Bearer " + CREDENTIAL);
         String first = fromAgent.poll(10, TimeUnit.SECONDS);
-        assertThat(StreamMessage.decode(first)).isEqualTo(new StreamMessage.Status(0, "RECORD"));
+        assertThat(StreamMessage.decode(first)).isEqualTo(new StreamMessage.Status(0, null, "RECORD"));
     }
 
     @Test
@@ -161,7 +163,7 @@ class AgentChecksTest {
         while (answer == null) {
             String text = fromAgent.poll(10, TimeUnit.SECONDS);
             assertThat(text).isNotNull();
-            if (StreamMessage.decode(text) instanceof StreamMessage.Answer(Agent.Answer a)) {
+            if (StreamMessage.decode(text) instanceof StreamMessage.Answer(Agent.Answer a, String ignored)) {
                 answer = a;
             }
         }

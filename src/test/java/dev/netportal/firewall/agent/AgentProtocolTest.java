@@ -61,7 +61,10 @@ class AgentProtocolTest {
 
     @BeforeAll
     static void start() {
-        portal = TestPortal.start("--netportal.dispatcher.local-agents=false");
+        // the dispatcher looks for due firewalls only once an hour by itself: every delivery here is set off by
+        // the database's notification of a commit (a revision, an agent's stream)
+        portal = TestPortal.start("--netportal.dispatcher.local-agents=false", "--netportal.dispatcher.tick=1h",
+                "--netportal.agent-streams.status-within=2s", "--netportal.agent-streams.silence=3s");
         bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Agents", "").block();
         bean(ProjectService.class).createIfAbsent(Actor.system(), SHARING, "Agents shared", "").block();
     }
@@ -166,6 +169,9 @@ class AgentProtocolTest {
         assertThat(Api.send("GET", url, "x".repeat(100_000), null).status()).as("a huge credential").isIn(401, 431);
         assertThat(Api.send("GET", url, allocated.credential(), null).status())
                 .as("the right credential, but no WebSocket upgrade").isEqualTo(400);
+        Allocated another = firewall();
+        assertThat(Api.send("GET", url, another.credential(), null).status())
+                .as("the credential of another firewall of the same project").isEqualTo(401);
         assertThat(Api.send("POST", portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/hello",
                 allocated.credential(), "{\"agentUrl\":\"http://127.0.0.1:1\"}").status())
                 .as("the old hello is gone: the portal connects to nothing an agent names").isIn(404, 405);
@@ -219,7 +225,8 @@ class AgentProtocolTest {
                 assertThat(bean(AgentStreams.class).size()).isEqualTo(streams - 1);
             });
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(agent.lastProblem()).as("and the credential refused when it tries again").contains("401"));
+                    assertThat(agent.lastProblem()).as("and the credential refused when it tries again")
+                            .contains("refused the credential (401)"));
             assertThat(agent.connectedTo()).isNull();
         }
         assertThat(Api.send("GET", portal.apiUrl() + "/agent/v1/firewalls/" + allocated.firewall().id() + "/stream",
@@ -246,5 +253,35 @@ class AgentProtocolTest {
             assertThat(agent.appliedRevision()).isEqualTo(config(allocated.firewall()).revision());
             assertThat(Files.readString(files.resolve("state"))).contains("revision=" + agent.appliedRevision());
         }
+    }
+
+    @Test
+    void aStreamWhoseAgentSaysNothingOrFallsSilentIsCut() {
+        Allocated allocated = firewall();
+        String url = portal.apiUrl().replaceFirst("^http", "ws") + "/agent/v1/firewalls/" + allocated.firewall().id() + "/stream";
+        // connects and never says what it runs
+        assertThat(closeCode(url, allocated.credential(), reactor.core.publisher.Flux.never())).isEqualTo(AgentStreams.NO_STATUS);
+        // says what it runs, then nothing more: no heartbeat
+        assertThat(closeCode(url, allocated.credential(), reactor.core.publisher.Flux.concat(
+                reactor.core.publisher.Mono.just(dev.netportal.firewall.protocol.StreamMessage.encode(
+                        new dev.netportal.firewall.protocol.StreamMessage.Status(0, null, "RECORD"))),
+                reactor.core.publisher.Flux.never()))).isEqualTo(AgentStreams.SILENT);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(config(allocated.firewall()).agentConnected()).isFalse());
+    }
+
+    /** Opens a stream, sends the given messages, and answers how the portal closed it (within 15 s). */
+    private static int closeCode(String url, String credential, org.reactivestreams.Publisher<String> messages) {
+        return reactor.netty.http.client.HttpClient.create()
+                .headers(headers -> headers.set("Authorization", "Bearer " + credential))
+                .websocket()
+                .uri(url)
+                .handle((in, out) -> {
+                    out.sendString(messages).then().subscribe();
+                    in.receive().subscribe();   // frames are read only when someone reads them
+                    return in.receiveCloseStatus().map(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus::code);
+                })
+                .next()
+                .block(Duration.ofSeconds(15));
     }
 }

@@ -99,7 +99,7 @@ class DispatchBenchmark {
 
                 long start = System.nanoTime();
                 core.getBean(TransactionalOperator.class).transactional(
-                        db.sql("UPDATE network SET nat_type = 'NONE' WHERE id = :id").bind("id", shared.id()).then()
+                        db.sql("UPDATE network SET nat_type = 'NONE' WHERE id = :id").bind("id", shared.id().value()).then()
                                 .then(core.getBean(FirewallConfigs.class).updateUsing(shared.id(), "bench", "bench"))).block();
                 double committed = (System.nanoTime() - start) / 1e9;
                 waitInSync(db, Duration.ofMinutes(3));

@@ -118,7 +118,7 @@ class DispatcherReliabilityTest {
 
         // the firewall's own agent connects while the built-in one is still checking the revision
         AgentStreams.Stream stream = bean(AgentStreams.class).open(firewall.id().value(), allocated.agentCredential()).block();
-        stream.inbound(StreamMessage.encode(new StreamMessage.Status(0, "RECORD"))).block();
+        stream.inbound(StreamMessage.encode(new StreamMessage.Status(0, null, "RECORD"))).block();
         answer.tryEmitValue(new Agent.Rejected(1, "nft: syntax error in line 7"));
         assertThat(round.get(10, TimeUnit.SECONDS)).isEqualTo(1);
 
@@ -128,6 +128,8 @@ class DispatcherReliabilityTest {
             assertThat(row.next()).isTrue();
             assertThat(row.getBoolean("due")).as("the agent that connected meanwhile is tried at once, not after a backoff")
                     .isTrue();
+            assertThat(String.valueOf(config(firewall).lastError())).as("the built-in agent's late answer is not the connected agent's")
+                    .doesNotContain("syntax error");
         } finally {
             stream.closed().block();
         }
@@ -225,5 +227,39 @@ class DispatcherReliabilityTest {
         survivor.round().block();
         assertThat(calls).hasValue(1);
         assertThat(config(firewall).state()).isEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
+    }
+
+    @Test
+    void anAgentThatNeverAnswersHoldsUpOnlyItsOwnFirewall() throws Exception {
+        Machine silent = firewall();
+        Machine other = firewall();
+        execute("UPDATE firewall_sync SET next_attempt_at = now() + interval '1 day' WHERE firewall_id NOT IN ('"
+                + silent.id() + "', '" + other.id() + "')");
+        execute("UPDATE firewall_sync SET next_attempt_at = now() + interval '1 day' WHERE firewall_id = '" + other.id() + "'");
+        Dispatcher dispatcher = new Dispatcher(bean(DatabaseClient.class), delivery -> delivery.firewall().equals(silent.id().value())
+                ? Mono.never() : Mono.just(new Agent.Applied(delivery.revision(), null)), Dispatcher.LEASE,
+                reactor.core.publisher.Flux.empty(), null, null, java.time.Duration.ofMillis(100));
+        dispatcher.start();
+        try {
+            // the silent agent's delivery is under way (its lease taken) before the other firewall comes due
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> leased(silent));
+            execute("UPDATE firewall_sync SET next_attempt_at = now() WHERE firewall_id = '" + other.id() + "'");
+            long due = System.nanoTime();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                    config(other).state() == dev.netportal.firewall.SyncStatus.IN_SYNC);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - due)).as("not after the silent agent's timeout")
+                    .isLessThan(Dispatcher.DELIVERY_TIMEOUT.dividedBy(4));
+            assertThat(config(silent).state()).isNotEqualTo(dev.netportal.firewall.SyncStatus.IN_SYNC);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    private static boolean leased(Machine firewall) throws Exception {
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement();
+                ResultSet row = s.executeQuery("SELECT lease_until > now() AS leased FROM firewall_sync WHERE firewall_id = '"
+                        + firewall.id() + "'")) {
+            return row.next() && row.getBoolean("leased");
+        }
     }
 }

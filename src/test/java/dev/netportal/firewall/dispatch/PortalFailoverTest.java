@@ -118,8 +118,10 @@ class PortalFailoverTest {
     void anAgentWhoseInstanceIsKilledConnectsToAnotherAndConvergesThere() throws Exception {
         TestDatabase.Coordinates database = TestDatabase.fresh();
         Path key = keyFile();
+        // no instance looks for due firewalls by itself within the test: deliveries are set off by notifications
         List<String> settings = List.of("--spring.profiles.active=dev", "--netportal.mode=api",
-                "--netportal.dispatcher.local-agents=false", "--netportal.revisions.signing-key-file=" + key);
+                "--netportal.dispatcher.local-agents=false", "--netportal.revisions.signing-key-file=" + key,
+                "--netportal.dispatcher.tick=1h");
         int childPort = freePort();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "dev.netportal.Netportal", "--netportal.api.port=" + childPort));
@@ -180,13 +182,13 @@ class PortalFailoverTest {
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(StreamMessage.MAX_BYTES).build())
                 .uri(apiUrl.replaceFirst("^http", "ws") + "/agent/v1/firewalls/" + allocated.firewall().id() + "/stream")
                 .handle((in, out) -> out.sendString(Flux.concat(
-                        Mono.just(StreamMessage.encode(new StreamMessage.Status(0, "RECORD"))),
+                        Mono.just(StreamMessage.encode(new StreamMessage.Status(0, null, "RECORD"))),
                         in.aggregateFrames(StreamMessage.MAX_BYTES).receive().asString(StandardCharsets.UTF_8)
                                 .filter(text -> text.contains("\"type\":\"revision\""))
                                 .doOnNext(revisions::add)
                                 .filter(text -> answer.get())
                                 .map(text -> StreamMessage.encode(new StreamMessage.Answer(new dev.netportal.firewall.protocol.Agent.Applied(
-                                        JSON.readTree(text).path("revision").asInt(), null)))))))
+                                        JSON.readTree(text).path("revision").asInt(), null), JSON.readTree(text).path("delivery").asString()))))))
                 .subscribe();
     }
 

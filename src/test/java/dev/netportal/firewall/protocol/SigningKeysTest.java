@@ -51,8 +51,8 @@ class SigningKeysTest {
         RevisionCheck before = new RevisionCheck(firewall, allocation, agentKeys,
                 Clock.fixed(Instant.parse("2029-12-31T23:00:00Z"), ZoneOffset.UTC));
         assertThat(before.refusal(signed)).isNull();
-        StreamMessage travelled = StreamMessage.decode(StreamMessage.encode(new StreamMessage.Revision(signed)));
-        assertThat(travelled).isEqualTo(new StreamMessage.Revision(signed));
+        StreamMessage travelled = StreamMessage.decode(StreamMessage.encode(new StreamMessage.Revision(signed, "d-1")));
+        assertThat(travelled).isEqualTo(new StreamMessage.Revision(signed, "d-1"));
         RevisionCheck after = new RevisionCheck(firewall, allocation, agentKeys,
                 Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
         assertThat(after.refusal(signed).reason()).contains("expired");
