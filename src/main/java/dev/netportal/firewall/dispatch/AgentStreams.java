@@ -341,7 +341,7 @@ public class AgentStreams implements DisposableBean {
                 return db.sql("""
                                 UPDATE firewall_sync SET agent_refusal = :reason, agent_refused_at = now()
                                 WHERE firewall_id = :id AND agent_stream = :stream""")
-                        .bind("reason", "refused a revision " + refused.revision() + " that the portal was not sending then: " + refused.reason())
+                        .bind("reason", "(while the portal was not sending this firewall anything) " + refused.reason())
                         .bind("id", firewall).bind("stream", id).then();
             }
             return Mono.empty();

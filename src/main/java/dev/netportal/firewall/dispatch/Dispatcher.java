@@ -214,7 +214,7 @@ public class Dispatcher implements SmartLifecycle {
                     case Agent.Rejected rejected -> failed(due, "rejected revision " + rejected.revision() + ": "
                             + rejected.message(), backoff(due.attempts() + 3), "REJECTED", true);
                     case Agent.Refused refused -> failed(due, "the agent refused revision " + refused.revision() + ": "
-                            + refused.reason(), backoff(due.attempts() + 3), "REFUSED", true);
+                            + refused.reason(), backoff(due.attempts() + 3), "REFUSED", true, refused.reason());
                 })
                 .onErrorResume(error -> failed(due, "agent unreachable: " + error.getMessage(), backoff(due.attempts()),
                         "UNREACHABLE", true));
@@ -239,6 +239,11 @@ public class Dispatcher implements SmartLifecycle {
      * wrong yet: no agent has connected).
      */
     private Mono<Void> failed(Due due, String error, Duration retryIn, String failure, boolean failing) {
+        return failed(due, error, retryIn, failure, failing, null);
+    }
+
+    /** As above; for a refusal also the agent's reason, kept as the firewall's last refusal. */
+    private Mono<Void> failed(Due due, String error, Duration retryIn, String failure, boolean failing, String refusal) {
         return db.sql("""
                         UPDATE firewall_sync SET state = CASE WHEN applied_revision = desired_revision THEN 'IN_SYNC'::firewall_sync_state
                                                              WHEN :failing THEN 'FAILING'::firewall_sync_state
@@ -248,14 +253,15 @@ public class Dispatcher implements SmartLifecycle {
                                -- (again) meanwhile has not been tried at all: either goes out at once
                                next_attempt_at = CASE WHEN desired_revision > :sent OR agent_stream IS DISTINCT FROM :stream THEN now()
                                                       ELSE now() + make_interval(secs => :retry) END,
-                               agent_refusal = CASE WHEN :failure = 'REFUSED' THEN :error ELSE agent_refusal END,
-                               agent_refused_at = CASE WHEN :failure = 'REFUSED' THEN now() ELSE agent_refused_at END,
+                               agent_refusal = coalesce(:refusal, agent_refusal),
+                               agent_refused_at = CASE WHEN :refusal IS NOT NULL THEN now() ELSE agent_refused_at END,
                                leased_by = NULL, lease_until = NULL
                         WHERE firewall_id = :id AND leased_by = :me""")
                 .bind("id", due.firewall()).bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
                 .bind("retry", retryIn.toMillis() / 1000.0).bind("me", instance).bind("sent", due.revision())
                 .bind("stream", org.springframework.r2dbc.core.Parameter.fromOrEmpty(due.agentStream(), UUID.class))
                 .bind("failing", failing).bind("failure", failure)
+                .bind("refusal", org.springframework.r2dbc.core.Parameter.fromOrEmpty(refusal, String.class))
                 .then();
     }
 

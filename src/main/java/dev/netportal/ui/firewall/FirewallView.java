@@ -288,11 +288,12 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             syncRow.add(error);
         }
         if (config.agentRefusal() != null) {
-            // what someone on the way tried stays visible after the firewall is back in sync
-            Span refusal = new Span("The agent refused a revision on " + AuditText.WHEN.format(config.agentRefusedAt())
-                    + " before applying anything: " + config.agentRefusal());
+            // what someone on the way tried stays visible after the firewall is back in sync, as history then
+            boolean past = config.state() == SyncStatus.IN_SYNC;
+            Span refusal = new Span((past ? "Earlier, on " : "On ") + AuditText.WHEN.format(config.agentRefusedAt())
+                    + ", the agent refused a revision without applying anything: " + config.agentRefusal());
             refusal.setId("agent-refusal");
-            refusal.addClassName("np-error-text");
+            refusal.addClassName(past ? "np-muted" : "np-error-text");
             syncRow.add(refusal);
         }
         desired.add(text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),

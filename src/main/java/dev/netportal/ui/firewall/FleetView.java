@@ -66,7 +66,8 @@ public class FleetView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(FleetEntry::partition).setHeader("Partition").setAutoWidth(true);
         grid.addColumn(entry -> entry.appliedRevision() + " / " + entry.desiredRevision()).setHeader("Applied / desired")
                 .setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(entry -> entry.agentSeenAt() == null ? "built-in record agent, or none yet"
+        grid.addColumn(entry -> entry.agentSeenAt() == null
+                ? (entry.state() == SyncStatus.IN_SYNC ? "built-in record agent" : "no agent of its own yet")
                 : (entry.agentConnected() ? "connected" : "not connected") + " (last heard " + AuditText.WHEN.format(entry.agentSeenAt()) + ")")
                 .setHeader("Agent").setFlexGrow(2);
         // the agent's own words (validator output) are for the firewall's project: the fleet shows the kind
