@@ -85,11 +85,25 @@ public final class Browser implements AutoCloseable {
                 .filter(new com.microsoft.playwright.Locator.FilterOptions().setVisible(true));
     }
 
-    /** Opens a Vaadin select and picks the visible item showing {@code text}. */
+    /**
+     * Opens a Vaadin select and picks the visible item showing {@code text}. An overlay that did not open (or
+     * stays in its opening animation) on a busy machine is closed and opened again, up to three times.
+     */
     public static void choose(Page page, String select, String text) {
-        page.locator(select).click();
-        page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText(text))
-                .filter(new com.microsoft.playwright.Locator.FilterOptions().setVisible(true)).first().click();
+        com.microsoft.playwright.Locator item = page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText(text))
+                .filter(new com.microsoft.playwright.Locator.FilterOptions().setVisible(true)).first();
+        for (int attempt = 1; ; attempt++) {
+            page.locator(select).click();
+            try {
+                item.click(new com.microsoft.playwright.Locator.ClickOptions().setTimeout(10_000));
+                return;
+            } catch (com.microsoft.playwright.PlaywrightException notThere) {
+                if (attempt == 3) {
+                    throw notThere;
+                }
+                page.keyboard().press("Escape");
+            }
+        }
     }
 
     public static void screenshot(Page page, String name) {

@@ -39,10 +39,10 @@ class AgentBrowserTest {
     @Test
     void theFirewallPageShowsItsOwnAgentAndWhatItRefused() throws Exception {
         JsonNode own = post("bob", "/api/v1/projects/tenant-a/networks",
-                "{\"name\":\"agent-own\",\"partition\":\"fra-1\",\"prefixLength\":26}");
+                "{\"name\":\"selfagent-net\",\"partition\":\"fra-1\",\"prefixLength\":26}");
         UUID internet = portal.portal().core().getBean(dev.netportal.partition.PartitionService.class)
                 .get(new dev.netportal.partition.PartitionId("fra-1")).block().externalNetworks().getFirst().id();
-        JsonNode firewall = post("bob", "/api/v1/projects/tenant-a/firewalls", "{\"name\":\"agent-edge\",\"partition\":\"fra-1\","
+        JsonNode firewall = post("bob", "/api/v1/projects/tenant-a/firewalls", "{\"name\":\"selfagent-fw\",\"partition\":\"fra-1\","
                 + "\"size\":\"c1-large\",\"networks\":[{\"network\":\"" + own.get("id").asString() + "\"},{\"network\":\""
                 + internet + "\"}]}");
         UUID id = UUID.fromString(firewall.path("firewall").path("id").asString());

@@ -35,7 +35,7 @@ public final class FirewallAgent {
     private final String frrReload;
     private final List<String> nft;
     private final List<String> frrRunning;
-    private volatile int appliedRevision;   // written under this; read without it (status and hellos never wait for a check)
+    private volatile int appliedRevision;   // written under this; read without it (the status on the stream never waits for a check)
     private volatile String appliedHash;    // written under this
 
     /**

@@ -143,9 +143,23 @@ public class AgentStreams implements DisposableBean {
     Mono<Agent.Answer> deliver(UUID streamId, SignedRevision revision) {
         Stream stream = byFirewall.get(revision.firewall());
         if (stream == null || !stream.id.equals(streamId)) {
-            return Mono.error(new IllegalStateException("the agent's stream closed"));
+            // the row names a stream this instance no longer holds (it closed while it was being registered):
+            // the firewall waits for its agent to connect again instead of being tried here again and again
+            return left(revision.firewall(), streamId).then(Mono.error(new IllegalStateException("the agent's stream closed")));
         }
         return stream.deliver(revision);
+    }
+
+    /** Records that the stream left: the firewall is no longer served by it (only if the row still names it). */
+    private Mono<Void> left(UUID firewall, UUID stream) {
+        return db.sql("""
+                        UPDATE firewall_sync SET agent_instance = NULL, agent_stream = NULL, agent_seen_at = now()
+                        WHERE firewall_id = :id AND agent_stream = :stream""")
+                .bind("id", firewall).bind("stream", stream).then()
+                .onErrorResume(error -> {
+                    log.warn("firewall {}: could not record that its agent left: {}", firewall, error.toString());
+                    return Mono.empty();
+                });
     }
 
     /** Cuts the streams whose credential is no longer their firewall's. */
@@ -244,14 +258,7 @@ public class AgentStreams implements DisposableBean {
             }
             byFirewall.remove(firewall, this);
             // also when the registration is still under way: the statement only touches this stream's row
-            return db.sql("""
-                            UPDATE firewall_sync SET agent_instance = NULL, agent_stream = NULL, agent_seen_at = now()
-                            WHERE firewall_id = :id AND agent_stream = :stream""")
-                    .bind("id", firewall).bind("stream", id).then()
-                    .onErrorResume(error -> {
-                        log.warn("firewall {}: could not record that its agent left: {}", firewall, error.toString());
-                        return Mono.empty();
-                    });
+            return left(firewall, id);
         }
 
         private Mono<Void> register(StreamMessage.Status status) {
@@ -282,9 +289,16 @@ public class AgentStreams implements DisposableBean {
                     .bind("id", firewall).bind("secret", credentialHash)
                     .map((row, meta) -> Map.entry(row.get("desired_revision", Integer.class), row.get("applied_revision", Integer.class)))
                     .one()
-                    .doOnNext(revisions -> {
+                    .map(java.util.Optional::of)
+                    .defaultIfEmpty(java.util.Optional.empty())
+                    .flatMap(registeredRow -> {
+                        if (registeredRow.isEmpty()) {
+                            cut(CREDENTIAL_REVOKED, "the firewall's credential is no longer valid (the firewall was freed)");
+                            return Mono.<Void>empty();
+                        }
+                        Map.Entry<Integer, Integer> revisions = registeredRow.get();
                         if (ended) {
-                            return;     // the connection went while this was recorded; closed() clears the row
+                            return left(firewall, id);     // the connection went while this was recorded
                         }
                         registered = true;
                         seenAt = System.nanoTime();
@@ -294,10 +308,8 @@ public class AgentStreams implements DisposableBean {
                         }
                         log.info("firewall {}: agent connected (says it runs revision {}, taken as {}; desired {})", firewall,
                                 status.appliedRevision(), revisions.getValue(), revisions.getKey());
-                    })
-                    .switchIfEmpty(Mono.fromRunnable(() -> cut(CREDENTIAL_REVOKED,
-                            "the firewall's credential is no longer valid (the firewall was freed)")))
-                    .then();
+                        return Mono.<Void>empty();
+                    });
         }
 
         /** The agent is alive: noted at most every half minute (the fleet view shows when it was last seen). */
