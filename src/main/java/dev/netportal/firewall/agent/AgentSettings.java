@@ -81,8 +81,31 @@ public record AgentSettings(List<URI> portalUrls, UUID firewall, String credenti
                 Path.of(env.getProperty("netportal.agent.directory", "/var/lib/netportal-agent")),
                 FirewallAgent.Mode.valueOf(env.getProperty("netportal.agent.mode", "record").toUpperCase(Locale.ROOT)),
                 env.getProperty("netportal.agent.frr-reload", "/usr/lib/frr/frr-reload.py"),
-                env.getProperty("netportal.agent.heartbeat", Duration.class, Duration.ofSeconds(20)),
-                env.getProperty("netportal.agent.silence", Duration.class, Duration.ofSeconds(60)));
+                duration(env, "netportal.agent.heartbeat", Duration.ofSeconds(20)),
+                duration(env, "netportal.agent.silence", Duration.ofSeconds(60)));
+    }
+
+    /** A duration as {@code 500ms}, {@code 20s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT20S}). */
+    static Duration duration(Environment env, String name, Duration otherwise) {
+        String text = env.getProperty(name);
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        java.util.regex.Matcher simple = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(text.strip());
+        try {
+            Duration parsed = !simple.matches() ? Duration.parse(text.strip()) : switch (simple.group(2)) {
+                case "ms" -> Duration.ofMillis(Long.parseLong(simple.group(1)));
+                case "s" -> Duration.ofSeconds(Long.parseLong(simple.group(1)));
+                case "m" -> Duration.ofMinutes(Long.parseLong(simple.group(1)));
+                default -> Duration.ofHours(Long.parseLong(simple.group(1)));
+            };
+            if (parsed.isNegative() || parsed.isZero()) {
+                throw new IllegalArgumentException("not positive");
+            }
+            return parsed;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(name + " is '" + text + "': give a positive duration such as 20s, 500ms or 2m");
+        }
     }
 
     /** https anywhere; http only to this host (nothing on the network can read or change what travels). */

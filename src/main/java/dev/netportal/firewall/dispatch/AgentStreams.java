@@ -99,6 +99,8 @@ public class AgentStreams implements DisposableBean {
                         return Mono.empty();
                     });
                 }, 1)
+                .doOnError(error -> log.warn("checking the agents' streams failed, starting again: {}", error.toString()))
+                .retry()
                 .subscribe();
     }
 

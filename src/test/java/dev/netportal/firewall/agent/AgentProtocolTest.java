@@ -270,6 +270,36 @@ class AgentProtocolTest {
                 assertThat(config(allocated.firewall()).agentConnected()).isFalse());
     }
 
+    @Test
+    void theAgentAsItsOwnProcessStartedAsTheReadmeSaysConverges() throws Exception {
+        Allocated allocated = firewall();
+        Path files = directory.resolve("process");
+        Path keys = Files.writeString(directory.resolve("portal-public.pem"), bean(RevisionSigner.class).publicKeyPem());
+        Path credential = Files.writeString(directory.resolve("credential"), allocated.credential());
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "dev.netportal.Netportal")
+                .redirectErrorStream(true).redirectOutput(directory.resolve("agent.log").toFile());
+        builder.environment().putAll(Map.of("NETPORTAL_MODE", "agent", "NETPORTAL_AGENT_PORTAL_URL", portal.apiUrl(),
+                "NETPORTAL_AGENT_FIREWALL_ID", allocated.firewall().id().toString(),
+                "NETPORTAL_AGENT_CREDENTIAL_FILE", credential.toString(), "NETPORTAL_AGENT_PORTAL_KEYS_FILE", keys.toString(),
+                "NETPORTAL_AGENT_DIRECTORY", files.toString(), "NETPORTAL_AGENT_MODE", "record",
+                "NETPORTAL_AGENT_HEARTBEAT", "2s"));
+        Process agent = builder.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(agent.isAlive()).as(Files.readString(directory.resolve("agent.log"))).isTrue();
+                FirewallConfig config = config(allocated.firewall());
+                assertThat(config.state()).isEqualTo(SyncStatus.IN_SYNC);
+                assertThat(config.agentConnected()).isTrue();
+            });
+            assertThat(Files.readString(files.resolve("status"))).contains("appliedRevision=" + config(allocated.firewall()).revision());
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            agent.destroyForcibly();
+        }
+    }
+
     /** Opens a stream, sends the given messages, and answers how the portal closed it (within 15 s). */
     private static int closeCode(String url, String credential, org.reactivestreams.Publisher<String> messages) {
         return reactor.netty.http.client.HttpClient.create()
