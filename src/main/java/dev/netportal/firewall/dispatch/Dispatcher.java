@@ -1,12 +1,13 @@
 package dev.netportal.firewall.dispatch;
 
 import dev.netportal.database.Notifications;
-import dev.netportal.firewall.protocol.Credentials;
 import dev.netportal.firewall.protocol.Agent;
+import dev.netportal.firewall.protocol.Credentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Delivers firewalls' pending configuration revisions to their agents (D2, decision 007). When a revision or an
@@ -58,8 +60,8 @@ public class Dispatcher implements SmartLifecycle {
     private final Flux<String> wakeUps;     // sync rows changed in some instance's transaction; empty in tests
     private final String instance;
     private final Duration tick;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final reactor.core.publisher.Sinks.Many<Object> freed = reactor.core.publisher.Sinks.many().multicast().directBestEffort();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Sinks.Many<Object> freed = Sinks.many().multicast().directBestEffort();
     private volatile Disposable running;
 
     @Autowired
