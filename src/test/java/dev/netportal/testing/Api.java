@@ -39,6 +39,16 @@ public final class Api {
      * Sends {@code method} with a JSON body (none if null), the bearer token (none if null) and further headers as
      * name, value pairs.
      */
+    /**
+     * POSTs to the portal's API as a demo user (signed in through the development sign-in) and answers the body
+     * of a 200 or 201; anything else fails the test with the answer.
+     */
+    public static JsonNode postAs(TestPortal portal, String user, String path, String json) {
+        Answer answer = send("POST", portal.apiUrl() + path, PkceLogin.accessToken(portal.issuer(), user, user), json);
+        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.raw().body()).isBetween(200, 201);
+        return answer.json();
+    }
+
     public static Answer send(String method, String url, String bearerToken, String json, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));

@@ -10,7 +10,6 @@ import dev.netportal.firewall.agent.PortalLink;
 import dev.netportal.firewall.protocol.SigningKeys;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.Browser;
-import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,19 +29,13 @@ class AgentBrowserTest {
     private final Browser browser = Browser.shared();
     private final TestPortal portal = TestPortal.shared();
 
-    private JsonNode post(String user, String path, String json) {
-        Api.Answer answer = Api.send("POST", portal.apiUrl() + path, PkceLogin.accessToken(portal.issuer(), user, user), json);
-        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.raw().body()).isBetween(200, 201);
-        return answer.json();
-    }
-
     @Test
     void theFirewallPageShowsItsOwnAgentAndWhatItRefused() throws Exception {
-        JsonNode own = post("bob", "/api/v1/projects/tenant-a/networks",
+        JsonNode own = Api.postAs(portal, "bob", "/api/v1/projects/tenant-a/networks",
                 "{\"name\":\"selfagent-net\",\"partition\":\"fra-1\",\"prefixLength\":26}");
         UUID internet = portal.portal().core().getBean(dev.netportal.partition.PartitionService.class)
                 .get(new dev.netportal.partition.PartitionId("fra-1")).block().externalNetworks().getFirst().id();
-        JsonNode firewall = post("bob", "/api/v1/projects/tenant-a/firewalls", "{\"name\":\"selfagent-fw\",\"partition\":\"fra-1\","
+        JsonNode firewall = Api.postAs(portal, "bob", "/api/v1/projects/tenant-a/firewalls", "{\"name\":\"selfagent-fw\",\"partition\":\"fra-1\","
                 + "\"size\":\"c1-large\",\"networks\":[{\"network\":\"" + own.get("id").asString() + "\"},{\"network\":\""
                 + internet + "\"}]}");
         UUID id = UUID.fromString(firewall.path("firewall").path("id").asString());

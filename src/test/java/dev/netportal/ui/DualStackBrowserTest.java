@@ -8,7 +8,6 @@ import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.Browser;
-import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,6 @@ class DualStackBrowserTest {
 
     private final Browser browser = Browser.shared();
     private final TestPortal portal = TestPortal.shared();
-
-    private JsonNode post(String user, String path, String json) {
-        Api.Answer answer = Api.send("POST", portal.apiUrl() + path, PkceLogin.accessToken(portal.issuer(), user, user), json);
-        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.raw().body()).isBetween(200, 201);
-        return answer.json();
-    }
 
     @Test
     void aDualStackPartitionGivesNetworksMachinesAndFirewallsBothFamilies() {
@@ -52,11 +45,11 @@ class DualStackBrowserTest {
         assertThat(admin.locator("#partitions-admin")).containsText("2001:db8:40::/64");
         Browser.screenshot(admin, "dual-stack-partition");
 
-        String storage = post("alice", "/api/v1/projects/storage/networks",
+        String storage = Api.postAs(portal, "alice", "/api/v1/projects/storage/networks",
                 "{\"name\":\"storage-dual\",\"partition\":\"ds-1\"}").get("id").asString();
-        String request = post("alice", "/api/v1/networks/" + storage + "/share-requests",
+        String request = Api.postAs(portal, "alice", "/api/v1/networks/" + storage + "/share-requests",
                 "{\"reason\":\"dual-stack storage\",\"natType\":\"IPV4_MASQUERADE\"}").get("id").asString();
-        post("admin", "/api/v1/share-requests/" + request + "/approve", "{}");
+        Api.postAs(portal, "admin", "/api/v1/share-requests/" + request + "/approve", "{}");
 
         Page bob = browser.signIn(portal, "bob");
         bob.navigate(portal.uiUrl() + "/networks");

@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.Browser;
-import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -22,22 +21,16 @@ class FirewallBrowserTest {
     private final Browser browser = Browser.shared();
     private final TestPortal portal = TestPortal.shared();
 
-    private JsonNode post(String user, String path, String json) {
-        Api.Answer answer = Api.send("POST", portal.apiUrl() + path, PkceLogin.accessToken(portal.issuer(), user, user), json);
-        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.raw().body()).isBetween(200, 201);
-        return answer.json();
-    }
-
     @Test
     void bobBuildsAFirewallAndAMachineAndAttachesAlicesSharedNetwork() {
-        String storage = post("alice", "/api/v1/projects/storage/networks",
+        String storage = Api.postAs(portal, "alice", "/api/v1/projects/storage/networks",
                 "{\"name\":\"storage-net\",\"partition\":\"fra-1\",\"prefixLength\":26}").get("id").asString();
-        String request = post("alice", "/api/v1/networks/" + storage + "/share-requests",
+        String request = Api.postAs(portal, "alice", "/api/v1/networks/" + storage + "/share-requests",
                 "{\"reason\":\"storage for tenants\",\"natType\":\"IPV4_MASQUERADE\"}").get("id").asString();
-        post("admin", "/api/v1/share-requests/" + request + "/approve", "{}");
-        JsonNode own = post("bob", "/api/v1/projects/tenant-a/networks",
+        Api.postAs(portal, "admin", "/api/v1/share-requests/" + request + "/approve", "{}");
+        JsonNode own = Api.postAs(portal, "bob", "/api/v1/projects/tenant-a/networks",
                 "{\"name\":\"bob-private\",\"partition\":\"fra-1\",\"prefixLength\":26}");
-        post("bob", "/api/v1/projects/tenant-a/networks", "{\"name\":\"bob-second\",\"partition\":\"fra-1\",\"prefixLength\":26}");
+        Api.postAs(portal, "bob", "/api/v1/projects/tenant-a/networks", "{\"name\":\"bob-second\",\"partition\":\"fra-1\",\"prefixLength\":26}");
 
         Page bob = browser.signIn(portal, "bob");
         bob.navigate(portal.uiUrl() + "/firewalls");
