@@ -2,7 +2,10 @@ package dev.netportal.api;
 
 import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.dispatch.AgentStreams;
+import dev.netportal.limits.Limit;
+import dev.netportal.limits.RateLimits;
 import io.swagger.v3.oas.annotations.Operation;
+import java.util.Map;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -31,12 +34,17 @@ import reactor.netty.http.server.WebsocketServerSpec;
 @Tag(name = "Agent protocol")
 class AgentController {
 
+    /** The close code when an agent sends more than its rate limit allows (4xxx: this protocol's own codes). */
+    static final CloseStatus FLOODED = new CloseStatus(4429, "too many messages");
+
     private final AgentStreams streams;
+    private final RateLimits limits;
     private final WebSocketService websockets = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
             () -> WebsocketServerSpec.builder().maxFramePayloadLength(64 * 1024)));
 
-    AgentController(AgentStreams streams) {
+    AgentController(AgentStreams streams, RateLimits limits) {
         this.streams = streams;
+        this.limits = limits;
     }
 
     @GetMapping("/firewalls/{id}/stream")
@@ -49,14 +57,17 @@ class AgentController {
         return streams.open(id.value(), credential)
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED,
                         "The agent credential of firewall " + id + " was not accepted (or the firewall is not allocated)")))
-                .flatMap(stream -> websockets.handleRequest(exchange, session -> serve(stream, session)));
+                .flatMap(stream -> websockets.handleRequest(exchange, session -> serve(id, stream, session)));
     }
 
-    private static Mono<Void> serve(AgentStreams.Stream stream, WebSocketSession session) {
+    private Mono<Void> serve(FirewallId id, AgentStreams.Stream stream, WebSocketSession session) {
+        // an agent that floods its stream (status and answers come a few a minute) is cut; it may connect again
         Mono<Void> receiving = session.receive().map(WebSocketMessage::getPayloadAsText)
-                .concatMap(stream::inbound).then();
+                .concatMap(text -> limits.take(Limit.AGENT_MESSAGE, id.toString()).allowed()
+                        ? stream.inbound(text) : session.close(FLOODED))
+                .then();
         // a cut ends what is sent; then the close frame says why (a close sent while a send runs would be lost)
-        Mono<java.util.Map.Entry<Integer, String>> cut = stream.cut().cache();
+        Mono<Map.Entry<Integer, String>> cut = stream.cut().cache();
         Mono<Void> sending = session.send(stream.outbound().takeUntilOther(cut).map(session::textMessage))
                 .then(cut.flatMap(reason -> session.close(new CloseStatus(reason.getKey(), reason.getValue()))));
         return Mono.firstWithSignal(receiving, sending)

@@ -2,6 +2,7 @@ package dev.netportal.api;
 
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
+import dev.netportal.limits.RateLimits;
 import io.r2dbc.spi.R2dbcTransientException;
 import java.net.URI;
 import java.util.List;
@@ -173,6 +174,15 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
         return description == null || description.isBlank() ? refused.getError().getErrorCode() : description;
     }
 
+    /** 429: a rate limit refused the request before any work; {@code Retry-After} says when to send it again. */
+    Mono<Void> tooManyRequests(ServerWebExchange exchange, RateLimits.Decision decision) {
+        ProblemDetail problem = of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests", decision.message());
+        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        problem.setProperty("requestId", exchange.getRequest().getId());
+        problem.setProperty("retryAfterSeconds", decision.retryAfterSeconds());
+        return write(exchange, problem);
+    }
+
     private Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
         HttpStatusCode status = HttpStatusCode.valueOf(problem.getStatus());
         return ServerResponse.status(status)
@@ -180,6 +190,9 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
                 .headers(headers -> {
                     if (status.value() == 401) {
                         headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                    }
+                    if (problem.getProperties() != null && problem.getProperties().get("retryAfterSeconds") instanceof Long seconds) {
+                        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
                     }
                 })
                 .bodyValue(problem)

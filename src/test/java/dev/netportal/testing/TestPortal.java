@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A running Netportal for tests: development mode (demo users, sign-in provider), a fresh database and free
- * random ports, so it never clashes with a portal running on the default ports. {@link #shared()} starts one
+ * random ports, so it never clashes with a portal running on the default ports; rate limits are off unless a test
+ * turns them on ({@code --netportal.rate-limits.enabled=true}). {@link #shared()} starts one
  * per test JVM; tests that need other settings start their own and close it.
  */
 public final class TestPortal implements AutoCloseable {
@@ -59,6 +60,10 @@ public final class TestPortal implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--netportal.ui.port=" + ui, "--netportal.api.port=" + api, "--netportal.idp.port=" + idp));
         args.addAll(database.springArguments());
+        if (arguments.stream().noneMatch(a -> a.startsWith("--netportal.rate-limits.enabled="))) {
+            // tests send many requests as few users from one address; the rate limits have tests of their own
+            args.add("--netportal.rate-limits.enabled=false");
+        }
         args.addAll(arguments);
         return new TestPortal(Netportal.start(args.toArray(String[]::new)), ui, api, idp, database);
     }

@@ -1,0 +1,85 @@
+package dev.netportal.api;
+
+import dev.netportal.limits.ClientAddress;
+import dev.netportal.limits.Limit;
+import dev.netportal.limits.RateLimits;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+
+/**
+ * The API's rate limits ({@link RateLimits}): every request counts against its client address before its token is
+ * even read, so floods of unknown or refused tokens are stopped too; an agent's stream connection also counts
+ * against its firewall (from that address); once the token is checked, each request counts against its caller, writes and reads
+ * apart. A refused request gets 429 with {@code Retry-After} and a problem document, and nothing was done.
+ * Health probes are not limited.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiRateLimits {
+
+    private static final Pattern AGENT_STREAM = Pattern.compile("/agent/v1/firewalls/([^/]+)/stream");
+
+    /** Before the security filters (order -100): by client address, and agent connections by firewall. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 10)
+    WebFilter addressRateLimit(RateLimits limits, ApiErrors errors) {
+        ClientAddress clients = new ClientAddress(limits.settings().trustedProxies());
+        return (exchange, chain) -> {
+            if (!limits.enabled() || isProbe(exchange)) {
+                return chain.filter(exchange);
+            }
+            InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+            String client = clients.keyOf(remote == null ? null : remote.getAddress(),
+                    exchange.getRequest().getHeaders().get("X-Forwarded-For"));
+            RateLimits.Decision byAddress = limits.take(Limit.ADDRESS, client);
+            if (!byAddress.allowed()) {
+                return errors.tooManyRequests(exchange, byAddress);
+            }
+            Matcher agent = AGENT_STREAM.matcher(exchange.getRequest().getPath().value());
+            if (agent.matches()) {
+                // by firewall and address: someone else who knows the firewall's id cannot use up its agent's connections
+                RateLimits.Decision byFirewall = limits.take(Limit.AGENT_CONNECT, agent.group(1) + " from " + client);
+                if (!byFirewall.allowed()) {
+                    return errors.tooManyRequests(exchange, byFirewall);
+                }
+            }
+            return chain.filter(exchange);
+        };
+    }
+
+    /** After the security filters: by the token's subject, writes and reads apart. */
+    @Bean
+    @Order(0)
+    WebFilter callerRateLimit(RateLimits limits, ApiErrors errors) {
+        return (exchange, chain) -> {
+            if (!limits.enabled() || isProbe(exchange)) {
+                return chain.filter(exchange);
+            }
+            return exchange.getPrincipal()
+                    .map(Principal::getName)
+                    .map(subject -> limits.take(isRead(exchange) ? Limit.READ : Limit.WRITE, subject))
+                    .flatMap(decision -> decision.allowed() ? chain.filter(exchange).thenReturn(decision)
+                            : errors.tooManyRequests(exchange, decision).thenReturn(decision))
+                    .switchIfEmpty(Mono.defer(() -> chain.filter(exchange)).then(Mono.empty()))
+                    .then();
+        };
+    }
+
+    private static boolean isRead(ServerWebExchange exchange) {
+        HttpMethod method = exchange.getRequest().getMethod();
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method);
+    }
+
+    private static boolean isProbe(ServerWebExchange exchange) {
+        return exchange.getRequest().getPath().value().startsWith("/actuator/health");
+    }
+}
