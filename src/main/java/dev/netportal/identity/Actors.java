@@ -25,7 +25,10 @@ public class Actors {
     }
 
     public Actor fromClaims(Map<String, Object> claims) {
-        String subject = String.valueOf(claims.get("sub"));
+        if (!(claims.get("sub") instanceof String subject) || subject.isBlank()) {
+            // every right, idempotency key and the four-eyes rule hang on the subject: never share one "null"
+            throw new IllegalArgumentException("a token without subject (sub) names no one");
+        }
         boolean admin = false;
         Map<ProjectId, ProjectRole> roles = new LinkedHashMap<>();
         for (String group : groups(claims.get(settings.roleClaim()))) {

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.netportal.idp.IdpContext;
 import dev.netportal.testing.Api;
+import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,49 @@ class TokenValidationTest {
         String token = signedByIssuer(claims -> claims.issuedAt(past).notBefore(past).expiresAt(past.plusSeconds(300)));
 
         assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", token), "expired");
+    }
+
+    @Test
+    void refusesATokenWithoutSubject() {
+        String token = signedByIssuer(claims -> claims.claims(all -> all.remove("sub")));
+
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", token), "no subject (sub)");
+    }
+
+    @Test
+    void refusesATokenWithABlankSubject() {
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", signedByIssuer(claims -> claims.subject(" "))),
+                "no subject (sub)");
+    }
+
+    @Test
+    void refusesATokenWithoutExpiry() {
+        String token = signedByIssuer(claims -> claims.claims(all -> all.remove("exp")));
+
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", token), "no expiry (exp)");
+    }
+
+    @Test
+    void refusesATokenNotValidYet() {
+        Instant later = Instant.now().plus(Duration.ofMinutes(10));
+        String token = signedByIssuer(claims -> claims.notBefore(later).expiresAt(later.plusSeconds(300)));
+
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", token), "used before");
+    }
+
+    @Test
+    void refusesAnIdTokenEvenWithTheApisAudience() {
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", signedByIssuer(claims -> claims.claim("nonce", "n-0S6"))),
+                "ID token");
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", signedByIssuer(claims -> claims.claim("typ", "ID"))),
+                "ID token");
+    }
+
+    @Test
+    void refusesTheIdTokenTheUiGetsAtSignIn() {
+        String idToken = PkceLogin.idToken(portal.issuer(), "bob", "bob");
+
+        assertRefused(Api.get(portal.apiUrl() + "/api/v1/me", idToken), "");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.netportal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,14 @@ class ActorsTest {
         assertThat(actor.roles()).containsExactly(
                 Map.entry(new ProjectId("storage"), ProjectRole.VIEWER),
                 Map.entry(new ProjectId("tenant-a"), ProjectRole.OWNER));
+    }
+
+    @Test
+    void aTokenWithoutSubjectNamesNoOne() {
+        assertThatThrownBy(() -> actors.fromClaims(Map.of("name", "Nobody")))
+                .hasMessageContaining("without subject");
+        assertThatThrownBy(() -> actors.fromClaims(Map.of("sub", " ")))
+                .hasMessageContaining("without subject");
     }
 
     @Test

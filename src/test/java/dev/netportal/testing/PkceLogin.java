@@ -33,6 +33,15 @@ public final class PkceLogin {
     }
 
     public static String accessToken(String issuer, String username, String password) {
+        return tokens(issuer, username, password).get("access_token").asString();
+    }
+
+    /** The ID token of the same sign-in: meant for the client, never accepted by the API. */
+    public static String idToken(String issuer, String username, String password) {
+        return tokens(issuer, username, password).get("id_token").asString();
+    }
+
+    private static JsonNode tokens(String issuer, String username, String password) {
         try {
             HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
                     .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -71,7 +80,7 @@ public final class PkceLogin {
             if (token.statusCode() != 200 || !json.has("access_token")) {
                 throw new IllegalStateException("token request failed: " + token.statusCode() + " " + token.body());
             }
-            return json.get("access_token").asString();
+            return json;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
