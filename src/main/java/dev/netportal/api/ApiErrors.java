@@ -5,6 +5,7 @@ import dev.netportal.common.Refusal;
 import dev.netportal.limits.RateLimits;
 import io.r2dbc.spi.R2dbcTransientException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,11 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.stereotype.Component;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.view.ViewResolver;
@@ -88,15 +93,9 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
     private ProblemDetail problem(Throwable error, ServerWebExchange exchange) {
         ProblemDetail problem = switch (error) {
             case DomainException domain -> domain(domain);
-            case WebExchangeBindException invalid -> {
-                ProblemDetail p = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
-                        "The request has invalid fields: " + invalid.getFieldErrors().stream()
-                                .map(f -> f.getField() + " " + f.getDefaultMessage()).toList() + ".");
-                p.setProperty("errors", invalid.getFieldErrors().stream()
-                        .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
-                        .toList());
-                yield p;
-            }
+            case WebExchangeBindException invalid -> invalidFields(invalid.getFieldErrors().stream()
+                    .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList());
+            case HandlerMethodValidationException invalid -> invalidFields(fieldErrors(invalid));
             case ConcurrencyFailureException concurrent -> of(HttpStatus.CONFLICT, "concurrent-change", "Conflict",
                     "Another change to the same objects was made at the same moment; nothing was changed. Send the request again.");
             // a deadlock or serialization failure the database reported as such (not translated by Spring R2DBC)
@@ -134,6 +133,31 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
         problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
         problem.setProperty("requestId", exchange.getRequest().getId());
         return problem;
+    }
+
+    /** 400 naming each invalid field and what is wrong with it (e.g. its largest size, V2). */
+    private static ProblemDetail invalidFields(List<Map<String, String>> errors) {
+        ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
+                "The request has invalid fields: " + errors.stream().map(e -> e.get("field") + " " + e.get("message")).toList() + ".");
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    /** The invalid fields of a body and the invalid parameters, by the names the caller used. */
+    private static List<Map<String, String>> fieldErrors(HandlerMethodValidationException invalid) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (ParameterValidationResult result : invalid.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors body) {
+                body.getFieldErrors().forEach(f -> errors.add(Map.of("field", f.getField(),
+                        "message", String.valueOf(f.getDefaultMessage()))));
+                continue;
+            }
+            RequestParam param = result.getMethodParameter().getParameterAnnotation(RequestParam.class);
+            String name = param != null && !param.name().isEmpty() ? param.name() : result.getMethodParameter().getParameterName();
+            result.getResolvableErrors().forEach(e -> errors.add(Map.of("field", String.valueOf(name),
+                    "message", String.valueOf(e.getDefaultMessage()))));
+        }
+        return errors;
     }
 
     /** A refusal of the catalogue: its status and code; the title says the kind, or the rule. */

@@ -1,5 +1,10 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.ADDRESS;
+import static dev.netportal.common.InputLimits.ID;
+import static dev.netportal.common.InputLimits.SUBJECT;
+import static dev.netportal.common.InputLimits.WORD;
+
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
@@ -7,6 +12,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,15 +38,15 @@ class AuditController {
 
     @GetMapping
     @Operation(summary = "Audit events, newest first (viewer of the project, or admin)")
-    Mono<Events> events(Actor caller, @RequestParam(required = false) String project,
+    Mono<Events> events(Actor caller, @RequestParam(required = false) @Size(max = ID) String project,
             @Parameter(description = "continue after this event id (the previous page's next)")
             @RequestParam(required = false) Long after, @RequestParam(required = false) Integer size,
             @Parameter(description = "only this object's events (a network's include its IPs')")
-            @RequestParam(required = false) String object,
+            @RequestParam(required = false) @Size(max = ADDRESS) String object,
             @Parameter(description = "only actions starting with this, e.g. network. or ip.allocate")
-            @RequestParam(required = false) String action,
+            @RequestParam(required = false) @Size(max = WORD) String action,
             @Parameter(description = "only this actor's events: subject, or a part of the name")
-            @RequestParam(required = false) String actor) {
+            @RequestParam(required = false) @Size(max = SUBJECT) String actor) {
         int limit = size == null ? 50 : size;
         if (limit < 1 || limit > 500) {
             return Mono.error(Refusal.PAGING_SIZE.with(limit));

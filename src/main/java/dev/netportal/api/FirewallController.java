@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.*;
+
 import dev.netportal.common.DomainException;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FirewallId;
@@ -13,6 +15,8 @@ import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.NetworkId;
 import dev.netportal.partition.PartitionId;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -45,7 +49,7 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
     @PostMapping("/projects/{project}/firewalls")
     @Operation(summary = "Allocate a firewall with its networks; the answer holds the agent credential, shown only this once (member)")
     Mono<ResponseEntity<NewFirewallView>> allocateFirewall(Actor actor, IdempotentWrite write, @PathVariable String project,
-            @RequestBody NewFirewall body) {
+            @Valid @RequestBody NewFirewall body) {
         return idempotency.once(actor, write, body, NewFirewallView.class, () -> Mono.fromCallable(() -> body.networks() == null
                         ? List.<NetworkRequest>of()
                         : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(Paths.required(n.network(), "networks[].network")),
@@ -106,7 +110,7 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
     @PutMapping("/firewalls/{id}/networks/{network}")
     @Operation(summary = "Attach a shared network of the firewall's partition, with an IP (auto, or the one given) (member)")
     Mono<ResponseEntity<FirewallView>> attach(Actor actor, IdempotentWrite write, @PathVariable FirewallId id,
-            @PathVariable NetworkId network, @RequestBody(required = false) Attach body) {
+            @PathVariable NetworkId network, @Valid @RequestBody(required = false) Attach body) {
         Attach attach = body == null ? new Attach(null, null) : body;
         return idempotency.once(actor, write, attach, FirewallView.class, () -> firewalls
                 .attach(actor, id, network, Paths.addresses(attach.ip(), attach.ips())).flatMap(this::view).map(ResponseEntity::ok));
@@ -121,13 +125,15 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
     }
 
     /** {@code ip} or {@code ips}: the addresses wanted, at most one per family; the others are {@code auto} (M2). */
-    record NetworkChoice(UUID network, String ip, List<String> ips) {
+    record NetworkChoice(UUID network, @Size(max = ADDRESS) String ip,
+                         @Size(max = ADDRESSES) List<@Size(max = ADDRESS) String> ips) {
     }
 
-    record NewFirewall(String name, String partition, String size, List<NetworkChoice> networks) {
+    record NewFirewall(@Size(max = NAME) String name, @Size(max = ID) String partition, @Size(max = ID) String size,
+                       @Size(max = FIREWALL_NETWORKS) List<@Valid NetworkChoice> networks) {
     }
 
-    record Attach(String ip, List<String> ips) {
+    record Attach(@Size(max = ADDRESS) String ip, @Size(max = ADDRESSES) List<@Size(max = ADDRESS) String> ips) {
     }
 
     /** A firewall with its networks and its agent's sync state ({@code sync} is null before its first revision). */

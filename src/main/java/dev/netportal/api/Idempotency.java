@@ -9,10 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -29,21 +31,28 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The key's row is inserted first; a concurrent request with the same key waits on that insert until the first
  * commits (and then replays its answer) or rolls back (and then does the write itself). A refused or failed write
  * leaves no row, since it changed nothing: sending it again runs it again. Reusing a key for another method, path
- * or body is refused. Keys are kept for 24 hours.
+ * or body is refused. Keys are kept for 24 hours, and at most {@code netportal.idempotency.keys-per-caller} of
+ * each caller (the newest; trimmed every {@code netportal.idempotency.trim-every}). An answer larger than
+ * {@link #MAX_ANSWER_BYTES} is not stored: its replay answers the status and location without a body.
  */
 @Component
 class Idempotency implements HandlerMethodArgumentResolver {
 
     static final String HEADER = "Idempotency-Key";
+    /** The largest answer kept for replays (the schema checks it too). */
+    static final int MAX_ANSWER_BYTES = 65_536;
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final JsonMapper json;
+    private final int keysPerCaller;
 
-    Idempotency(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
+    Idempotency(DatabaseClient db, TransactionalOperator tx, JsonMapper json,
+            @Value("${netportal.idempotency.keys-per-caller:10000}") int keysPerCaller) {
         this.db = db;
         this.tx = tx;
         this.json = json;
+        this.keysPerCaller = keysPerCaller;
     }
 
     /**
@@ -85,12 +94,19 @@ class Idempotency implements HandlerMethodArgumentResolver {
                         UPDATE idempotent_request SET status = :status, location = :location, body = :body
                         WHERE actor_subject = :subject AND key = :key""")
                 .bind("status", answer.getStatusCode().value())
-                .bind("location", org.springframework.r2dbc.core.Parameter.fromOrEmpty(
+                .bind("location", Parameter.fromOrEmpty(
                         answer.getHeaders().getLocation() == null ? null : answer.getHeaders().getLocation().toString(), String.class))
-                .bind("body", org.springframework.r2dbc.core.Parameter.fromOrEmpty(
-                        answer.getBody() == null ? null : json.writeValueAsString(kept.apply(answer.getBody())), String.class))
+                .bind("body", Parameter.fromOrEmpty(storedBody(answer.getBody(), kept), String.class))
                 .bind("subject", actor.subject()).bind("key", key)
                 .then().thenReturn(answer);
+    }
+
+    private <T> String storedBody(T body, UnaryOperator<T> kept) {
+        if (body == null) {
+            return null;
+        }
+        String text = json.writeValueAsString(kept.apply(body));
+        return text.getBytes(StandardCharsets.UTF_8).length <= MAX_ANSWER_BYTES ? text : null;
     }
 
     private record Stored(String fingerprint, int status, String location, String body) {
@@ -118,6 +134,28 @@ class Idempotency implements HandlerMethodArgumentResolver {
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     void forgetOldKeys() {
         db.sql("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'").then().block();
+    }
+
+    /** Keeps each caller's newest keys only (V2): a loop with fresh keys cannot fill the table. */
+    @Scheduled(fixedDelayString = "${netportal.idempotency.trim-every:PT1M}", initialDelayString = "${netportal.idempotency.trim-every:PT1M}")
+    void trimKeysPerCaller() {
+        trim().block();
+    }
+
+    /** Deletes the keys of each caller beyond its newest {@code keys-per-caller}; answers how many. */
+    Mono<Long> trim() {
+        return db.sql("""
+                        DELETE FROM idempotent_request r USING (
+                            SELECT actor_subject, key FROM (
+                                SELECT actor_subject, key,
+                                       row_number() OVER (PARTITION BY actor_subject ORDER BY created_at DESC, key) AS n
+                                FROM idempotent_request
+                                WHERE actor_subject IN (SELECT actor_subject FROM idempotent_request
+                                                        GROUP BY actor_subject HAVING count(*) > :max)) ranked
+                            WHERE n > :max) extra
+                        WHERE r.actor_subject = extra.actor_subject AND r.key = extra.key""")
+                .bind("max", keysPerCaller)
+                .fetch().rowsUpdated();
     }
 
     private static String sha256(String text) {

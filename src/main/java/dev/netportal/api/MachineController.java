@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.*;
+
 import dev.netportal.identity.Actor;
 import dev.netportal.machine.Machine;
 import dev.netportal.machine.MachineId;
@@ -8,6 +10,8 @@ import dev.netportal.machine.NetworkRequest;
 import dev.netportal.network.NetworkId;
 import dev.netportal.partition.PartitionId;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -39,7 +43,7 @@ record MachineController(MachineService machines, Idempotency idempotency) {
     @PostMapping("/projects/{project}/machines")
     @Operation(summary = "Allocate a machine: a free one of the size, one network, an IP (auto, or the one given) (member)")
     Mono<ResponseEntity<MachineView>> allocate(Actor actor, IdempotentWrite write, @PathVariable String project,
-            @RequestBody NewMachine body) {
+            @Valid @RequestBody NewMachine body) {
         return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> Paths.required(body.network(), "network"))
                 .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(),
                         new NetworkRequest(new NetworkId(network), Paths.addresses(body.ip(), body.ips()))))
@@ -61,7 +65,9 @@ record MachineController(MachineService machines, Idempotency idempotency) {
 
 
     /** {@code ip} or {@code ips}: the addresses wanted, at most one per family; the others are {@code auto} (M2). */
-    record NewMachine(String name, String partition, String size, UUID network, String ip, List<String> ips) {
+    record NewMachine(@Size(max = NAME) String name, @Size(max = ID) String partition, @Size(max = ID) String size,
+                      UUID network, @Size(max = ADDRESS) String ip,
+                      @Size(max = ADDRESSES) List<@Size(max = ADDRESS) String> ips) {
     }
 
 

@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.*;
+
 import dev.netportal.common.NatType;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -14,6 +16,8 @@ import dev.netportal.network.NetworkService;
 import dev.netportal.network.NetworkType;
 import dev.netportal.network.NewNetwork;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -48,7 +52,7 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     @PostMapping("/projects/{project}/networks")
     @Operation(summary = "Create a private network: the lowest free prefix of the length, a fresh VRF (member)")
     Mono<ResponseEntity<NetworkView>> create(Actor actor, IdempotentWrite write, @PathVariable String project,
-            @RequestBody CreateNetwork body) {
+            @Valid @RequestBody CreateNetwork body) {
         return idempotency.once(actor, write, body, NetworkView.class, () -> networks.create(actor, Paths.project(project),
                         new NewNetwork(body.name(), body.partition(), Optional.ofNullable(body.prefixLength()),
                                 Optional.ofNullable(body.prefixLengthV6()), body.description(), body.labels()))
@@ -65,7 +69,7 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     @PatchMapping("/networks/{id}")
     @Operation(summary = "Change name, description or labels; partition, prefix, VRF and type never change (member)")
     Mono<ResponseEntity<NetworkView>> update(Actor actor, IdempotentWrite write, @PathVariable NetworkId id,
-            @RequestBody ChangeNetwork body) {
+            @Valid @RequestBody ChangeNetwork body) {
         return idempotency.once(actor, write, body, NetworkView.class, () -> networks.update(actor, id,
                 new NetworkChange(Optional.ofNullable(body.name()), Optional.ofNullable(body.description()),
                         Optional.ofNullable(body.labels()), body.partition() != null || body.prefix() != null || body.vrf() != null,
@@ -89,7 +93,7 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     @PostMapping("/networks/{id}/ips")
     @Operation(summary = "Reserve a static IP: the lowest free one, or the one given (member)")
     Mono<ResponseEntity<IpView>> allocate(Actor actor, IdempotentWrite write, @PathVariable NetworkId id,
-            @RequestBody(required = false) AllocateIp body) {
+            @Valid @RequestBody(required = false) AllocateIp body) {
         AllocateIp request = body == null ? new AllocateIp(null, null, null) : body;
         return idempotency.once(actor, write, request, IpView.class, () -> ips
                 .allocate(actor, id, Optional.ofNullable(request.ip()), request.name(), request.description())
@@ -104,16 +108,20 @@ record NetworkController(NetworkService networks, IpService ips, Idempotency ide
     }
 
     /** {@code prefixLength} is the IPv4 length; {@code prefixLengthV6} the IPv6 one, in a dual-stack partition. */
-    record CreateNetwork(String name, String partition, Integer prefixLength, Integer prefixLengthV6, String description,
-                         Map<String, String> labels) {
+    record CreateNetwork(@Size(max = NAME) String name, @Size(max = ID) String partition, Integer prefixLength,
+                         Integer prefixLengthV6, @Size(max = DESCRIPTION) String description,
+                         @Size(max = LABELS) Map<@Size(max = LABEL_KEY) String, @Size(max = LABEL_VALUE) String> labels) {
     }
 
     /** Name, description and labels may change; the other fields are here to answer a clear refusal (N2, S4). */
-    record ChangeNetwork(String name, String description, Map<String, String> labels, String partition, String prefix,
-                         Integer vrf, String type) {
+    record ChangeNetwork(@Size(max = NAME) String name, @Size(max = DESCRIPTION) String description,
+                         @Size(max = LABELS) Map<@Size(max = LABEL_KEY) String, @Size(max = LABEL_VALUE) String> labels,
+                         @Size(max = ID) String partition, @Size(max = ADDRESS) String prefix, Integer vrf,
+                         @Size(max = WORD) String type) {
     }
 
-    record AllocateIp(String ip, String name, String description) {
+    record AllocateIp(@Size(max = ADDRESS) String ip, @Size(max = NAME) String name,
+                      @Size(max = DESCRIPTION) String description) {
     }
 
     record Usage(long allocated, long total) {

@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.*;
+
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import dev.netportal.partition.Partition;
@@ -9,6 +11,9 @@ import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +47,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
 
     @PostMapping
     @Operation(summary = "Create a partition with its pools, external networks, inventory and proxy (admin)")
-    Mono<ResponseEntity<PartitionView>> create(Actor actor, IdempotentWrite write, @RequestBody NewPartition body) {
+    Mono<ResponseEntity<PartitionView>> create(Actor actor, IdempotentWrite write, @Valid @RequestBody NewPartition body) {
         return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toSpec)
                 .flatMap(spec -> partitions.create(actor, spec).then(partitions.get(new PartitionId(spec.id()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/partitions/" + created.id())).body(PartitionView.of(created))));
@@ -51,22 +56,28 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     @PatchMapping("/{id}")
     @Operation(summary = "Change a partition: name, child lengths, proxy, inventory; add pools and external networks (admin)")
     Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
-            @RequestBody ChangePartition body) {
+            @Valid @RequestBody ChangePartition body) {
         return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toChange)
                 .flatMap(change -> partitions.update(actor, new PartitionId(id), change))
                 .map(updated -> ResponseEntity.ok(PartitionView.of(updated))));
     }
 
-    record NewExternal(String name, List<String> prefixes, List<String> destinationPrefixes, String natType) {
+    record NewExternal(@Size(max = NAME) String name, @Size(max = PREFIXES) List<@Size(max = ADDRESS) String> prefixes,
+                       @Size(max = PREFIXES) List<@Size(max = ADDRESS) String> destinationPrefixes,
+                       @Size(max = WORD) String natType) {
     }
 
     /**
      * {@code childPrefixLength} by family ({@code ipv4}, {@code ipv6}); {@code minChildPrefixLength} is the shortest
      * IPv4 length a tenant may ask for, {@code minChildPrefixLengthV6} the shortest IPv6 one.
      */
-    record NewPartition(String id, String name, String description, List<String> superNetworks,
-                        Map<String, Integer> childPrefixLength, Integer minChildPrefixLength, Integer minChildPrefixLengthV6,
-                        List<NewExternal> externalNetworks, ProxyView proxy, Map<String, Integer> inventory) {
+    record NewPartition(@Size(max = ID) String id, @Size(max = NAME) String name,
+                        @Size(max = DESCRIPTION) String description,
+                        @Size(max = PREFIXES) List<@Size(max = ADDRESS) String> superNetworks,
+                        @Size(max = FAMILIES) Map<@Size(max = WORD) String, Integer> childPrefixLength,
+                        Integer minChildPrefixLength, Integer minChildPrefixLengthV6,
+                        @Size(max = EXTERNAL_NETWORKS) List<@Valid NewExternal> externalNetworks, @Valid ProxyView proxy,
+                        @Size(max = SIZES) Map<@Size(max = ID) String, @Max(MACHINES_PER_SIZE) Integer> inventory) {
 
         PartitionSpec toSpec() {
             return PartitionForm.spec(id, name, description, superNetworks, length(childPrefixLength, "ipv4"),
@@ -93,10 +104,13 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     }
 
     /** Absent fields stay; pools and external networks, when given, must list the existing ones too (P1). */
-    record ChangePartition(String name, String description, List<String> superNetworks,
-                           Map<String, Integer> childPrefixLength, Integer minChildPrefixLength,
-                           Integer minChildPrefixLengthV6, List<NewExternal> externalNetworks, ProxyView proxy,
-                           Boolean removeProxy, Map<String, Integer> inventory) {
+    record ChangePartition(@Size(max = NAME) String name, @Size(max = DESCRIPTION) String description,
+                           @Size(max = PREFIXES) List<@Size(max = ADDRESS) String> superNetworks,
+                           @Size(max = FAMILIES) Map<@Size(max = WORD) String, Integer> childPrefixLength,
+                           Integer minChildPrefixLength, Integer minChildPrefixLengthV6,
+                           @Size(max = EXTERNAL_NETWORKS) List<@Valid NewExternal> externalNetworks,
+                           @Valid ProxyView proxy, Boolean removeProxy,
+                           @Size(max = SIZES) Map<@Size(max = ID) String, @Max(MACHINES_PER_SIZE) Integer> inventory) {
 
         PartitionChange toChange() {
             return PartitionForm.change(name, description, length(childPrefixLength, "ipv4"), minChildPrefixLength,
@@ -105,7 +119,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
         }
     }
 
-    record ProxyView(String host, Integer port) {
+    record ProxyView(@Size(max = HOST) String host, Integer port) {
     }
 
     record PartitionView(String id, String name, String description, List<String> superNetworks,

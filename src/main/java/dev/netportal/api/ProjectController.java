@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.*;
+
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
@@ -7,6 +9,8 @@ import dev.netportal.identity.ProjectId;
 import dev.netportal.project.Project;
 import dev.netportal.project.ProjectService;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +37,7 @@ record ProjectController(ProjectService projects, Idempotency idempotency) {
 
     @PostMapping
     @Operation(summary = "Create a project with quotas (admin)")
-    Mono<ResponseEntity<ProjectView>> create(Actor actor, IdempotentWrite write, @RequestBody ProjectBody body) {
+    Mono<ResponseEntity<ProjectView>> create(Actor actor, IdempotentWrite write, @Valid @RequestBody ProjectBody body) {
         if (!ProjectId.isValid(body.id())) {
             return Mono.error(Refusal.PROJECT_ID.with(body.id()));
         }
@@ -45,7 +49,7 @@ record ProjectController(ProjectService projects, Idempotency idempotency) {
     @PatchMapping("/{id}")
     @Operation(summary = "Change name, description and quotas (admin); a quota left out becomes unlimited")
     Mono<ResponseEntity<ProjectView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
-            @RequestBody ProjectBody body) {
+            @Valid @RequestBody ProjectBody body) {
         if (!ProjectId.isValid(id)) {
             return Mono.error(DomainException.notFound("Project " + id));
         }
@@ -54,7 +58,8 @@ record ProjectController(ProjectService projects, Idempotency idempotency) {
                 .map(updated -> ResponseEntity.ok(ProjectView.of(updated))));
     }
 
-    record ProjectBody(String id, String name, String description, Project.Quotas quotas) {
+    record ProjectBody(@Size(max = ID) String id, @Size(max = NAME) String name,
+                       @Size(max = DESCRIPTION) String description, Project.Quotas quotas) {
 
         Project.Quotas quotasOrUnlimited() {
             return quotas == null ? new Project.Quotas(null, null, null, null) : quotas;

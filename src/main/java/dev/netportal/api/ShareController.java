@@ -1,5 +1,7 @@
 package dev.netportal.api;
 
+import static dev.netportal.common.InputLimits.*;
+
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
@@ -13,6 +15,8 @@ import dev.netportal.sharing.ShareStatus;
 import dev.netportal.sharing.SharedNetwork;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -37,7 +41,7 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
     @PostMapping("/networks/{id}/share-requests")
     @Operation(summary = "Ask for a private network to become shared, for good (owner)")
     Mono<ResponseEntity<ShareRequestView>> file(Actor actor, IdempotentWrite write, @PathVariable NetworkId id,
-            @RequestBody FileRequest body) {
+            @Valid @RequestBody FileRequest body) {
         return idempotency.once(actor, write, body, ShareRequestView.class, () -> shares
                 .file(actor, id, body.reason(), body.natType())
                 .map(filed -> ResponseEntity.created(URI.create("/api/v1/share-requests/" + filed.id()))
@@ -48,7 +52,7 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
     @Operation(summary = "Share requests: admins all, others their projects'; pending oldest first, others newest first")
     Mono<Page<ShareRequestView>> list(Actor actor,
             @Parameter(description = "PENDING, APPROVED, REJECTED or WITHDRAWN; all if absent")
-            @RequestParam(required = false) String status,
+            @RequestParam(required = false) @Size(max = WORD) String status,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         Optional<ShareStatus> wanted = Optional.ofNullable(status).map(ShareController::status);
         return Page.read(page, size, (offset, limit) -> shares.list(actor, wanted, offset, limit), ShareRequestView::of);
@@ -63,21 +67,21 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
     @PostMapping("/share-requests/{id}/approve")
     @Operation(summary = "Approve: the network becomes shared with the request's NAT type (admin, not the requester)")
     Mono<ResponseEntity<ShareRequestView>> approve(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
-            @RequestBody(required = false) Decision body) {
+            @Valid @RequestBody(required = false) Decision body) {
         return decide(actor, write, body, comment -> shares.approve(actor, id, comment));
     }
 
     @PostMapping("/share-requests/{id}/reject")
     @Operation(summary = "Reject, with a comment that says why (admin, not the requester)")
     Mono<ResponseEntity<ShareRequestView>> reject(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
-            @RequestBody(required = false) Decision body) {
+            @Valid @RequestBody(required = false) Decision body) {
         return decide(actor, write, body, comment -> shares.reject(actor, id, comment));
     }
 
     @PostMapping("/share-requests/{id}/withdraw")
     @Operation(summary = "Withdraw a pending request (the requester)")
     Mono<ResponseEntity<ShareRequestView>> withdraw(Actor actor, IdempotentWrite write, @PathVariable ShareRequestId id,
-            @RequestBody(required = false) Decision body) {
+            @Valid @RequestBody(required = false) Decision body) {
         return decide(actor, write, body, comment -> shares.withdraw(actor, id, comment));
     }
 
@@ -92,8 +96,8 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
     @GetMapping("/networks")
     @Operation(summary = "The shared networks of a partition that firewalls may attach (any signed-in user)")
     Mono<Page<SharedNetworkView>> catalogue(
-            @Parameter(description = "the partition whose shared networks to list") @RequestParam(required = false) String partition,
-            @Parameter(description = "CHILD_SHARED: the only type listed here") @RequestParam(required = false) String type,
+            @Parameter(description = "the partition whose shared networks to list") @RequestParam(required = false) @Size(max = ID) String partition,
+            @Parameter(description = "CHILD_SHARED: the only type listed here") @RequestParam(required = false) @Size(max = WORD) String type,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         if (type != null && !"CHILD_SHARED".equals(type)) {
             return Mono.error(Refusal.NETWORK_TYPE.with());
@@ -110,10 +114,10 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
                 .orElseThrow(() -> Refusal.SHARE_STATUS.with(text));
     }
 
-    record FileRequest(String reason, String natType) {
+    record FileRequest(@Size(max = REASON) String reason, @Size(max = WORD) String natType) {
     }
 
-    record Decision(String comment) {
+    record Decision(@Size(max = REASON) String comment) {
     }
 
     record Person(String subject, String name) {

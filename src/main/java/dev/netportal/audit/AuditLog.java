@@ -6,9 +6,13 @@ import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -35,6 +39,7 @@ public class AuditLog {
     }
 
     public Mono<Void> record(Actor actor, Change change) {
+        Change stored = changedOnly(change);
         return RequestIds.current().flatMap(requestId -> db.sql("""
                         INSERT INTO audit_event (actor_subject, actor_name, action, object_type, object_id, project_id,
                                                  partition_id, before, after, request_id)
@@ -47,10 +52,38 @@ public class AuditLog {
                 .bind("id", change.objectId())
                 .bind("project", nullable(change.project()))
                 .bind("partition", nullable(change.partition()))
-                .bind("before", nullable(change.before() == null ? null : json.writeValueAsString(change.before())))
-                .bind("after", nullable(change.after() == null ? null : json.writeValueAsString(change.after())))
+                .bind("before", nullable(stored.before() == null ? null : json.writeValueAsString(stored.before())))
+                .bind("after", nullable(stored.after() == null ? null : json.writeValueAsString(stored.after())))
                 .bind("requestId", nullable(requestId.orElse(null)))
                 .then());
+    }
+
+    /**
+     * A change as it is stored: when there is a before and an after, only what differs (V2: a description edited
+     * a thousand times is not stored two thousand times), and the name, which says what the object is.
+     */
+    static Change changedOnly(Change change) {
+        if (change.before() == null || change.after() == null) {
+            return change;
+        }
+        Map<String, Object> before = new LinkedHashMap<>();
+        Map<String, Object> after = new LinkedHashMap<>();
+        Set<String> keys = new LinkedHashSet<>(change.before().keySet());
+        keys.addAll(change.after().keySet());
+        for (String key : keys) {
+            Object was = change.before().get(key);
+            Object is = change.after().get(key);
+            if (key.equals("name") || !Objects.equals(was, is)) {
+                if (change.before().containsKey(key)) {
+                    before.put(key, was);
+                }
+                if (change.after().containsKey(key)) {
+                    after.put(key, is);
+                }
+            }
+        }
+        return new Change(change.action(), change.objectType(), change.objectId(), change.project(), change.partition(),
+                before, after);
     }
 
     /** One recorded change. */
