@@ -162,3 +162,97 @@ podAntiAffinity:
           matchLabels:
             {{- include "netportal.componentSelectorLabels" . | nindent 12 }}
 {{- end }}
+
+{{/* The TLS Secret of the UI's host: ingress.tls.secretName, or "<fullname>-tls". */}}
+{{- define "netportal.uiTlsSecretName" -}}
+{{- default (printf "%s-tls" (include "netportal.fullname" .)) .Values.ingress.tls.secretName }}
+{{- end }}
+
+{{/* The TLS Secret of the API's Ingress: its own, the UI's on the same host, or "<fullname>-api-tls" on a host of its own. */}}
+{{- define "netportal.apiTlsSecretName" -}}
+{{- $api := .Values.ingress.api }}
+{{- if $api.tlsSecretName }}
+{{- $api.tlsSecretName }}
+{{- else if or (not $api.host) (eq $api.host .Values.ingress.host) }}
+{{- include "netportal.uiTlsSecretName" . }}
+{{- else }}
+{{- printf "%s-api-tls" (include "netportal.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* cert-manager's annotation for ingress.tls.certManagerIssuer, as YAML (empty without an issuer or TLS). */}}
+{{- define "netportal.certManagerAnnotation" -}}
+{{- $tls := .Values.ingress.tls }}
+{{- if and $tls.enabled $tls.certManagerIssuer }}
+{{- if eq $tls.certManagerIssuerKind "ClusterIssuer" }}
+cert-manager.io/cluster-issuer: {{ $tls.certManagerIssuer | quote }}
+{{- else if eq $tls.certManagerIssuerKind "Issuer" }}
+cert-manager.io/issuer: {{ $tls.certManagerIssuer | quote }}
+{{- else }}
+{{- fail (printf "ingress.tls.certManagerIssuerKind must be ClusterIssuer or Issuer, not %q" $tls.certManagerIssuerKind) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The ports of the OpenID Connect provider: networkPolicy.egress.oidc.ports, or the issuer URL's port. */}}
+{{- define "netportal.oidcPorts" -}}
+{{- $ports := .Values.networkPolicy.egress.oidc.ports }}
+{{- if not $ports }}
+{{- $issuer := urlParse (required "config.oidc.issuer is required" .Values.config.oidc.issuer) }}
+{{- $hostPort := splitList ":" $issuer.host }}
+{{- if gt (len $hostPort) 1 }}
+{{- $ports = list (last $hostPort | atoi) }}
+{{- else if eq $issuer.scheme "https" }}
+{{- $ports = list 443 }}
+{{- else if eq $issuer.scheme "http" }}
+{{- $ports = list 80 }}
+{{- else }}
+{{- fail (printf "config.oidc.issuer %q is not an http(s) URL" .Values.config.oidc.issuer) }}
+{{- end }}
+{{- end }}
+{{- toJson $ports }}
+{{- end }}
+
+{{/*
+One egress rule to a destination given as CIDRs and/or NetworkPolicyPeers on some TCP ports; with neither, the ports
+are open to every address. Call with (dict "cidrs" <list> "to" <list> "ports" <list of numbers>), and optionally
+"protocols" (default TCP).
+*/}}
+{{- define "netportal.egressRule" -}}
+{{- $peers := list }}
+{{- range .cidrs }}
+{{- $peers = append $peers (dict "ipBlock" (dict "cidr" .)) }}
+{{- end }}
+{{- $peers = concat $peers (.to | default list) }}
+{{- $ports := list }}
+{{- $protocols := .protocols | default (list "TCP") }}
+{{- range $port := .ports }}
+{{- range $protocols }}
+{{- $ports = append $ports (dict "port" (int $port) "protocol" .) }}
+{{- end }}
+{{- end }}
+{{- $rule := dict "ports" $ports }}
+{{- if $peers }}
+{{- $_ := set $rule "to" $peers }}
+{{- end }}
+{{- toYaml (list $rule) }}
+{{- end }}
+
+{{/*
+The egress rules of a component's pods: DNS and the database; for the UI and API pods (web=true) also the OpenID
+Connect provider and networkPolicy.egress.extra. Call with (dict "root" $ "web" true).
+*/}}
+{{- define "netportal.egressRules" -}}
+{{- $np := .root.Values.networkPolicy -}}
+# DNS
+{{ include "netportal.egressRule" (dict "to" (required "networkPolicy.egress.dns must name the DNS servers" $np.egress.dns) "ports" (list 53) "protocols" (list "UDP" "TCP")) }}
+# the database
+{{ include "netportal.egressRule" (dict "cidrs" $np.egress.database.cidrs "to" $np.egress.database.to "ports" (list .root.Values.database.port)) }}
+{{- if .web }}
+# the OpenID Connect provider
+{{ include "netportal.egressRule" (dict "cidrs" $np.egress.oidc.cidrs "to" $np.egress.oidc.to "ports" (include "netportal.oidcPorts" .root | fromJsonArray)) }}
+{{- with $np.egress.extra }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+{{- end }}

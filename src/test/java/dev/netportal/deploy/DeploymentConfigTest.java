@@ -26,6 +26,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.MapPropertySource;
@@ -37,17 +39,27 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The local deployment ({@code docker-compose.yml}), its Keycloak realm ({@code deploy/keycloak/netportal-realm.json})
- * and the application's own configuration must agree: client ids and secret, redirect URIs, the claims the portal
- * reads, the issuer, the ports, and the demo users of the development sign-in provider.
+ * The local deployment ({@code docker-compose.yml}), its Keycloak realm
+ * ({@code deploy/keycloak/netportal-realm-development.json}) and the application's own configuration must agree: client
+ * ids and secret, redirect URIs, the claims the portal reads, the issuer, the ports, and the demo users of the
+ * development sign-in provider. The production realm template ({@code netportal-realm-production.json}) must give the
+ * portal the same clients and claims, without users, with brute-force protection and with its secret from the
+ * environment.
  */
 class DeploymentConfigTest {
 
     private static final String UI_CLIENT = "netportal-ui";
     private static final String CLI_CLIENT = "netportal-cli";
 
+    private static final Path KEYCLOAK = Path.of("deploy", "keycloak");
+    private static final String DEVELOPMENT_REALM = "netportal-realm-development.json";
+    private static final String PRODUCTION_REALM = "netportal-realm-production.json";
+    /** A placeholder that Keycloak replaces with an environment variable when it imports the realm at start. */
+    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
+
     private static Map<String, Object> compose;
-    private static Map<String, Object> realm;
+    private static Map<String, Object> realm;                  // the development realm, which compose imports
+    private static Map<String, Object> productionRealm;
     private static PropertySourcesPropertyResolver app;         // application.properties, placeholders resolved
     private static Map<String, String> portalEnv;              // the netportal service's environment
 
@@ -58,18 +70,31 @@ class DeploymentConfigTest {
             compose = map(yaml.load(reader), "docker-compose.yml");
         }
         // JSON is YAML: one parser for both files
-        try (Reader reader = Files.newBufferedReader(Path.of("deploy", "keycloak", "netportal-realm.json"))) {
-            realm = map(yaml.load(reader), "netportal-realm.json");
-        }
+        realm = loadRealm(yaml, DEVELOPMENT_REALM);
+        productionRealm = loadRealm(yaml, PRODUCTION_REALM);
         app = resolver(properties("application.properties"));
         portalEnv = environment(service("netportal"));
+    }
+
+    private static Map<String, Object> loadRealm(Yaml yaml, String file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(KEYCLOAK.resolve(file))) {
+            return map(yaml.load(reader), file);
+        }
+    }
+
+    private static Map<String, Object> realm(String file) {
+        return switch (file) {
+            case DEVELOPMENT_REALM -> realm;
+            case PRODUCTION_REALM -> productionRealm;
+            default -> throw new IllegalArgumentException(file);
+        };
     }
 
     // ---- clients ----
 
     @Test
     void theUiClientOfRealmComposeAndApplicationIsTheSame() {
-        Map<String, Object> ui = client(UI_CLIENT);
+        Map<String, Object> ui = client(realm, UI_CLIENT);
         assertThat(portalEnv.get("NETPORTAL_OIDC_CLIENT_ID")).as("compose NETPORTAL_OIDC_CLIENT_ID").isEqualTo(UI_CLIENT);
         assertThat(app.getProperty("netportal.oidc.client-id")).as("the application's default client id").isEqualTo(UI_CLIENT);
         assertThat(ui.get("publicClient")).as("the UI client is confidential").isEqualTo(false);
@@ -93,15 +118,16 @@ class DeploymentConfigTest {
         assertThat(redirect).isEqualTo(baseUrl + "/login/oauth2/code/" + uiRegistrationId());
         assertThat(postLogout).isEqualTo(baseUrl + "/signed-out");
 
-        Map<String, Object> ui = client(UI_CLIENT);
+        Map<String, Object> ui = client(realm, UI_CLIENT);
         assertThat(list(ui.get("redirectUris"), "redirectUris")).as("realm redirect URIs of %s", UI_CLIENT).containsExactly(redirect);
         assertThat(String.valueOf(map(ui.get("attributes"), "attributes").get("post.logout.redirect.uris")))
                 .as("realm post-logout redirect URIs of %s", UI_CLIENT).isEqualTo(postLogout);
     }
 
-    @Test
-    void theCliClientIsPublicWithPkceAndALoopbackRedirect() {
-        Map<String, Object> cli = client(CLI_CLIENT);
+    @ParameterizedTest
+    @ValueSource(strings = {DEVELOPMENT_REALM, PRODUCTION_REALM})
+    void theCliClientIsPublicWithPkceAndALoopbackRedirect(String file) {
+        Map<String, Object> cli = client(realm(file), CLI_CLIENT);
         assertThat(cli.get("publicClient")).isEqualTo(true);
         assertThat(map(cli.get("attributes"), "attributes")).containsEntry("pkce.code.challenge.method", "S256");
         assertStandardFlowOnly(cli);
@@ -115,12 +141,14 @@ class DeploymentConfigTest {
 
     // ---- claims ----
 
-    @Test
-    void bothClientsPutTheGroupsIntoTheClaimThatTheApplicationReads() {
+    @ParameterizedTest
+    @ValueSource(strings = {DEVELOPMENT_REALM, PRODUCTION_REALM})
+    void bothClientsPutTheGroupsIntoTheClaimThatTheApplicationReads(String file) {
+        Map<String, Object> realm = realm(file);
         IdentitySettings identity = new Binder(ConfigurationPropertySources.from(new PropertiesPropertySource("app", properties("application.properties"))))
                 .bindOrCreate("netportal.identity", IdentitySettings.class);
         for (String clientId : List.of(UI_CLIENT, CLI_CLIENT)) {
-            Map<String, Object> mapper = mapper(clientId, "oidc-group-membership-mapper");
+            Map<String, Object> mapper = mapper(realm, clientId, "oidc-group-membership-mapper");
             Map<String, Object> config = map(mapper.get("config"), "mapper config");
             assertThat(config.get("claim.name")).as("%s groups claim = netportal.identity.role-claim", clientId).isEqualTo(identity.roleClaim());
             assertThat(config).as("%s groups mapper", clientId).containsEntry("full.path", "false")
@@ -133,12 +161,13 @@ class DeploymentConfigTest {
         assertThat(realmGroups).as("realm groups").contains(identity.adminGroup());
     }
 
-    @Test
-    void accessTokensOfBothClientsCarryTheApisAudience() {
+    @ParameterizedTest
+    @ValueSource(strings = {DEVELOPMENT_REALM, PRODUCTION_REALM})
+    void accessTokensOfBothClientsCarryTheApisAudience(String file) {
         String audience = app.getProperty("netportal.oidc.audience");
         assertThat(portalEnv.get("NETPORTAL_OIDC_AUDIENCE")).as("compose NETPORTAL_OIDC_AUDIENCE").isEqualTo(audience);
         for (String clientId : List.of(UI_CLIENT, CLI_CLIENT)) {
-            Map<String, Object> config = map(mapper(clientId, "oidc-audience-mapper").get("config"), "mapper config");
+            Map<String, Object> config = map(mapper(realm(file), clientId, "oidc-audience-mapper").get("config"), "mapper config");
             assertThat(config).as("%s audience mapper", clientId).containsEntry("included.custom.audience", audience)
                     .containsEntry("access.token.claim", "true");
         }
@@ -159,7 +188,9 @@ class DeploymentConfigTest {
         assertThat(publishedPorts(service("keycloak"))).containsEntry(URI.create(publicUrl).getPort(), URI.create(publicUrl).getPort());
         // the realm file that Keycloak imports is this one
         assertThat(list(service("keycloak").get("volumes"), "keycloak volumes"))
-                .anyMatch(v -> String.valueOf(v).startsWith("./deploy/keycloak/netportal-realm.json:/opt/keycloak/data/import/"));
+                .anyMatch(v -> String.valueOf(v).startsWith("./deploy/keycloak/" + DEVELOPMENT_REALM + ":/opt/keycloak/data/import/"));
+        assertThat(list(service("keycloak").get("volumes"), "keycloak volumes")).as("compose never imports the production template")
+                .noneMatch(v -> String.valueOf(v).contains(PRODUCTION_REALM));
     }
 
     @Test
@@ -227,7 +258,109 @@ class DeploymentConfigTest {
         }
     }
 
+    @Test
+    void theDevelopmentRealmSaysItIsForDevelopmentOnly() {
+        assertThat(DEVELOPMENT_REALM).contains("development");
+        // shown on Keycloak's sign-in page
+        assertThat(String.valueOf(realm.get("displayName"))).as("the development realm's display name")
+                .containsIgnoringCase("development only");
+        assertThat(String.valueOf(productionRealm.get("displayName"))).as("the production realm's display name")
+                .doesNotContainIgnoringCase("development").doesNotContainIgnoringCase("demo");
+    }
+
+    // ---- the production realm template ----
+
+    @Test
+    void theProductionRealmHasNoUsersAndNoCredentials() {
+        assertThat(list(productionRealm.getOrDefault("users", List.of()), "users")).as("users of the production realm").isEmpty();
+        assertThat(keysAnywhere(productionRealm)).as("keys anywhere in the production realm")
+                .doesNotContain("users", "credentials", "federatedUsers");
+        // none of the demo users' project groups: projects and their groups are the installation's own
+        Set<String> groups = new TreeSet<>();
+        for (Map<String, Object> group : listOfMaps(productionRealm.get("groups"), "groups")) {
+            groups.add(String.valueOf(group.get("name")));
+        }
+        assertThat(groups).as("groups of the production realm").noneMatch(g -> g.startsWith("project:"));
+    }
+
+    @Test
+    void theProductionRealmLocksOutPasswordGuessingAndRequiresHttps() {
+        assertThat(productionRealm.get("sslRequired")).as("sslRequired").isEqualTo("all");
+        assertThat(productionRealm.get("bruteForceProtected")).as("bruteForceProtected").isEqualTo(true);
+        assertThat(((Number) productionRealm.get("failureFactor")).intValue()).as("failed sign-ins before a lockout").isBetween(3, 10);
+        assertThat(((Number) productionRealm.get("waitIncrementSeconds")).intValue()).as("first lockout, seconds").isGreaterThanOrEqualTo(60);
+        assertThat(((Number) productionRealm.get("maxFailureWaitSeconds")).intValue()).as("longest lockout, seconds")
+                .isGreaterThanOrEqualTo(((Number) productionRealm.get("waitIncrementSeconds")).intValue());
+        assertThat(String.valueOf(productionRealm.get("passwordPolicy"))).as("password policy").contains("length(");
+        assertThat(productionRealm).as("self-registration and the like")
+                .containsEntry("registrationAllowed", false).containsEntry("editUsernameAllowed", false);
+    }
+
+    @Test
+    void theProductionUiClientTakesItsSecretAndUrlsFromTheEnvironment() throws IOException {
+        Map<String, Object> ui = client(productionRealm, UI_CLIENT);
+        assertThat(ui.get("publicClient")).as("the UI client is confidential").isEqualTo(false);
+        assertStandardFlowOnly(ui);
+        String secret = String.valueOf(ui.get("secret"));
+        assertThat(secret).as("the UI client's secret is a placeholder, not a literal").matches(ENV_PLACEHOLDER);
+        assertThat(secret).isEqualTo("${NETPORTAL_UI_CLIENT_SECRET}");
+        // no other secret-looking value anywhere in the file is a literal either
+        for (Map.Entry<String, Object> entry : entriesAnywhere(productionRealm)) {
+            // "secret", "password", "client.secret", ... (not resetPasswordAllowed or passwordPolicy)
+            if (entry.getKey().toLowerCase().matches("(.*[._-])?(secret|password)")) {
+                assertThat(String.valueOf(entry.getValue())).as("production realm %s", entry.getKey()).matches(ENV_PLACEHOLDER);
+            }
+        }
+        // the URIs the application needs, from the UI's base URL in the environment
+        String base = "${NETPORTAL_UI_BASE_URL}";
+        assertThat(list(ui.get("redirectUris"), "redirectUris")).containsExactly(base + "/login/oauth2/code/" + uiRegistrationId());
+        assertThat(map(ui.get("attributes"), "attributes")).containsEntry("post.logout.redirect.uris", base + "/signed-out");
+        // the README tells operators every variable the template needs
+        String readme = Files.readString(Path.of("README.md"));
+        Set<String> variables = new TreeSet<>();
+        var matcher = ENV_PLACEHOLDER.matcher(Files.readString(KEYCLOAK.resolve(PRODUCTION_REALM)));
+        while (matcher.find()) {
+            variables.add(matcher.group(1));
+        }
+        assertThat(variables).as("environment variables of the production realm").contains("NETPORTAL_UI_CLIENT_SECRET", "NETPORTAL_UI_BASE_URL");
+        for (String variable : variables) {
+            assertThat(readme).as("README explains %s", variable).contains("export " + variable + "=");
+        }
+    }
+
+    @Test
+    void theDevelopmentRealmsSecretIsNotThePlaceholdersAndTheProductionOneIsNotTheDevelopmentOne() {
+        String development = String.valueOf(client(realm, UI_CLIENT).get("secret"));
+        assertThat(development).doesNotMatch(ENV_PLACEHOLDER);
+        assertThat(String.valueOf(client(productionRealm, UI_CLIENT).get("secret"))).isNotEqualTo(development);
+    }
+
     // ---- helpers ----
+
+    /** Every key of every map in a JSON tree. */
+    private static Set<String> keysAnywhere(Object node) {
+        Set<String> keys = new TreeSet<>();
+        for (Map.Entry<String, Object> entry : entriesAnywhere(node)) {
+            keys.add(entry.getKey());
+        }
+        return keys;
+    }
+
+    /** Every entry of every map in a JSON tree. */
+    private static List<Map.Entry<String, Object>> entriesAnywhere(Object node) {
+        List<Map.Entry<String, Object>> entries = new ArrayList<>();
+        if (node instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> entry : m.entrySet()) {
+                entries.add(Map.entry(String.valueOf(entry.getKey()), entry.getValue() == null ? "null" : entry.getValue()));
+                entries.addAll(entriesAnywhere(entry.getValue()));
+            }
+        } else if (node instanceof List<?> l) {
+            for (Object item : l) {
+                entries.addAll(entriesAnywhere(item));
+            }
+        }
+        return entries;
+    }
 
     private static void assertStandardFlowOnly(Map<String, Object> client) {
         String id = String.valueOf(client.get("clientId"));
@@ -246,15 +379,15 @@ class DeploymentConfigTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no client registration in application-ui.properties"));
     }
 
-    private static Map<String, Object> client(String clientId) {
+    private static Map<String, Object> client(Map<String, Object> realm, String clientId) {
         List<Map<String, Object>> found = listOfMaps(realm.get("clients"), "clients").stream()
                 .filter(c -> clientId.equals(c.get("clientId"))).toList();
         assertThat(found).as("realm client %s", clientId).hasSize(1);
         return found.getFirst();
     }
 
-    private static Map<String, Object> mapper(String clientId, String type) {
-        List<Map<String, Object>> found = listOfMaps(client(clientId).getOrDefault("protocolMappers", List.of()), "protocolMappers")
+    private static Map<String, Object> mapper(Map<String, Object> realm, String clientId, String type) {
+        List<Map<String, Object>> found = listOfMaps(client(realm, clientId).getOrDefault("protocolMappers", List.of()), "protocolMappers")
                 .stream().filter(m -> type.equals(m.get("protocolMapper"))).toList();
         assertThat(found).as("%s mapper of client %s", type, clientId).hasSize(1);
         return found.getFirst();

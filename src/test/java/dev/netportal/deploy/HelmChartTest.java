@@ -30,8 +30,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Lints and renders the Helm chart with the real helm binary, with the default values and with
  * {@code ci/production-values.yaml}, and checks the manifests: probes, resources, security contexts, secrets only
- * by reference, the components' modes, the revision signing key of the API pods, the migration hook and the Ingress
- * routes.
+ * by reference, the components' modes, the revision signing key of the API pods, the migration hook, the Ingress
+ * routes, TLS on the Ingresses (off only when asked) and the NetworkPolicies of every pod.
  *
  * <p>helm comes from {@code NETPORTAL_HELM} (path to the binary) or the PATH ({@code .ci/install-helm} installs it).
  * Without it the tests are skipped, unless {@code NETPORTAL_REQUIRE_HELM=1} (as in CI), which makes them fail.
@@ -345,6 +345,245 @@ class HelmChartTest {
             assertThat(podLabels).as("pods of %s match their PodDisruptionBudget", component).containsAllEntriesOf(selector);
         }
         assertThat(manifests.stream().filter(m -> "PodDisruptionBudget".equals(m.get("kind")))).as("PodDisruptionBudgets").hasSize(2);
+    }
+
+    // ---- TLS ----
+
+    @Test
+    void theDefaultValuesServeHttpsWithTheReleasesCertificateSecret() {
+        List<Map<String, Object>> manifests = render(DEFAULT_VALUES);
+        for (String component : List.of("ui", "api")) {
+            Map<String, Object> ingress = one(manifests, "Ingress", component);
+            assertThat(tlsHostsBySecret(ingress)).as("TLS of the %s Ingress", component)
+                    .isEqualTo(Map.of("netportal-tls", ruleHosts(ingress)));
+            assertThat(mapOrEmpty(at(ingress, "metadata", "annotations")).keySet()).as("no cert-manager without an issuer")
+                    .noneMatch(key -> key.startsWith("cert-manager.io/"));
+        }
+        assertThat(map(at(one(manifests, "Ingress", "ui"), "metadata", "annotations"), "UI Ingress annotations"))
+                .as("the affinity cookie only over HTTPS").containsEntry("nginx.ingress.kubernetes.io/session-cookie-secure", "true");
+        assertThat(uiBaseUrl(manifests)).as("the sign-in redirects' base").isEqualTo("https://netportal.example");
+    }
+
+    @Test
+    void tlsIsOffOnlyWhenAskedFor() {
+        // settings around TLS leave it on
+        for (String[] args : List.of(
+                new String[] {"--set", "ingress.tls.secretName="},
+                new String[] {"--set", "ingress.tls.certManagerIssuer="},
+                new String[] {"--set", "ingress.api.host=api.netportal.example"},
+                new String[] {"--set", "ingress.annotations.example\\.com/x=y"})) {
+            List<Map<String, Object>> manifests = render(DEFAULT_VALUES, args);
+            for (String component : List.of("ui", "api")) {
+                assertThat(tlsHostsBySecret(one(manifests, "Ingress", component))).as("TLS of %s with %s", component, List.of(args)).isNotEmpty();
+            }
+        }
+        List<Map<String, Object>> plain = render(DEFAULT_VALUES, "--set", "ingress.tls.enabled=false");
+        for (String component : List.of("ui", "api")) {
+            assertThat(map(at(one(plain, "Ingress", component), "spec"), "Ingress spec")).as("%s Ingress without TLS", component)
+                    .doesNotContainKey("tls");
+        }
+        assertThat(mapOrEmpty(at(one(plain, "Ingress", "ui"), "metadata", "annotations")))
+                .doesNotContainKey("nginx.ingress.kubernetes.io/session-cookie-secure");
+        assertThat(uiBaseUrl(plain)).isEqualTo("http://netportal.example");
+    }
+
+    @Test
+    void aCertManagerIssuerAsksForEachSecretOnTheIngressThatOwnsIt() {
+        // one host: the UI's Ingress asks for the certificate, the API's shares its Secret
+        List<Map<String, Object>> oneHost = render(DEFAULT_VALUES, "--set", "ingress.tls.certManagerIssuer=letsencrypt");
+        assertThat(mapOrEmpty(at(one(oneHost, "Ingress", "ui"), "metadata", "annotations")))
+                .containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
+        assertThat(mapOrEmpty(at(one(oneHost, "Ingress", "api"), "metadata", "annotations"))).doesNotContainKey("cert-manager.io/cluster-issuer");
+        assertThat(tlsHostsBySecret(one(oneHost, "Ingress", "api"))).containsOnlyKeys("netportal-tls");
+
+        // the API on a host of its own: a Secret of its own, asked for by its own Ingress; an Issuer in the namespace
+        List<Map<String, Object>> twoHosts = render(DEFAULT_VALUES, "--set", "ingress.tls.certManagerIssuer=internal-ca",
+                "--set", "ingress.tls.certManagerIssuerKind=Issuer", "--set", "ingress.api.host=api.netportal.example");
+        assertThat(tlsHostsBySecret(one(twoHosts, "Ingress", "ui"))).isEqualTo(Map.of("netportal-tls", List.of("netportal.example")));
+        assertThat(tlsHostsBySecret(one(twoHosts, "Ingress", "api"))).isEqualTo(Map.of("netportal-api-tls", List.of("api.netportal.example")));
+        for (String component : List.of("ui", "api")) {
+            assertThat(mapOrEmpty(at(one(twoHosts, "Ingress", component), "metadata", "annotations")))
+                    .containsEntry("cert-manager.io/issuer", "internal-ca").doesNotContainKey("cert-manager.io/cluster-issuer");
+        }
+
+        // the production values: cert-manager for both hosts, each with its Secret
+        List<Map<String, Object>> production = render(PRODUCTION_VALUES);
+        assertThat(tlsHostsBySecret(one(production, "Ingress", "ui"))).isEqualTo(Map.of("netportal-tls", List.of("netportal.example")));
+        assertThat(tlsHostsBySecret(one(production, "Ingress", "api"))).isEqualTo(Map.of("netportal-api-tls", List.of("api.netportal.example")));
+    }
+
+    @Test
+    void settingsThatCannotWorkDoNotRender() {
+        // cert-manager would make one certificate per Secret: the API's host would get none
+        assertRenderFails("the API's host needs a TLS Secret of its own", "--set", "ingress.tls.certManagerIssuer=letsencrypt",
+                "--set", "ingress.api.host=api.netportal.example", "--set", "ingress.api.tlsSecretName=netportal-tls");
+        assertRenderFails("certManagerIssuerKind must be ClusterIssuer or Issuer", "--set", "ingress.tls.certManagerIssuer=x",
+                "--set", "ingress.tls.certManagerIssuerKind=Certificate");
+        // a policy whose only ingress rule has an empty peer would let every pod of the cluster in
+        assertRenderFails("networkPolicy.ingressController needs a namespaceSelector or a podSelector",
+                "--set", "networkPolicy.ingressController.namespaceSelector=null", "--set", "networkPolicy.ingressController.podSelector=null");
+    }
+
+    // ---- NetworkPolicies ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void everyPodOfTheReleaseIsIsolatedInBothDirections(String values) {
+        List<Map<String, Object>> manifests = render(values);
+        List<Map<String, Object>> policies = manifests.stream().filter(m -> "NetworkPolicy".equals(m.get("kind"))).toList();
+        assertThat(policies).as("NetworkPolicies").hasSize(3);
+        for (Map<String, Object> workload : manifests.stream().filter(m -> List.of("Deployment", "Job").contains(m.get("kind"))).toList()) {
+            Map<String, Object> podLabels = map(at(workload, "spec", "template", "metadata", "labels"), kindAndName(workload) + " pod labels");
+            List<Map<String, Object>> selecting = policies.stream()
+                    .filter(p -> podLabels.entrySet().containsAll(map(at(p, "spec", "podSelector", "matchLabels"), "podSelector").entrySet()))
+                    .toList();
+            assertThat(selecting).as("NetworkPolicies selecting the pods of %s", kindAndName(workload)).hasSize(1);
+            assertThat(list(at(selecting.getFirst(), "spec", "policyTypes"), "policyTypes")).as("%s policy types", kindAndName(workload))
+                    .containsExactlyInAnyOrder("Ingress", "Egress");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT_VALUES, PRODUCTION_VALUES})
+    void theUiAndTheApiAreReachedThroughTheIngressControllerOnly(String values) {
+        List<Map<String, Object>> manifests = render(values);
+        Map<String, Object> controller = Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "ingress-nginx")),
+                "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "ingress-nginx")));
+        for (String component : List.of("ui", "api")) {
+            Map<String, Object> policy = one(manifests, "NetworkPolicy", component);
+            Map<String, Object> container = listOfMaps(at(one(manifests, "Deployment", component), "spec", "template", "spec", "containers"), "containers").getFirst();
+            Object containerPort = listOfMaps(container.get("ports"), "ports").getFirst().get("containerPort");
+            List<Map<String, Object>> rules = listOfMaps(at(policy, "spec", "ingress"), component + " ingress rules");
+            assertThat(rules).as("%s ingress rules", component).hasSize(1);
+            assertThat(listOfMaps(rules.getFirst().get("from"), "from")).as("%s reached from", component).containsExactly(controller);
+            assertThat(listOfMaps(rules.getFirst().get("ports"), "ports")).as("%s reached on", component)
+                    .containsExactly(Map.of("port", containerPort, "protocol", "TCP"));
+        }
+    }
+
+    @Test
+    void withTheDefaultValuesThePodsReachDnsTheDatabaseAndTheSignInProviderOnly() {
+        List<Map<String, Object>> manifests = render(DEFAULT_VALUES);
+        Map<String, Object> kubeDns = Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "kube-system")),
+                "podSelector", Map.of("matchLabels", Map.of("k8s-app", "kube-dns")));
+        for (String component : List.of("ui", "api", "migration")) {
+            Map<String, Object> policy = one(manifests, "NetworkPolicy", component);
+            List<Map<String, Object>> egress = listOfMaps(at(policy, "spec", "egress"), component + " egress");
+            // every rule names its ports: nothing is open on every port
+            assertThat(egress).as("%s egress rules", component).allSatisfy(rule -> assertThat(rule.get("ports")).isNotNull());
+            assertThat(egressTo(egress, "53/UDP")).as("%s DNS over UDP", component).containsExactly(kubeDns);
+            assertThat(egressTo(egress, "53/TCP")).as("%s DNS over TCP", component).containsExactly(kubeDns);
+            // without addresses in the values, the database's port is open to any address, but only that port
+            assertThat(egressPorts(egress)).as("%s egress ports", component).containsExactlyInAnyOrderElementsOf(
+                    component.equals("migration") ? List.of("53/UDP", "53/TCP", "5432/TCP") : List.of("53/UDP", "53/TCP", "5432/TCP", "443/TCP"));
+        }
+        Map<String, Object> migration = one(manifests, "NetworkPolicy", "migration");
+        assertThat(list(map(at(migration, "spec"), "migration policy spec").getOrDefault("ingress", List.of()), "ingress"))
+                .as("nothing connects to the migration Job").isEmpty();
+    }
+
+    @Test
+    void theProductionValuesNameEveryDestination() {
+        List<Map<String, Object>> manifests = render(PRODUCTION_VALUES);
+        Map<String, Object> postgres = Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "databases")),
+                "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "postgresql")));
+        for (String component : List.of("ui", "api", "migration")) {
+            List<Map<String, Object>> egress = listOfMaps(at(one(manifests, "NetworkPolicy", component), "spec", "egress"), component + " egress");
+            assertThat(egress).as("%s: every egress rule names where it goes", component)
+                    .allSatisfy(rule -> assertThat(list(rule.get("to"), "to")).isNotEmpty());
+            assertThat(egressTo(egress, "5432/TCP")).as("%s to the database", component).containsExactly(postgres);
+            if (!component.equals("migration")) {
+                assertThat(egressTo(egress, "443/TCP")).as("%s to the sign-in provider", component).containsExactly(
+                        Map.of("ipBlock", Map.of("cidr", "203.0.113.10/32")), Map.of("ipBlock", Map.of("cidr", "203.0.113.11/32")));
+            }
+        }
+    }
+
+    @Test
+    void theDatabaseAndSignInPortsFollowTheirSettings() {
+        List<Map<String, Object>> manifests = render(PRODUCTION_VALUES, "--set", "database.port=6432",
+                "--set", "config.oidc.issuer=https://sso.example:8443/realms/netportal", "--set", "networkPolicy.egress.database.cidrs={10.20.0.15/32}");
+        for (String component : List.of("ui", "api")) {
+            List<Map<String, Object>> egress = listOfMaps(at(one(manifests, "NetworkPolicy", component), "spec", "egress"), component + " egress");
+            assertThat(egressPorts(egress)).as("%s egress ports", component).containsExactlyInAnyOrder("53/UDP", "53/TCP", "6432/TCP", "8443/TCP");
+            assertThat(egressTo(egress, "6432/TCP")).as("%s to the database: its CIDR and its pods", component)
+                    .contains(Map.of("ipBlock", Map.of("cidr", "10.20.0.15/32")));
+        }
+    }
+
+    @Test
+    void theMigrationJobsPolicyExistsBeforeTheJobRuns() {
+        List<Map<String, Object>> manifests = render(DEFAULT_VALUES);
+        Map<String, Object> policy = one(manifests, "NetworkPolicy", "migration");
+        Map<String, Object> job = one(manifests, "Job", "migration");
+        Map<String, Object> policyHook = map(at(policy, "metadata", "annotations"), "policy annotations");
+        Map<String, Object> jobHook = map(at(job, "metadata", "annotations"), "Job annotations");
+        // the release's own resources are made after the pre-install hooks: the policy must be a hook itself
+        assertThat(List.of(String.valueOf(policyHook.get("helm.sh/hook")).split(","))).as("the policy's hook events")
+                .containsExactlyInAnyOrder("pre-install", "pre-upgrade");
+        assertThat(Integer.parseInt(String.valueOf(policyHook.get("helm.sh/hook-weight"))))
+                .as("the policy's hook weight, before the Job's").isLessThan(Integer.parseInt(String.valueOf(jobHook.get("helm.sh/hook-weight"))));
+        assertThat(String.valueOf(policyHook.get("helm.sh/hook-delete-policy"))).contains("before-hook-creation");
+    }
+
+    @Test
+    void networkPoliciesAreLeftOutOnlyWhenAskedFor() {
+        assertThat(render(DEFAULT_VALUES, "--set", "networkPolicy.enabled=false")).as("manifests")
+                .noneMatch(m -> "NetworkPolicy".equals(m.get("kind")));
+        assertThat(render(DEFAULT_VALUES, "--set", "ingress.enabled=false", "--set", "config.uiBaseUrl=https://netportal.example"))
+                .as("without the chart's Ingress the pods stay isolated").filteredOn(m -> "NetworkPolicy".equals(m.get("kind"))).hasSize(3);
+    }
+
+    private static void assertRenderFails(String message, String... args) {
+        List<String> command = new ArrayList<>(List.of("template", "netportal", CHART.toString(), "--namespace", "netportal"));
+        command.addAll(List.of(args));
+        Result rendered = helm(command);
+        assertThat(rendered.exitCode()).as("helm %s exit code", String.join(" ", command)).isNotZero();
+        assertThat(rendered.output()).contains(message);
+    }
+
+    /** The Ingress's TLS entries: Secret name -> hosts. */
+    private static Map<String, Object> tlsHostsBySecret(Map<String, Object> ingress) {
+        Map<String, Object> secrets = new LinkedHashMap<>();
+        for (Map<String, Object> tls : listOfMaps(mapOrEmpty(at(ingress, "spec")).getOrDefault("tls", List.of()), "tls")) {
+            secrets.put(String.valueOf(tls.get("secretName")), list(tls.get("hosts"), "tls hosts"));
+        }
+        return secrets;
+    }
+
+    private static List<Object> ruleHosts(Map<String, Object> ingress) {
+        return listOfMaps(at(ingress, "spec", "rules"), "rules").stream().map(rule -> rule.get("host")).distinct().toList();
+    }
+
+    private static String uiBaseUrl(List<Map<String, Object>> manifests) {
+        Map<String, Object> configMap = manifests.stream().filter(m -> "ConfigMap".equals(m.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no ConfigMap rendered"));
+        return String.valueOf(map(configMap.get("data"), "ConfigMap data").get("NETPORTAL_UI_BASE_URL"));
+    }
+
+    /** The "port/protocol" entries of egress rules. */
+    private static List<String> egressPorts(List<Map<String, Object>> egress) {
+        List<String> ports = new ArrayList<>();
+        for (Map<String, Object> rule : egress) {
+            for (Map<String, Object> port : listOfMaps(rule.getOrDefault("ports", List.of()), "ports")) {
+                ports.add(port.get("port") + "/" + port.getOrDefault("protocol", "TCP"));
+            }
+        }
+        return ports;
+    }
+
+    /** The peers that egress rules allow on a "port/protocol"; an empty list where a rule allows every address. */
+    private static List<Object> egressTo(List<Map<String, Object>> egress, String port) {
+        List<Object> peers = new ArrayList<>();
+        for (Map<String, Object> rule : egress) {
+            if (egressPorts(List.of(rule)).contains(port)) {
+                peers.addAll(list(rule.getOrDefault("to", List.of()), "to"));
+            }
+        }
+        return peers;
     }
 
     // ---- running helm ----
