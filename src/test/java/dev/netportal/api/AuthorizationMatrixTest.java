@@ -177,7 +177,12 @@ class AuthorizationMatrixTest {
 
     private final TestPortal portal = TestPortal.shared();
 
-    private record Thing(String id, String name) {
+    /** An object made for a row: its id, and what names it (name, and a network's prefix). */
+    private record Thing(String id, String name, String prefix) {
+
+        Thing(String id, String name) {
+            this(id, name, null);
+        }
     }
 
     private String token(String user) {
@@ -206,8 +211,9 @@ class AuthorizationMatrixTest {
         partition();
         String name = name(project.equals(A) ? "a" : "b");
         String owner = project.equals(A) ? "bob" : "dave";
-        return new Thing(created(owner, "POST", "/api/v1/projects/" + project + "/networks",
-                "{\"name\":\"" + name + "\",\"partition\":\"" + PARTITION + "\"}").get("id").asString(), name);
+        JsonNode network = created(owner, "POST", "/api/v1/projects/" + project + "/networks",
+                "{\"name\":\"" + name + "\",\"partition\":\"" + PARTITION + "\"}");
+        return new Thing(network.get("id").asString(), name, network.get("prefix").asString());
     }
 
     private String ip(Thing network) {
@@ -361,7 +367,7 @@ class AuthorizationMatrixTest {
         rows.add(new Row("POST /api/v1/networks/{id}/share-requests", "another project's network", () -> {
             Thing network = partitionNetwork(B);
             return Request.of("POST", "/api/v1/networks/" + network.id() + "/share-requests",
-                    "{\"reason\":\"matrix\",\"natType\":\"NONE\"}").hiding(B, network.name());
+                    "{\"reason\":\"matrix\",\"natType\":\"NONE\"}").hiding(B, network.name(), network.prefix());
         }, true, in(B, "owner", 201, "S1-owner-only")));
         rows.add(new Row("GET /api/v1/share-requests", "", () -> {
             Thing request = shareRequest();
@@ -400,7 +406,8 @@ class AuthorizationMatrixTest {
         rows.add(new Row("POST /api/v1/projects/{project}/machines", "another project's private network", () -> {
             Thing network = partitionNetwork(B);
             return Request.of("POST", "/api/v1/projects/tenant-a/machines", "{\"name\":\"" + name("m")
-                    + "\",\"partition\":\"matrix-m\",\"size\":\"c1\",\"network\":\"" + network.id() + "\"}").hiding(B, network.name());
+                    + "\",\"partition\":\"matrix-m\",\"size\":\"c1\",\"network\":\"" + network.id() + "\"}")
+                    .hiding(B, network.name(), network.prefix());
         }, true, otherProjectsNetwork()));
         rows.add(new Row("GET /api/v1/machines/{id}", "", () -> {
             Thing machine = machine();
@@ -425,7 +432,7 @@ class AuthorizationMatrixTest {
             Thing own = partitionNetwork(A);
             Thing other = partitionNetwork(B);
             return Request.of("POST", "/api/v1/projects/tenant-a/firewalls", firewallBody(name("fw"), own.id(), other.id()))
-                    .hiding(A, own.name()).hiding(B, other.name());
+                    .hiding(A, own.name()).hiding(B, other.name(), other.prefix());
         }, true, otherProjectsNetwork()));
         rows.add(new Row("GET /api/v1/firewalls/{id}", "", () -> {
             Thing firewall = firewall();
@@ -458,7 +465,7 @@ class AuthorizationMatrixTest {
             Thing firewall = firewall();
             Thing other = partitionNetwork(B);
             return Request.of("PUT", "/api/v1/firewalls/" + firewall.id() + "/networks/" + other.id(), "{}")
-                    .hiding(A, firewall.name()).hiding(B, other.name());
+                    .hiding(A, firewall.name()).hiding(B, other.name(), other.prefix());
         }, true, otherProjectsNetwork()));
         rows.add(new Row("DELETE /api/v1/firewalls/{id}/networks/{network}", "", () -> {
             Thing firewall = firewall();
@@ -470,7 +477,7 @@ class AuthorizationMatrixTest {
             Thing firewall = firewall();
             Thing other = partitionNetwork(B);
             return Request.of("DELETE", "/api/v1/firewalls/" + firewall.id() + "/networks/" + other.id(), null)
-                    .hiding(A, firewall.name()).hiding(B, other.name());
+                    .hiding(A, firewall.name()).hiding(B, other.name(), other.prefix());
         }, true, otherProjectsNetwork()));
 
         // the agent protocol: a firewall's agent credential only, never a person's token
