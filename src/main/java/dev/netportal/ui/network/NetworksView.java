@@ -57,7 +57,8 @@ public class NetworksView extends VerticalLayout {
         }
         Button create = Widgets.create("New network", "new-network", click ->
                 new NewNetworkDialog(session.actor(), project, networks, partitions, this::refresh).open());
-        create.setVisible(project.role().includes(ProjectRole.MEMBER));
+        // the same check as the service's: admins hold every role, whatever role the token also names
+        create.setVisible(session.actor().has(ProjectRole.MEMBER, project.id()));
 
         filter.setPlaceholder("Filter by name or prefix");
         filter.setPrefixComponent(VaadinIcon.SEARCH.create());
