@@ -28,6 +28,8 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.validation.method.ParameterValidationResult;
@@ -41,15 +43,19 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 
 /**
  * The one place where every API error becomes RFC 9457 problem details: domain refusals, malformed requests,
- * unknown paths, missing or refused tokens, and unexpected failures (logged, answered without internals).
+ * unknown paths, missing or refused tokens, requests the security firewall rejects (an encoded slash or NUL in the
+ * path, say) and unexpected failures (logged, answered without internals).
  * The {@code type} is a stable URI ending in the refusal's code (see {@link dev.netportal.common.Refusal}).
  */
 @Component
 @Order(-2) // before Spring Boot's default error handler
-class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
+class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPoint, ServerAccessDeniedHandler,
+        ServerExchangeRejectedHandler {
 
     static final String TYPE_BASE = "https://netportal.dev/errors/";
 
@@ -90,6 +96,11 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
         return write(exchange, problem(error, exchange));
     }
 
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException error) {
+        return write(exchange, problem(error, exchange));
+    }
+
     private ProblemDetail problem(Throwable error, ServerWebExchange exchange) {
         ProblemDetail problem = switch (error) {
             case DomainException domain -> domain(domain);
@@ -112,6 +123,17 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
                 yield of(HttpStatus.CONFLICT, "conflict", "Conflict",
                         "The request conflicts with the current state (another change came first); nothing was changed. "
                                 + "Reload and try again.");
+            }
+            case ServerExchangeRejectedException rejected -> of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+                    rejected.getMessage() + ".");
+            case ServerWebInputException input when field(input) instanceof DatabindException unreadable -> {
+                String field = path(unreadable);
+                String message = NulFreeText.MESSAGE.equals(unreadable.getOriginalMessage()) ? NulFreeText.MESSAGE
+                        : "has the wrong type or format";
+                ProblemDetail p = of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+                        "The request could not be read: " + field + " " + message + ".");
+                p.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+                yield p;
             }
             case ServerWebInputException input -> of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
                     "The request could not be read: " + input.getReason() + ".");
@@ -158,6 +180,29 @@ class ApiErrors implements ErrorWebExceptionHandler, ServerAuthenticationEntryPo
                     "message", String.valueOf(e.getDefaultMessage()))));
         }
         return errors;
+    }
+
+    /** The JSON mapping error behind an unreadable body when it names a field, else null. */
+    private static DatabindException field(ServerWebInputException input) {
+        for (Throwable cause = input.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+                return databind;
+            }
+        }
+        return null;
+    }
+
+    /** The field as clients name it: {@code networks[0].network}. */
+    private static String path(DatabindException error) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference step : error.getPath()) {
+            if (step.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     /** A refusal of the catalogue: its status and code; the title says the kind, or the rule. */

@@ -21,8 +21,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+import tools.jackson.databind.json.JsonMapper;
 
 /** WebFlux settings of the API: the {@link Actor} parameter and the OpenAPI description. */
 @Configuration(proxyBeanMethods = false)
@@ -39,10 +42,18 @@ class ApiWebConfiguration implements WebFluxConfigurer {
 
     private final ActorArgumentResolver actorArgumentResolver;
     private final Idempotency idempotency;
+    private final JsonMapper json;
 
-    ApiWebConfiguration(ActorArgumentResolver actorArgumentResolver, Idempotency idempotency) {
+    ApiWebConfiguration(ActorArgumentResolver actorArgumentResolver, Idempotency idempotency, JsonMapper json) {
         this.actorArgumentResolver = actorArgumentResolver;
         this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    /** Request bodies are read with the application's JSON settings, refusing text PostgreSQL cannot store. */
+    @Override
+    public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
+        configurer.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json.rebuild().addModule(NulFreeText.MODULE).build()));
     }
 
     /** Path segments read as typed ids; a malformed UUID is a bad request, as for a plain UUID. */

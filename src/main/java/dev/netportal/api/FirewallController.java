@@ -52,9 +52,10 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
             @Valid @RequestBody NewFirewall body) {
         return idempotency.once(actor, write, body, NewFirewallView.class, () -> Mono.fromCallable(() -> body.networks() == null
                         ? List.<NetworkRequest>of()
-                        : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(Paths.required(n.network(), "networks[].network")),
+                        : body.networks().stream().map(n -> new NetworkRequest(new NetworkId(Paths.required(n == null ? null : n.network(), "networks[].network")),
                                 Paths.addresses(n.ip(), n.ips()))).toList())
-                .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(), requests))
+                .flatMap(requests -> firewalls.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()),
+                        Paths.size(body.size(), body.partition()), requests))
                 .flatMap(created -> view(created.firewall()).map(view -> ResponseEntity
                         .created(URI.create("/api/v1/firewalls/" + created.firewall().id()))
                         .body(new NewFirewallView(view, created.agentCredential())))),

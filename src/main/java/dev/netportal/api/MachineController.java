@@ -45,7 +45,7 @@ record MachineController(MachineService machines, Idempotency idempotency) {
     Mono<ResponseEntity<MachineView>> allocate(Actor actor, IdempotentWrite write, @PathVariable String project,
             @Valid @RequestBody NewMachine body) {
         return idempotency.once(actor, write, body, MachineView.class, () -> Mono.fromCallable(() -> Paths.required(body.network(), "network"))
-                .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), body.size(),
+                .flatMap(network -> machines.allocate(actor, Paths.project(project), body.name(), new PartitionId(body.partition()), Paths.size(body.size(), body.partition()),
                         new NetworkRequest(new NetworkId(network), Paths.addresses(body.ip(), body.ips()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/machines/" + created.id())).body(MachineView.of(created))));
     }

@@ -48,7 +48,10 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     @PostMapping
     @Operation(summary = "Create a partition with its pools, external networks, inventory and proxy (admin)")
     Mono<ResponseEntity<PartitionView>> create(Actor actor, IdempotentWrite write, @Valid @RequestBody NewPartition body) {
-        return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toSpec)
+        return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(() -> {
+                    requireCounts(body.id(), body.inventory());
+                    return body.toSpec();
+                })
                 .flatMap(spec -> partitions.create(actor, spec).then(partitions.get(new PartitionId(spec.id()))))
                 .map(created -> ResponseEntity.created(URI.create("/api/v1/partitions/" + created.id())).body(PartitionView.of(created))));
     }
@@ -57,7 +60,10 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     @Operation(summary = "Change a partition: name, child lengths, proxy, inventory; add pools and external networks (admin)")
     Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
             @Valid @RequestBody ChangePartition body) {
-        return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(body::toChange)
+        return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(() -> {
+                    requireCounts(id, body.inventory());
+                    return body.toChange();
+                })
                 .flatMap(change -> partitions.update(actor, new PartitionId(id), change))
                 .map(updated -> ResponseEntity.ok(PartitionView.of(updated))));
     }
@@ -98,8 +104,21 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
         return lengths.get(family);
     }
 
+    /** Every size of an inventory has a count (P1): {@code "c1": null} is refused naming the size. */
+    private static void requireCounts(String partition, Map<String, Integer> inventory) {
+        if (inventory != null) {
+            inventory.forEach((size, count) -> {
+                if (count == null) {
+                    throw Refusal.P1_INVENTORY_COUNT.with(partition, size);
+                }
+            });
+        }
+    }
+
+    /** An entry of {@code externalNetworks} that is null is one without a name (P1). */
     private static List<PartitionForm.External> externals(List<NewExternal> given) {
         return given == null ? null : given.stream()
+                .map(e -> e == null ? new NewExternal(null, null, null, null) : e)
                 .map(e -> new PartitionForm.External(e.name(), e.prefixes(), e.destinationPrefixes(), e.natType())).toList();
     }
 

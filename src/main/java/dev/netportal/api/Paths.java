@@ -21,6 +21,14 @@ final class Paths {
         return value;
     }
 
+    /** A machine size is required; a missing one is refused like an unknown one (M1), naming the field. */
+    static String size(String size, String partition) {
+        if (size == null) {
+            throw Refusal.M1_SIZE.with(partition, "(none)");
+        }
+        return size;
+    }
+
     /**
      * The addresses asked for in a network: {@code ip} (one) and {@code ips} (one per family), as sent; the rules
      * (at most one per family, each of a family the network has, M2) are the services'.

@@ -50,6 +50,7 @@ public class ProjectService {
     public Mono<Project> create(Actor actor, ProjectId id, String name, String description, Project.Quotas quotas) {
         return Access.admin(actor, "create projects").then(Mono.defer(() -> {
             String trimmed = Names.check(Names.Named.PROJECT, name);
+            checkQuotas(quotas); // before the insert: a refused create leaves no project behind
             return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
                 .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(Refusal.PROJECT_EXISTS.with(id)))
                 .then(audit.record(actor, new AuditLog.Change("project.create", "project", id.value(), id.value(), null,
@@ -71,11 +72,7 @@ public class ProjectService {
                     : DomainException.notFound("Project " + id));
         }
         String trimmed = Names.check(Names.Named.PROJECT, name);
-        for (Integer quota : new Integer[] {quotas.networks(), quotas.machines(), quotas.firewalls(), quotas.ips()}) {
-            if (quota != null && quota < 0) {
-                return Mono.error(Refusal.N4_QUOTA.with(quota));
-            }
-        }
+        checkQuotas(quotas);
         Mono<Project> current = projects.all(List.of(id), false).next();
         return tx.transactional(projects.lock(id)
                 .flatMap(exists -> exists ? current : Mono.error(DomainException.notFound("Project " + id)))
@@ -83,6 +80,15 @@ public class ProjectService {
                         .then(current)
                         .flatMap(after -> audit.record(actor, new AuditLog.Change("project.update", "project", id.value(),
                                 id.value(), null, summary(before), summary(after))).thenReturn(after))));
+    }
+
+    /** Quotas are 0 or more, or null for unlimited (N4). */
+    private static void checkQuotas(Project.Quotas quotas) {
+        for (Integer quota : new Integer[] {quotas.networks(), quotas.machines(), quotas.firewalls(), quotas.ips()}) {
+            if (quota != null && quota < 0) {
+                throw Refusal.N4_QUOTA.with(quota);
+            }
+        }
     }
 
     private static Map<String, Object> summary(Project project) {
