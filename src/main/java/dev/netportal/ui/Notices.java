@@ -16,4 +16,12 @@ public final class Notices {
     public static void error(String text) {
         Notification.show(text, 8000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
     }
+
+    /** Said in every open tab when the person's roles at the provider changed and the page was built again. */
+    public static void accessChanged() {
+        Notification notice = Notification.show("Your access has changed at the sign-in provider: this page now shows "
+                + "what your roles allow.", 30_000, Notification.Position.TOP_CENTER);
+        notice.addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+        notice.setId("access-changed");
+    }
 }
