@@ -2,7 +2,6 @@ package dev.netportal.ui;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
-import com.vaadin.flow.server.VaadinSessionState;
 import com.vaadin.flow.spring.annotation.VaadinSessionScope;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.netportal.identity.Actor;
@@ -97,11 +96,14 @@ public class UserSession {
 
     /** Runs outside any request, on a thread of {@link RoleRefresh}; waits for the provider and the database. */
     private void readRolesAgain() {
-        VaadinSession session = vaadinSession;
-        if (session == null || session.getState() != VaadinSessionState.OPEN) {
-            stopRefreshing();
-            return;
+        try {
+            readRolesAgain(vaadinSession);
+        } catch (RuntimeException e) {
+            log.warn("Could not read the roles of {} again, keeping them until the next try", roles.actor().subject(), e);
         }
+    }
+
+    private void readRolesAgain(VaadinSession session) {
         OAuth2AuthorizedClient current = client;
         RoleRefresh.Outcome outcome = current == null
                 ? new RoleRefresh.Outcome.Ended("no tokens from sign-in in the session")
