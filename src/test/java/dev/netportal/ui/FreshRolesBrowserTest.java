@@ -7,11 +7,15 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.netportal.idp.DemoDirectory;
 import dev.netportal.idp.IdpContext;
 import dev.netportal.testing.Browser;
+import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Roles change at the provider while a tab is open: a portal that reads them again every three seconds
@@ -89,6 +93,15 @@ class FreshRolesBrowserTest {
 
         org.assertj.core.api.Assertions.assertThat(sessionCookie(dave)).as("the UI session before is gone")
                 .isNotEqualTo(before);
+    }
+
+    /** The API reads roles from each request's token: a removed group holds there until the token expires. */
+    @Test
+    void theDevelopmentProvidersAccessTokensLiveFiveMinutes() {
+        String token = PkceLogin.accessToken(portal.issuer(), "alice", "alice");
+        JsonNode claims = JsonMapper.builder().build().readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+
+        org.assertj.core.api.Assertions.assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(300);
     }
 
     private String sessionCookie(Page page) {
