@@ -25,18 +25,18 @@ class IdpConfiguration {
     }
 
     /**
-     * ID and access tokens carry the display name and the role claim; access tokens also name the API as
-     * audience, which the API checks.
+     * ID and access tokens carry the display name and the role claim (the user's groups in the directory now,
+     * also when a token is refreshed); access tokens also name the API as audience, which the API checks.
      */
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> netportalClaims(IdentitySettings identity,
+    OAuth2TokenCustomizer<JwtEncodingContext> netportalClaims(IdentitySettings identity, DemoDirectory directory,
             @Value("${netportal.oidc.audience}") String apiAudience) {
         return context -> DemoUser.find(context.getPrincipal().getName()).ifPresent(user -> {
             boolean accessToken = OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType());
             boolean idToken = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
             if (accessToken || idToken) {
                 context.getClaims()
-                        .claim(identity.roleClaim(), user.groups())
+                        .claim(identity.roleClaim(), directory.groups(user.username()))
                         .claim("name", user.name())
                         .claim("preferred_username", user.username())
                         .claim("email", user.email());

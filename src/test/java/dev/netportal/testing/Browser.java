@@ -60,7 +60,11 @@ public final class Browser implements AutoCloseable {
      * page once the UI shows the user. On failure it saves a screenshot and says where the browser ended.
      */
     public Page signIn(TestPortal portal, String user) {
-        Page page = newPage();
+        return signIn(newPage(), portal, user);
+    }
+
+    /** Signs a demo user in on {@code page}, e.g. one whose context already listens to what the test watches. */
+    public static Page signIn(Page page, TestPortal portal, String user) {
         page.navigate(portal.uiUrl() + "/");
         page.waitForURL(portal.issuer() + "/login");
         page.locator("#username").fill(user);
