@@ -75,7 +75,8 @@ public class IpService {
                             .then(networks.deleteStaticIp(networkId, prefix, address))
                             .switchIfEmpty(Mono.error(() -> DomainException.notFound(
                                     "Static IP " + address + " in network " + network.name())))
-                            .then(giveBack(networkId, prefix, address))
+                            // only once the address is known to be the network's (an address outside it has no neighbours there)
+                            .then(Mono.defer(() -> giveBack(networkId, prefix, address)))
                             .then(audit.record(actor, new AuditLog.Change("ip.release", "ip", networkId + "/" + address,
                                     network.project().value(), network.partition().value(), Map.of("ip", address.toString()), null)));
                     return tx.transactional(work);

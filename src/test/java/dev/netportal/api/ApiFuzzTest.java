@@ -637,7 +637,7 @@ class ApiFuzzTest {
             return get("partition", () -> created("admin", "/api/v1/partitions", json("{\"id\":\"" + PARTITION + "\",\"name\":\"Fuzz\","
                     + "\"superNetworks\":[\"10.64.0.0/10\"],\"childPrefixLength\":{\"ipv4\":27},\"minChildPrefixLength\":24,"
                     + "\"externalNetworks\":[{\"name\":\"internet\",\"prefixes\":[\"100.64.0.0/12\"],\"destinationPrefixes\":[\"0.0.0.0/0\"],"
-                    + "\"natType\":\"IPV4_MASQUERADE\"}],\"inventory\":{\"c1\":20000}}")).path("id").asString());
+                    + "\"natType\":\"IPV4_MASQUERADE\"}],\"inventory\":{\"c1\":10000}}")).path("id").asString());
         }
 
         String internet() {

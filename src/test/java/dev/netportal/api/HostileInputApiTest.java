@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,17 @@ class HostileInputApiTest {
     private boolean networkExists(String name) {
         return Api.get(portal.apiUrl() + "/api/v1/projects/tenant-a/networks?size=500", token("bob")).raw().body()
                 .contains("\"" + name + "\"");
+    }
+
+    @Test
+    void releasingTheLowestAddressOfAFamilyOutsideTheNetworkIsNotFound() {
+        String network = Api.postAs(portal, "bob", "/api/v1/projects/tenant-a/networks",
+                "{\"name\":\"release-zero\",\"partition\":\"nbg-1\",\"prefixLength\":28}").get("id").asString();
+        for (String ip : List.of("0.0.0.0", "255.255.255.255")) {
+            Api.Answer answer = Api.send("DELETE", portal.apiUrl() + "/api/v1/networks/" + network + "/ips/" + ip, token("bob"), null);
+
+            assertProblem(answer, 404);
+        }
     }
 
     @Test
