@@ -12,9 +12,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /**
  * The API's rate limits ({@link RateLimits}): every request counts against its client address before its token is
@@ -37,7 +39,7 @@ class ApiRateLimits {
             if (!limits.enabled() || isProbe(exchange)) {
                 return chain.filter(exchange);
             }
-            InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+            InetSocketAddress remote = peer(exchange);
             String client = clients.keyOf(remote == null ? null : remote.getAddress(),
                     exchange.getRequest().getHeaders().get("X-Forwarded-For"));
             RateLimits.Decision byAddress = limits.take(Limit.ADDRESS, client);
@@ -72,6 +74,19 @@ class ApiRateLimits {
                     .switchIfEmpty(Mono.defer(() -> chain.filter(exchange)).then(Mono.empty()))
                     .then();
         };
+    }
+
+    /**
+     * The connection's own peer. With {@code server.forward-headers-strategy=native} the server reports the address
+     * that {@code X-Forwarded-For} names as the remote address, which any client can write; the limits trust that
+     * header only from {@code trusted-proxies}, so they need the socket's peer.
+     */
+    static InetSocketAddress peer(ServerWebExchange exchange) {
+        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        if (request instanceof Connection connection && connection.channel().remoteAddress() instanceof InetSocketAddress socket) {
+            return socket;
+        }
+        return exchange.getRequest().getRemoteAddress();
     }
 
     private static boolean isRead(ServerWebExchange exchange) {
