@@ -5,35 +5,83 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL 17 server started from the jar, for running Netportal without installing a database. Durable
- * like a real one: data in a directory that survives restarts, with fsync and synchronous commit on.
+ * like a real one: data in a directory that survives restarts, with fsync and synchronous commit on. It listens
+ * on the loopback address only, and every connection needs the password generated when the data directory was
+ * made (kept in it, readable by its owner only): the server's own first start trusts local connections, which is
+ * changed to SCRAM before anything else connects.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
-    private final EmbeddedPostgres postgres;
+    static final String PASSWORD_FILE = "netportal-password";
+    private static final Pattern TRUST = Pattern.compile("(?m)^(\\s*(?:local|host)\\s+.*?)\\btrust\\s*$");
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private final EmbeddedPostgres postgres;
+    private final String password;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
         this.postgres = postgres;
+        this.password = password;
     }
 
     /** Starts a server that keeps its data in {@code dataDirectory} (created if missing, reused if present). */
     public static EmbeddedDatabase start(Path dataDirectory) {
         try {
             Files.createDirectories(dataDirectory);
-            return new EmbeddedDatabase(EmbeddedPostgres.builder()
+            Path passwordFile = dataDirectory.resolve(PASSWORD_FILE);
+            boolean known = Files.isRegularFile(passwordFile);
+            String password = known ? Files.readString(passwordFile).strip() : generated();
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(true)
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("password_encryption", "scram-sha-256")
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
-                    .start());
+                    .setConnectConfig("password", password)
+                    .start();
+            if (!known) {
+                requirePassword(postgres, dataDirectory, password);
+                Files.writeString(passwordFile, password);
+                Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+            }
+            return new EmbeddedDatabase(postgres, password);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dataDirectory.toAbsolutePath(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot secure the embedded PostgreSQL in " + dataDirectory.toAbsolutePath(), e);
         }
+    }
+
+    /** Sets the password and replaces every {@code trust} rule of {@code pg_hba.conf} by SCRAM, then reloads. */
+    private static void requirePassword(EmbeddedPostgres postgres, Path dataDirectory, String password)
+            throws IOException, SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement sql = connection.createStatement()) {
+            sql.execute("ALTER USER postgres PASSWORD '" + password + "'");   // hex digits only: nothing to escape
+            Path hba = dataDirectory.resolve("pg_hba.conf");
+            Files.writeString(hba, TRUST.matcher(Files.readString(hba)).replaceAll("$1scram-sha-256"));
+            sql.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    private static String generated() {
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
     }
 
     public int port() {
@@ -46,10 +94,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return Map.of(
                 "spring.r2dbc.url", "r2dbc:postgresql://" + hostPort,
                 "spring.r2dbc.username", "postgres",
-                "spring.r2dbc.password", "",
+                "spring.r2dbc.password", password,
                 "spring.flyway.url", "jdbc:postgresql://" + hostPort,
                 "spring.flyway.user", "postgres",
-                "spring.flyway.password", "");
+                "spring.flyway.password", password);
+    }
+
+    /** The rules of {@code pg_hba.conf} that are not comments, for checks. */
+    static List<String> accessRules(Path dataDirectory) throws IOException {
+        return Files.readAllLines(dataDirectory.resolve("pg_hba.conf")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
     }
 
     @Override

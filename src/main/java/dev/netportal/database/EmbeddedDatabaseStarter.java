@@ -17,7 +17,9 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts an {@link EmbeddedDatabase} for the core context when no database is configured
- * ({@code spring.r2dbc.url} unset), and stops it when that context closes. Its connection settings are added
+ * ({@code spring.r2dbc.url} unset) in development mode (profile {@code dev}) or when
+ * {@code netportal.database.embedded.enabled} asks for it, and stops it when that context closes; anywhere else a
+ * missing database is an error at start, never a silent local one. Its connection settings are added
  * with the lowest priority, so environment variables and arguments still win. When only the R2DBC settings of an
  * external database are given, the migrations' JDBC settings are derived from them.
  */
@@ -55,6 +57,12 @@ public final class EmbeddedDatabaseStarter implements ApplicationListener<Applic
                         flywaySettingsFor(environment.getProperty("spring.r2dbc.url"))));
             }
             return;
+        }
+        if (!environment.matchesProfiles("dev")
+                && !environment.getProperty("netportal.database.embedded.enabled", Boolean.class, false)) {
+            throw new IllegalStateException("No database configured: set SPRING_R2DBC_URL (with SPRING_R2DBC_USERNAME and "
+                    + "SPRING_R2DBC_PASSWORD). The embedded PostgreSQL starts only in development mode "
+                    + "(SPRING_PROFILES_ACTIVE=dev) or with NETPORTAL_DATABASE_EMBEDDED_ENABLED=true.");
         }
         Path dataDirectory = Path.of(environment.getProperty("netportal.database.embedded.data-directory", "data"));
         long started = System.nanoTime();

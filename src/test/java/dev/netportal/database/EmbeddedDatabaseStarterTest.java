@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.netportal.Netportal;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** An external database given by its R2DBC URL alone also gets its schema migrated, over JDBC. */
 class EmbeddedDatabaseStarterTest {
@@ -20,6 +23,15 @@ class EmbeddedDatabaseStarterTest {
                 .containsEntry("spring.flyway.url", jdbc)
                 .containsEntry("spring.flyway.user", "${spring.r2dbc.username:}")
                 .containsEntry("spring.flyway.password", "${spring.r2dbc.password:}");
+    }
+
+    @Test
+    void outsideDevelopmentModeAMissingDatabaseStopsTheStartInsteadOfStartingALocalOne(@TempDir Path data) {
+        assertThatThrownBy(() -> Netportal.start("--netportal.mode=api",
+                "--netportal.database.embedded.data-directory=" + data))
+                .hasStackTraceContaining("No database configured: set SPRING_R2DBC_URL")
+                .hasStackTraceContaining("NETPORTAL_DATABASE_EMBEDDED_ENABLED");
+        assertThat(data).isEmptyDirectory();
     }
 
     @Test

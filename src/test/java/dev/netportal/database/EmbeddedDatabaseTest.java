@@ -3,7 +3,9 @@ package dev.netportal.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -41,8 +43,32 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    @Test
+    void everyConnectionNeedsTheGeneratedPasswordKeptForItsOwnerOnly() throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDirectory)) {
+            String url = (String) database.connectionProperties().get("spring.flyway.url");
+            String password = (String) database.connectionProperties().get("spring.flyway.password");
+
+            assertThat(password).hasSize(48);
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres")).isInstanceOf(SQLException.class);
+            assertThat(EmbeddedDatabase.accessRules(dataDirectory)).isNotEmpty().noneMatch(rule -> rule.endsWith("trust"));
+            Path kept = dataDirectory.resolve(EmbeddedDatabase.PASSWORD_FILE);
+            assertThat(Files.readString(kept)).isEqualTo(password);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
+            try (Connection c = connect(database); Statement s = c.createStatement()) {
+                assertThat(setting(s, "listen_addresses")).isEqualTo("localhost");
+            }
+        }
+        // the same password again after a restart
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(dataDirectory); Connection c = connect(again)) {
+            assertThat(c.isValid(1)).isTrue();
+        }
+    }
+
     private static Connection connect(EmbeddedDatabase database) throws SQLException {
-        return DriverManager.getConnection((String) database.connectionProperties().get("spring.flyway.url"), "postgres", "");
+        return DriverManager.getConnection((String) database.connectionProperties().get("spring.flyway.url"), "postgres",
+                (String) database.connectionProperties().get("spring.flyway.password"));
     }
 
     private static String setting(Statement statement, String name) throws SQLException {
