@@ -5,6 +5,8 @@ import dev.netportal.limits.Limit;
 import dev.netportal.limits.RateLimits;
 import java.net.InetSocketAddress;
 import java.security.Principal;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.context.annotation.Bean;
@@ -46,10 +48,10 @@ class ApiRateLimits {
             if (!byAddress.allowed()) {
                 return errors.tooManyRequests(exchange, byAddress);
             }
-            Matcher agent = AGENT_STREAM.matcher(exchange.getRequest().getPath().value());
-            if (agent.matches()) {
+            Optional<UUID> firewall = agentStreamOf(exchange);
+            if (firewall.isPresent()) {
                 // by firewall and address: someone else who knows the firewall's id cannot use up its agent's connections
-                RateLimits.Decision byFirewall = limits.take(Limit.AGENT_CONNECT, agent.group(1) + " from " + client);
+                RateLimits.Decision byFirewall = limits.take(Limit.AGENT_CONNECT, firewall.get() + " from " + client);
                 if (!byFirewall.allowed()) {
                     return errors.tooManyRequests(exchange, byFirewall);
                 }
@@ -77,6 +79,22 @@ class ApiRateLimits {
     }
 
     /**
+     * The firewall of an agent's stream request, by its id as a UUID: one bucket per firewall however the id is
+     * spelled, and none for what is no id at all (the router refuses that without any lookup).
+     */
+    private static Optional<UUID> agentStreamOf(ServerWebExchange exchange) {
+        Matcher agent = AGENT_STREAM.matcher(exchange.getRequest().getPath().value());
+        if (!agent.matches() || agent.group(1).length() > 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(agent.group(1)));
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The connection's own peer. With {@code server.forward-headers-strategy=native} the server reports the address
      * that {@code X-Forwarded-For} names as the remote address, which any client can write; the limits trust that
      * header only from {@code trusted-proxies}, so they need the socket's peer.
@@ -95,6 +113,7 @@ class ApiRateLimits {
     }
 
     private static boolean isProbe(ServerWebExchange exchange) {
-        return exchange.getRequest().getPath().value().startsWith("/actuator/health");
+        String path = exchange.getRequest().getPath().value();
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
     }
 }

@@ -1,7 +1,7 @@
 package dev.netportal.api;
 
-import static dev.netportal.common.InputLimits.ADDRESS;
 import static dev.netportal.common.InputLimits.ID;
+import static dev.netportal.common.InputLimits.OBJECT_ID;
 import static dev.netportal.common.InputLimits.SUBJECT;
 import static dev.netportal.common.InputLimits.WORD;
 
@@ -42,7 +42,7 @@ class AuditController {
             @Parameter(description = "continue after this event id (the previous page's next)")
             @RequestParam(required = false) Long after, @RequestParam(required = false) Integer size,
             @Parameter(description = "only this object's events (a network's include its IPs')")
-            @RequestParam(required = false) @Size(max = ADDRESS) String object,
+            @RequestParam(required = false) @Size(max = OBJECT_ID) String object,
             @Parameter(description = "only actions starting with this, e.g. network. or ip.allocate")
             @RequestParam(required = false) @Size(max = WORD) String action,
             @Parameter(description = "only this actor's events: subject, or a part of the name")

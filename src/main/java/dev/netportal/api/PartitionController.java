@@ -41,7 +41,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
 
     @GetMapping("/{id}")
     @Operation(summary = "One partition (any)")
-    Mono<PartitionView> get(@PathVariable String id) {
+    Mono<PartitionView> get(@PathVariable @Size(max = ID) String id) {
         return partitions.get(new PartitionId(id)).map(PartitionView::of);
     }
 
@@ -58,7 +58,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
 
     @PatchMapping("/{id}")
     @Operation(summary = "Change a partition: name, child lengths, proxy, inventory; add pools and external networks (admin)")
-    Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable String id,
+    Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable @Size(max = ID) String id,
             @Valid @RequestBody ChangePartition body) {
         return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(() -> {
                     requireCounts(id, body.inventory());

@@ -12,13 +12,15 @@ public final class InputLimits {
     /** Descriptions of networks, IPs, projects and partitions. */
     public static final int DESCRIPTION = 1000;
     /** A share request's reason and an admin's comment on it. */
-    public static final int REASON = 1000;
+    public static final int REASON = 2000;
     /** Ids given as text: projects, partitions, machine sizes. */
     public static final int ID = 63;
     /** One IP address or prefix in text (the longest IPv6 prefix is 43 characters). */
     public static final int ADDRESS = 64;
     /** Words of a fixed vocabulary: NAT types, network types, statuses, audit actions. */
     public static final int WORD = 40;
+    /** An audited object's id, as audit filters name it (a share request's is 88 characters). */
+    public static final int OBJECT_ID = 200;
     /** A person's subject, as audit filters name it. */
     public static final int SUBJECT = 255;
     /** A proxy's host name. */
@@ -43,5 +45,13 @@ public final class InputLimits {
     public static final int LABEL_VALUE = 256;
 
     private InputLimits() {
+    }
+
+    /** The description, or the refusal when it is longer than {@link #DESCRIPTION}: for every path, UI included. */
+    public static String description(String text) {
+        if (text != null && text.length() > DESCRIPTION) {
+            throw Refusal.DESCRIPTION_LENGTH.with(DESCRIPTION, text.length());
+        }
+        return text;
     }
 }

@@ -166,6 +166,8 @@ public enum Refusal {
             "{} '{}' was used for another request (method, path or body differ); use a new key for a new request."),
     IP_MALFORMED("ip-malformed", Kind.INVALID, "ip",
             "'{}' is not an IP address (e.g. 10.0.0.7 or 2001:db8::7)."),
+    DESCRIPTION_LENGTH("description-length", Kind.INVALID, "description",
+            "A description is at most {} characters; this one has {} (V2)."),
     IP_NAME("ip-name", Kind.INVALID, "name",
             "An IP's name is at most 100 characters, its description 1000."),
     MACHINE_NAME("machine-name", Kind.INVALID, "name",

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -54,9 +55,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setConnectConfig("password", password)
                     .start();
             if (!known) {
+                // the password is kept before the server asks for it, so a crash in between cannot lock us out
+                Path written = Files.createTempFile(dataDirectory, PASSWORD_FILE, ".new",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(written, password);
+                Files.move(written, passwordFile, StandardCopyOption.ATOMIC_MOVE);
                 requirePassword(postgres, dataDirectory, password);
-                Files.writeString(passwordFile, password);
-                Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
             }
             return new EmbeddedDatabase(postgres, password);
         } catch (IOException e) {

@@ -13,12 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled                off only for benchmarks and load tests
  * @param writesPerSecond        API writes (POST, PUT, PATCH, DELETE) per caller (token subject)
  * @param writeBurst             writes a caller may send at once
- * @param readsPerSecond         API reads (GET, HEAD) per caller
+ * @param readsPerSecond         API reads (GET, HEAD, OPTIONS) per caller
  * @param readBurst              reads a caller may send at once
  * @param perAddressPerSecond    API requests per client address (an IPv6 client counts by its /64), signed in or
  *                               not: the limit that also holds for unknown and refused tokens
  * @param perAddressBurst        requests an address may send at once
- * @param signInsPerMinute       sign-ins started per client address in the UI (and the development provider)
+ * @param signInsPerMinute       sign-ins started per client address in the UI (an office behind one address
+ *                               shares it)
  * @param signInBurst            sign-ins an address may start at once
  * @param agentConnectsPerMinute stream connections per firewall (its agent reconnects with a growing pause)
  * @param agentConnectBurst      connections a firewall may open at once
@@ -38,8 +39,8 @@ public record RateLimitSettings(
         @DefaultValue("500") int readBurst,
         @DefaultValue("300") int perAddressPerSecond,
         @DefaultValue("1000") int perAddressBurst,
-        @DefaultValue("30") int signInsPerMinute,
-        @DefaultValue("30") int signInBurst,
+        @DefaultValue("120") int signInsPerMinute,
+        @DefaultValue("120") int signInBurst,
         @DefaultValue("6") int agentConnectsPerMinute,
         @DefaultValue("10") int agentConnectBurst,
         @DefaultValue("20") int agentMessagesPerSecond,

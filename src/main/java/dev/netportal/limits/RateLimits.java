@@ -20,6 +20,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class RateLimits {
 
+    /** Keys are subjects, addresses and firewall ids: short, so that the tracked keys stay small in memory. */
+    static final int MAX_KEY = 512;
+
     private final RateLimitSettings settings;
     private final Map<Limit, Cache<String, Bucket>> buckets = new EnumMap<>(Limit.class);
 
@@ -48,6 +51,9 @@ public class RateLimits {
             return Decision.ALLOWED;
         }
         RateLimitSettings.Rate rate = settings.rate(limit);
+        if (key.length() > MAX_KEY) {
+            throw new IllegalArgumentException("a rate limit key is at most " + MAX_KEY + " characters");
+        }
         Bucket bucket = buckets.get(limit).get(key, k -> Bucket.builder()
                 .addLimit(l -> l.capacity(rate.burst()).refillGreedy(rate.tokens(), rate.period()))
                 .build());

@@ -2,6 +2,7 @@ package dev.netportal.network;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.InputLimits;
 import dev.netportal.common.Names;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
@@ -52,6 +53,7 @@ public class NetworkService {
     public Mono<Network> create(Actor actor, ProjectId project, NewNetwork request) {
         return Access.require(actor, ProjectRole.MEMBER, project, "create networks").then(Mono.defer(() -> {
             String name = Names.check(Names.Named.NETWORK, request.name());
+            String description = request.description() == null ? "" : InputLimits.description(request.description());
             Map<String, String> labels = Labels.check(request.labels());
             return partitions.settings(new PartitionId(request.partition())).flatMap(settings -> {
                 int length = request.prefixLength().orElse(settings.childLengthV4());
@@ -70,8 +72,7 @@ public class NetworkService {
                 UUID id = UUID.randomUUID();
                 Mono<Network> work = networks.lockPartition(settings.id())
                         .then(projects.take(project, Counter.NETWORKS))
-                        .then(networks.insertNetwork(id, project, settings.id(), name,
-                                request.description() == null ? "" : request.description(), labels))
+                        .then(networks.insertNetwork(id, project, settings.id(), name, description, labels))
                         .then(carve(id, settings.id(), 4, length))
                         .then(settings.hasIpv6Pool() ? carve(id, settings.id(), 6, lengthV6) : Mono.empty())
                         .then(networks.find(id))
@@ -161,7 +162,7 @@ public class NetworkService {
                         throw Refusal.N2_IMMUTABLE.with(before.id());
                     }
                     String name = Names.check(Names.Named.NETWORK, change.name().orElse(before.name()));
-                    String description = change.description().orElse(before.description());
+                    String description = InputLimits.description(change.description().orElse(before.description()));
                     Map<String, String> labels = change.labels().map(Labels::check).orElse(before.labels());
                     boolean renamed = !name.equals(before.name());
                     Mono<Network> work = (renamed ? Flux.fromIterable(renames).concatMap(listener -> listener.renaming(networkId)).then()

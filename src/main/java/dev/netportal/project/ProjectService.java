@@ -2,6 +2,7 @@ package dev.netportal.project;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.InputLimits;
 import dev.netportal.common.Names;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Access;
@@ -50,6 +51,7 @@ public class ProjectService {
     public Mono<Project> create(Actor actor, ProjectId id, String name, String description, Project.Quotas quotas) {
         return Access.admin(actor, "create projects").then(Mono.defer(() -> {
             String trimmed = Names.check(Names.Named.PROJECT, name);
+            InputLimits.description(description);
             checkQuotas(quotas); // before the insert: a refused create leaves no project behind
             return tx.transactional(projects.insertIfAbsent(id, trimmed, description == null ? "" : description)
                 .flatMap(created -> created ? Mono.<Void>empty() : Mono.error(Refusal.PROJECT_EXISTS.with(id)))
@@ -72,6 +74,7 @@ public class ProjectService {
                     : DomainException.notFound("Project " + id));
         }
         String trimmed = Names.check(Names.Named.PROJECT, name);
+        InputLimits.description(description);
         checkQuotas(quotas);
         Mono<Project> current = projects.all(List.of(id), false).next();
         return tx.transactional(projects.lock(id)

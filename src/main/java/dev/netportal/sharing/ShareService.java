@@ -2,6 +2,7 @@ package dev.netportal.sharing;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.InputLimits;
 import dev.netportal.common.NatType;
 import dev.netportal.common.Refusal;
 import dev.netportal.database.Retries;
@@ -90,7 +91,7 @@ public class ShareService {
 
     private Mono<ShareRequest> decide(Actor actor, UUID id, ShareRules.Action action, String comment) {
         String trimmed = comment == null || comment.isBlank() ? null : comment.strip();
-        if (trimmed != null && trimmed.length() > 2000) {
+        if (trimmed != null && trimmed.length() > InputLimits.REASON) {
             return Mono.error(Refusal.S2_COMMENT.with());
         }
         Mono<ShareRequest> work = visible(actor, id)

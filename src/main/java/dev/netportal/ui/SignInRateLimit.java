@@ -18,7 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * Sign-ins started and completed per client address ({@code netportal.rate-limits.sign-ins-per-minute}): a
+ * Sign-ins started per client address ({@code netportal.rate-limits.sign-ins-per-minute}): a
  * script that loops through the provider's redirects is answered 429 with {@code Retry-After} and a readable
  * page, before any session or provider request is made.
  */
@@ -44,7 +44,8 @@ class SignInRateLimit {
                     + HtmlUtils.htmlEscape(decision.message()) + "</p>").getBytes(StandardCharsets.UTF_8));
         };
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
-        registration.addUrlPatterns("/oauth2/authorization/*", "/login/oauth2/code/*");
+        // only the start: a person who typed the password at the provider is never refused on the way back
+        registration.addUrlPatterns("/oauth2/authorization/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);   // before the security filters
         registration.setName("signInRateLimit");
         return registration;

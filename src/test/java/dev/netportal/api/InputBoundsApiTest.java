@@ -1,13 +1,22 @@
 package dev.netportal.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netportal.common.DomainException;
+import dev.netportal.identity.Actor;
+import dev.netportal.identity.ProjectId;
+import dev.netportal.identity.ProjectRole;
+import dev.netportal.network.NetworkService;
+import dev.netportal.network.NewNetwork;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -50,6 +59,26 @@ class InputBoundsApiTest {
 
         assertNamesFieldAndLimit(refused, "description", 1000);
         assertThat(count("SELECT count(*) FROM network WHERE name = '" + name + "'")).isZero();
+    }
+
+    @Test
+    void theDomainRefusesALongDescriptionOnEveryPathNotOnlyTheApi() {
+        NetworkService networks = portal.portal().core().getBean(NetworkService.class);
+        Actor bob = new Actor("bob", "Bob Tenant-A", false, Map.of(new ProjectId("tenant-a"), ProjectRole.OWNER));
+
+        assertThatThrownBy(() -> networks.create(bob, new ProjectId("tenant-a"),
+                new NewNetwork("bounds-domain", "nbg-1", Optional.of(28), "d".repeat(1001))).block())
+                .isInstanceOfSatisfying(DomainException.class, refused -> {
+                    assertThat(refused.code()).isEqualTo("description-length");
+                    assertThat(refused.getMessage()).contains("1000", "1001");
+                });
+    }
+
+    @Test
+    void anAuditObjectIdAsLongAsAShareRequestsIsAFilter() {
+        String shareRequestObject = UUID.randomUUID() + "/share-requests/" + UUID.randomUUID();
+
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/audit-events?object=" + shareRequestObject, bob()).status()).isEqualTo(200);
     }
 
     @Test
@@ -105,7 +134,7 @@ class InputBoundsApiTest {
         assertThat(schemas.get("CreateNetwork").get("properties").get("description").get("maxLength").asInt()).isEqualTo(1000);
         assertThat(schemas.get("CreateNetwork").get("properties").get("name").get("maxLength").asInt()).isEqualTo(100);
         assertThat(schemas.get("NewFirewall").get("properties").get("networks").get("maxItems").asInt()).isEqualTo(64);
-        assertThat(schemas.get("FileRequest").get("properties").get("reason").get("maxLength").asInt()).isEqualTo(1000);
+        assertThat(schemas.get("FileRequest").get("properties").get("reason").get("maxLength").asInt()).isEqualTo(2000);
     }
 
     @Test

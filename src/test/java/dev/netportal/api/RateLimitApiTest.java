@@ -2,9 +2,11 @@ package dev.netportal.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netportal.firewall.protocol.StreamMessage;
 import dev.netportal.testing.Api;
 import dev.netportal.testing.PkceLogin;
 import dev.netportal.testing.TestPortal;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +14,14 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 /**
  * The rate limits of a portal that has them on, with small limits so that a test reaches them quickly. The
@@ -133,6 +137,38 @@ class RateLimitApiTest {
         // someone elsewhere using the firewall's id does not use up the agent's own connections
         assertThat(Api.send("GET", portal.apiUrl() + "/agent/v1/firewalls/" + firewall + "/stream", "wrong", null,
                 "X-Forwarded-For", "198.51.100.41").status()).isEqualTo(401);
+    }
+
+    @Test
+    void anAgentFloodingItsStreamIsCut() {
+        String carol = token("carol");
+        String network = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", carol,
+                "{\"name\":\"flood-agent\",\"partition\":\"nbg-1\",\"prefixLength\":28}", "X-Forwarded-For", "198.51.100.60")
+                .json().get("id").asString();
+        String internet = Api.send("GET", portal.apiUrl() + "/api/v1/partitions/nbg-1", carol, null,
+                "X-Forwarded-For", "198.51.100.60").json().get("externalNetworks").get(0).get("id").asString();
+        Api.Answer allocated = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/firewalls", carol,
+                "{\"name\":\"flood-fw\",\"partition\":\"nbg-1\",\"size\":\"c1-large\",\"networks\":[{\"network\":\""
+                        + network + "\"},{\"network\":\"" + internet + "\"}]}", "X-Forwarded-For", "198.51.100.60");
+        assertThat(allocated.status()).as(allocated.raw().body()).isEqualTo(201);
+        String firewall = allocated.json().get("firewall").get("id").asString();
+        String credential = allocated.json().get("agentCredential").asString();
+        String status = StreamMessage.encode(new StreamMessage.Status(0, null, "RECORD"));
+
+        // the default allows 100 messages at once: 300 status messages in a row close the stream
+        Integer code = reactor.netty.http.client.HttpClient.create()
+                .headers(headers -> headers.set("Authorization", "Bearer " + credential).set("X-Forwarded-For", "198.51.100.61"))
+                .websocket()
+                .uri(portal.apiUrl().replaceFirst("^http", "ws") + "/agent/v1/firewalls/" + firewall + "/stream")
+                .handle((in, out) -> {
+                    out.sendString(Flux.range(0, 300).map(i -> status)).then().subscribe();
+                    in.receive().subscribe();
+                    return in.receiveCloseStatus().map(WebSocketCloseStatus::code);
+                })
+                .next()
+                .block(Duration.ofSeconds(15));
+
+        assertThat(code).isEqualTo(4429);
     }
 
     @Test

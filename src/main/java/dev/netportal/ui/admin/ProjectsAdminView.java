@@ -15,6 +15,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.InputLimits;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.Project;
 import dev.netportal.project.ProjectService;
@@ -90,6 +91,7 @@ public class ProjectsAdminView extends VerticalLayout implements BeforeEnterObse
         name.setId("project-name");
         name.setRequired(true);
         TextField description = new TextField("Description");
+        description.setMaxLength(InputLimits.DESCRIPTION);
         IntegerField networks = quota("Networks", "quota-networks");
         IntegerField ips = quota("IPs", "quota-ips");
         IntegerField machines = quota("Machines", "quota-machines");

@@ -21,6 +21,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.InputLimits;
 import dev.netportal.firewall.FirewallConfigs;
 import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareRequest;
@@ -114,6 +115,7 @@ public class ApprovalQueueView extends VerticalLayout implements BeforeEnterObse
                 fact("Reason", request.reason()),
                 impact(request));
         TextArea comment = new TextArea("Comment");
+        comment.setMaxLength(InputLimits.REASON);
         comment.setId("decision-comment");
         comment.setWidthFull();
         comment.setHelperText("Optional when approving; required when rejecting. The requester sees it.");

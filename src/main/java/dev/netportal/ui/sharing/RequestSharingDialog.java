@@ -9,6 +9,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextArea;
 import dev.netportal.common.DomainException;
+import dev.netportal.common.InputLimits;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.Actor;
 import dev.netportal.network.Network;
@@ -38,7 +39,7 @@ public class RequestSharingDialog extends Dialog {
         reason.setId("share-reason");
         reason.setWidthFull();
         reason.setRequired(true);
-        reason.setMaxLength(2000);
+        reason.setMaxLength(InputLimits.REASON);
         reason.setHelperText("Who should use this network, and for what. The admin who decides reads it.");
 
         RadioButtonGroup<NatType> nat = new RadioButtonGroup<>("How consumers reach it");
