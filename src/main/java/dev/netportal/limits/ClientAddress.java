@@ -1,5 +1,6 @@
 package dev.netportal.limits;
 
+import inet.ipaddr.HostName;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.net.InetAddress;
@@ -42,7 +43,7 @@ public final class ClientAddress {
                     .flatMap(value -> java.util.Arrays.stream(value.split(",")))
                     .map(String::strip).filter(s -> !s.isEmpty()).toList();
             for (int i = hops.size() - 1; i >= 0; i--) {
-                IPAddress hop = new IPAddressString(hops.get(i)).getAddress();
+                IPAddress hop = hop(hops.get(i));
                 if (hop == null) {
                     break;   // a malformed hop: count by the last address we can trust
                 }
@@ -53,6 +54,16 @@ public final class ClientAddress {
             }
         }
         return key(client);
+    }
+
+    /** One hop of the header: an address, with a port as some proxies write it ({@code 192.0.2.7:5060}, {@code [2001:db8::7]:443}). */
+    private static IPAddress hop(String text) {
+        IPAddress plain = new IPAddressString(text).getAddress();
+        if (plain != null) {
+            return plain;
+        }
+        HostName withPort = new HostName(text);
+        return withPort.isAddress() ? withPort.asAddress() : null;
     }
 
     private boolean isTrusted(IPAddress address) {

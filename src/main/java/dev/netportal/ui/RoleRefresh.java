@@ -4,6 +4,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.identity.Actors;
 import dev.netportal.identity.IdentitySettings;
 import jakarta.annotation.PreDestroy;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,18 +15,23 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
 
 /**
  * Re-reads a signed-in person's roles from the provider: every {@code netportal.ui.role-refresh} (default five
@@ -56,7 +62,7 @@ class RoleRefresh {
     private final Duration interval;
     private final Actors actors;
     private final IdentitySettings identity;
-    private final RestClientRefreshTokenTokenResponseClient tokens = new RestClientRefreshTokenTokenResponseClient();
+    private final RestClientRefreshTokenTokenResponseClient tokens = tokenClient();
     private final Map<String, JwtDecoder> decoders = new HashMap<>();  // per JWK set URI; guarded by this
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("netportal-role-refresh").factory());
@@ -68,6 +74,24 @@ class RoleRefresh {
         this.interval = interval;
         this.actors = actors;
         this.identity = identity;
+    }
+
+    /** The refresh-token grant as Spring Security does it, but never waiting more than ten seconds for the provider. */
+    private static RestClientRefreshTokenTokenResponseClient tokenClient() {
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        requests.setReadTimeout(Duration.ofSeconds(10));
+        RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
+        client.setRestClient(RestClient.builder()
+                .requestFactory(requests)
+                .messageConverters(converters -> {
+                    converters.clear();
+                    converters.add(new FormHttpMessageConverter());
+                    converters.add(new OAuth2AccessTokenResponseHttpMessageConverter());
+                })
+                .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+                .build());
+        return client;
     }
 
     Duration interval() {

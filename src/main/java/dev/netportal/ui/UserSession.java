@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -32,6 +33,8 @@ import org.springframework.stereotype.Component;
 public class UserSession {
 
     private static final Logger log = LoggerFactory.getLogger(UserSession.class);
+    /** Refreshes that may fail in a row (the provider unreachable, or refusing the client) before the person is signed out. */
+    static final int FAILURES_BEFORE_SIGN_OUT = 3;
 
     /** Who the user is now; replaced as a whole when the roles are read again. */
     private record Roles(Actor actor, List<ProjectMembership> memberships) {
@@ -48,6 +51,8 @@ public class UserSession {
     private volatile OAuth2AuthorizedClient client;
     private VaadinSession vaadinSession;
     private ScheduledFuture<?> refreshing;
+    private final AtomicBoolean asking = new AtomicBoolean();   // one refresh at a time: a slow provider is not asked twice
+    private int failedInARow;                                   // refresh thread only
     private ProjectId selected;
 
     UserSession(AuthenticationContext authentication, Actors actors, ProjectService projects, RoleRefresh refresh) {
@@ -96,10 +101,15 @@ public class UserSession {
 
     /** Runs outside any request, on a thread of {@link RoleRefresh}; waits for the provider and the database. */
     private void readRolesAgain() {
+        if (!asking.compareAndSet(false, true)) {
+            return;
+        }
         try {
             readRolesAgain(vaadinSession);
         } catch (RuntimeException e) {
             log.warn("Could not read the roles of {} again, keeping them until the next try", roles.actor().subject(), e);
+        } finally {
+            asking.set(false);
         }
     }
 
@@ -108,8 +118,13 @@ public class UserSession {
         RoleRefresh.Outcome outcome = current == null
                 ? new RoleRefresh.Outcome.Ended("no tokens from sign-in in the session")
                 : refresh.refresh(current, signInClaims);
+        if (outcome instanceof RoleRefresh.Outcome.Failed failed && ++failedInARow >= FAILURES_BEFORE_SIGN_OUT) {
+            // roles that cannot be read again for this long are not kept for ever
+            outcome = new RoleRefresh.Outcome.Ended(FAILURES_BEFORE_SIGN_OUT + " refreshes in a row failed, the last: " + failed.reason());
+        }
         switch (outcome) {
             case RoleRefresh.Outcome.Refreshed refreshed -> {
+                failedInARow = 0;
                 Roles now = new Roles(refreshed.actor(), projects.memberships(refreshed.actor()).block());
                 session.access(() -> {
                     client = refreshed.client();
@@ -126,6 +141,9 @@ public class UserSession {
                 log.info("Signing {} out: {}", roles.actor().subject(), ended.reason());
                 stopRefreshing();
                 session.access(() -> {
+                    // no rights from here on, whatever a tab that ignores the redirect still sends
+                    Actor before = roles.actor();
+                    roles = new Roles(new Actor(before.subject(), before.name(), false, Map.of()), List.of());
                     ProviderSessionEnded.mark(session.getSession());
                     session.getUIs().forEach(ui -> ui.access(() -> ui.getPage().setLocation(SignedOutView.ENDED)));
                 });

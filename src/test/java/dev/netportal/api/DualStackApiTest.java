@@ -95,7 +95,7 @@ class DualStackApiTest {
         assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
                 + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ips\":[\"fd00:77::5%eth0\"]}"), 400, "ip-malformed");
         assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
-                + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ips\":[\"bad\",\"bad\",\"bad\"]}"), 400, "M2-one-per-family");
+                + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ips\":[\"bad\",\"bad\",\"bad\"]}"), 400, "validation");   // more than two: refused before anything is read (V2)
         assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"x\",\"partition\":\"" + partition
                 + "\",\"size\":\"c1\",\"network\":\"" + web + "\",\"ip\":\"fd00:77::99\"}"), 409, "I1-ip-taken");
         assertThat(send("GET", "bob", "/api/v1/networks/" + web + "/ips", null).json().get("total").asInt())

@@ -33,6 +33,14 @@ class ClientAddressTest {
     }
 
     @Test
+    void aHopWithAPortCountsByItsAddress() throws Exception {
+        assertThat(behindIngress.keyOf(InetAddress.getByName("10.1.2.3"), List.of("198.51.100.1:5060")))
+                .isEqualTo("198.51.100.1");
+        assertThat(behindIngress.keyOf(InetAddress.getByName("10.1.2.3"), List.of("[2001:db8:5::7]:443")))
+                .isEqualTo("2001:db8:5::/64");
+    }
+
+    @Test
     void aMalformedHopStopsTheWalkAtTheLastTrustedOne() throws Exception {
         assertThat(behindIngress.keyOf(InetAddress.getByName("10.1.2.3"), List.of("not-an-address")))
                 .isEqualTo("10.1.2.3");
