@@ -71,7 +71,9 @@ public class FirewallService {
     /** Allocates a firewall of the project with its networks (F1); members and owners. */
     public Mono<Allocated> allocate(Actor actor, ProjectId project, String name, PartitionId partition, String size,
             List<NetworkRequest> requested) {
-        return Access.require(actor, ProjectRole.MEMBER, project, "allocate firewalls")
+        return Flux.fromIterable(requested == null ? List.<NetworkRequest>of() : requested).filter(r -> r != null && r.network() != null)
+                .concatMap(r -> networks.nameable(actor, r.network()))   // V1: "not found" before any other rule
+                .then(Access.require(actor, ProjectRole.MEMBER, project, "allocate firewalls"))
                 .then(Mono.defer(() -> {
                     String checkedName = Names.check(Names.Named.FIREWALL, name);
                     String credential = newCredential();
@@ -103,7 +105,8 @@ public class FirewallService {
      * of its families: the wanted ones (at most one per family), else the lowest free (M2).
      */
     public Mono<Machine> attach(Actor actor, FirewallId firewall, NetworkId network, List<String> wantedIps) {
-        return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
+        return get(actor, firewall).flatMap(seen -> networks.nameable(actor, network)
+                .then(Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls"))
                 .then(Retries.whenBrokenUp(tx.transactional(inventory.lock(seen).flatMap(row -> networks.require(network).flatMap(wanted -> {
                     Placement.attachable(row.project(), row.partition(), row.networks(), wanted);
                     return ips.allocateForMachine(firewall.value(), row.project(), wanted, wantedIps)
@@ -117,7 +120,8 @@ public class FirewallService {
 
     /** Detaches a shared network from a firewall and releases the firewall's IP there (F2). */
     public Mono<Machine> detach(Actor actor, FirewallId firewall, NetworkId network) {
-        return get(actor, firewall).flatMap(seen -> Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls")
+        return get(actor, firewall).flatMap(seen -> networks.nameable(actor, network)
+                .then(Access.require(actor, ProjectRole.MEMBER, seen.project(), "change firewalls"))
                 .then(Retries.whenBrokenUp(tx.transactional(inventory.lock(seen).flatMap(before -> {
                     Machine.Attachment attached = before.networks().stream().filter(a -> a.network().equals(network)).findFirst()
                             .orElseThrow(() -> DomainException.notFound("Network " + network + " on firewall " + before.name()));

@@ -46,7 +46,9 @@ public class MachineService {
     /** Allocates a machine of the project: a free one of the size, its network, an IP (auto or the given one). */
     public Mono<Machine> allocate(Actor actor, ProjectId project, String name, PartitionId partition, String size,
             NetworkRequest network) {
-        return Access.require(actor, ProjectRole.MEMBER, project, "allocate machines")
+        Mono<Void> named = network == null || network.network() == null ? Mono.empty()
+                : networks.nameable(actor, network.network()).then();   // V1: "not found" before any other rule
+        return named.then(Access.require(actor, ProjectRole.MEMBER, project, "allocate machines"))
                 .then(Mono.defer(() -> {
                     String checkedName = Names.check(Names.Named.MACHINE, name);
                     if (network == null || network.network() == null) {

@@ -108,6 +108,19 @@ public class NetworkService {
     }
 
     /**
+     * A network the caller may name inside a request (V1): a network of one of their projects, any shared network,
+     * or a partition's external network; anything else is "not found", checked before any other rule, so that no
+     * refusal (not even "you may not change this firewall") depends on another project's private network.
+     */
+    public Mono<Network> nameable(Actor actor, NetworkId networkId) {
+        UUID id = networkId.value();
+        return networks.find(id)
+                .filter(network -> network.project() == null || network.type() == NetworkType.CHILD_SHARED
+                        || actor.has(ProjectRole.VIEWER, network.project()))
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("Network " + id)));
+    }
+
+    /**
      * Any network, including external networks and other projects' networks, without a visibility check: for
      * modules that check their own rules on it (a firewall attaching a shared network of another project).
      */

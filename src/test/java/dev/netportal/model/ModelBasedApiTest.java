@@ -471,7 +471,7 @@ class ModelBasedApiTest {
         String user = actor(firewall.project());
         List<String> ips = random.nextInt(3) == 0 ? wantedIps(net) : List.of();
         int expected;
-        if (!viewer(user, firewall.project())) {
+        if (!viewer(user, firewall.project()) || !nameable(user, net)) {
             expected = 404;
         } else if (!member(user, firewall.project())) {
             expected = 403;
@@ -511,7 +511,7 @@ class ModelBasedApiTest {
         }
         Net net = networks.get(network);
         int expected;
-        if (!viewer(user, firewall.project())) {
+        if (!viewer(user, firewall.project()) || net == null || !nameable(user, net)) {
             expected = 404;
         } else if (!member(user, firewall.project())) {
             expected = 403;
@@ -702,7 +702,7 @@ class ModelBasedApiTest {
 
     /** M1/F1 up to the placement rules for the primary network: 0 when those pass. */
     private int placement(String user, String project, Part part, Net net, boolean firewall) {
-        if (!viewer(user, project)) {
+        if (!viewer(user, project) || !nameable(user, net)) {
             return 404;
         }
         if (!member(user, project)) {
@@ -936,6 +936,11 @@ class ModelBasedApiTest {
 
     private boolean viewer(String user, String project) {
         return user.equals("admin") || ROLES.getOrDefault(user, Map.of()).containsKey(project);
+    }
+
+    /** V1: a network the user may name in a request (their projects', shared and external ones); else "not found" first. */
+    private boolean nameable(String user, Net net) {
+        return net.project == null || net.shared || viewer(user, net.project);
     }
 
     private boolean member(String user, String project) {
