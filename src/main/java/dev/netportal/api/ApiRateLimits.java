@@ -23,8 +23,8 @@ import reactor.netty.Connection;
 /**
  * The API's rate limits ({@link RateLimits}): every request counts against its client address before its token is
  * even read, so floods of unknown or refused tokens are stopped too; an agent's stream connection also counts
- * against its firewall (from that address); once the token is checked, each request counts against its caller, writes and reads
- * apart. A refused request gets 429 with {@code Retry-After} and a problem document, and nothing was done.
+ * against its firewall (from that address); once the token is checked, each request counts against its caller,
+ * writes and reads apart. A refused request gets 429 with {@code Retry-After} and a problem document, and nothing was done.
  * Health probes are not limited.
  */
 @Configuration(proxyBeanMethods = false)

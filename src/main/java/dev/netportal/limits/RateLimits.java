@@ -4,8 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +24,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class RateLimits {
 
-    /** Keys are subjects, addresses and firewall ids: short, so that the tracked keys stay small in memory. */
+    /** Keys are subjects, addresses and firewall ids; a longer key is kept as its digest, so tracked keys stay small. */
     static final int MAX_KEY = 512;
 
     private final RateLimitSettings settings;
@@ -51,10 +55,7 @@ public class RateLimits {
             return Decision.ALLOWED;
         }
         RateLimitSettings.Rate rate = settings.rate(limit);
-        if (key.length() > MAX_KEY) {
-            throw new IllegalArgumentException("a rate limit key is at most " + MAX_KEY + " characters");
-        }
-        Bucket bucket = buckets.get(limit).get(key, k -> Bucket.builder()
+        Bucket bucket = buckets.get(limit).get(key.length() > MAX_KEY ? digest(key) : key, k -> Bucket.builder()
                 .addLimit(l -> l.capacity(rate.burst()).refillGreedy(rate.tokens(), rate.period()))
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
@@ -62,6 +63,14 @@ public class RateLimits {
             return new Decision(true, Duration.ZERO, probe.getRemainingTokens(), limit, rate.describe());
         }
         return new Decision(false, Duration.ofNanos(probe.getNanosToWaitForRefill()), 0, limit, rate.describe());
+    }
+
+    private static String digest(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /**
