@@ -1,12 +1,10 @@
 package dev.netportal.api;
 
+import dev.netportal.common.Hashes;
 import dev.netportal.common.Refusal;
 import dev.netportal.identity.Actor;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.annotation.Value;
@@ -77,7 +75,7 @@ class Idempotency implements HandlerMethodArgumentResolver {
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return Mono.error(Refusal.IDEMPOTENCY_KEY.with(HEADER));
         }
-        String fingerprint = request.method() + " " + request.path() + " " + sha256(json.writeValueAsString(body == null ? "" : body));
+        String fingerprint = request.method() + " " + request.path() + " " + Hashes.sha256(json.writeValueAsString(body == null ? "" : body));
         Mono<ResponseEntity<T>> work = db.sql("""
                         INSERT INTO idempotent_request (actor_subject, key, fingerprint) VALUES (:subject, :key, :fingerprint)
                         ON CONFLICT DO NOTHING""")
@@ -156,14 +154,6 @@ class Idempotency implements HandlerMethodArgumentResolver {
                         WHERE r.actor_subject = extra.actor_subject AND r.key = extra.key""")
                 .bind("max", keysPerCaller)
                 .fetch().rowsUpdated();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     // controllers take the request's key as an IdempotentWrite parameter

@@ -2,14 +2,11 @@ package dev.netportal.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.netportal.common.Hashes;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -55,7 +52,7 @@ public class RateLimits {
             return Decision.ALLOWED;
         }
         RateLimitSettings.Rate rate = settings.rate(limit);
-        Bucket bucket = buckets.get(limit).get(key.length() > MAX_KEY ? digest(key) : key, k -> Bucket.builder()
+        Bucket bucket = buckets.get(limit).get(key.length() > MAX_KEY ? Hashes.sha256(key) : key, k -> Bucket.builder()
                 .addLimit(l -> l.capacity(rate.burst()).refillGreedy(rate.tokens(), rate.period()))
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
@@ -63,14 +60,6 @@ public class RateLimits {
             return new Decision(true, Duration.ZERO, probe.getRemainingTokens(), limit, rate.describe());
         }
         return new Decision(false, Duration.ofNanos(probe.getNanosToWaitForRefill()), 0, limit, rate.describe());
-    }
-
-    private static String digest(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     /**
