@@ -39,23 +39,40 @@ public class AuditLog {
     }
 
     public Mono<Void> record(Actor actor, Change change) {
-        Change stored = changedOnly(change);
-        return RequestIds.current().flatMap(requestId -> db.sql("""
+        return columns(actor, change).flatMap(event -> db.sql("""
                         INSERT INTO audit_event (actor_subject, actor_name, action, object_type, object_id, project_id,
                                                  partition_id, before, after, request_id)
                         VALUES (:subject, :name, :action, :type, :id, :project, :partition,
                                 CAST(:before AS jsonb), CAST(:after AS jsonb), :requestId)""")
-                .bind("subject", actor.subject())
-                .bind("name", actor.name())
-                .bind("action", change.action())
-                .bind("type", change.objectType())
-                .bind("id", change.objectId())
-                .bind("project", nullable(change.project()))
-                .bind("partition", nullable(change.partition()))
-                .bind("before", nullable(stored.before() == null ? null : json.writeValueAsString(stored.before())))
-                .bind("after", nullable(stored.after() == null ? null : json.writeValueAsString(stored.after())))
-                .bind("requestId", nullable(requestId.orElse(null)))
+                .bind("subject", event.subject())
+                .bind("name", event.name())
+                .bind("action", event.action())
+                .bind("type", event.objectType())
+                .bind("id", event.objectId())
+                .bind("project", nullable(event.project()))
+                .bind("partition", nullable(event.partition()))
+                .bind("before", nullable(event.before()))
+                .bind("after", nullable(event.after()))
+                .bind("requestId", nullable(event.requestId()))
                 .then());
+    }
+
+    /**
+     * An event's columns as they are stored ({@code before} and {@code after} as JSON text, null when absent), for a
+     * database function that writes the event in the same statement as the change it records (an IP reservation,
+     * {@code ip_reserve}), so the change needs no transaction around several round trips.
+     */
+    public record Columns(String subject, String name, String action, String objectType, String objectId,
+                          String project, String partition, String before, String after, String requestId) {
+    }
+
+    /** The columns of the event of {@code change} by {@code actor} in the current request. */
+    public Mono<Columns> columns(Actor actor, Change change) {
+        Change stored = changedOnly(change);
+        return RequestIds.current().map(requestId -> new Columns(actor.subject(), actor.name(), change.action(),
+                change.objectType(), change.objectId(), change.project(), change.partition(),
+                stored.before() == null ? null : json.writeValueAsString(stored.before()),
+                stored.after() == null ? null : json.writeValueAsString(stored.after()), requestId.orElse(null)));
     }
 
     /**

@@ -53,13 +53,14 @@ public class IpService {
                 .then(Mono.defer(() -> {
                     Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
                     Prefix prefix = prefixFor(network, address.map(Address::family).orElse(Family.IPV4));
-                    Mono<IpAddress> work = networks.allocateIp(networkId, prefix, address.orElse(null), network.project(),
-                                    IpKind.STATIC, name, description == null ? "" : description, null)
-                            .flatMap(allocation -> outcome(network, prefix, address, allocation))
-                            .flatMap(ip -> audit.record(actor, new AuditLog.Change("ip.allocate", "ip",
-                                    networkId + "/" + ip.ip(), network.project().value(), network.partition().value(), null,
-                                    Map.of("ip", ip.ip().toString(), "network", network.name(), "kind", ip.kind()))).thenReturn(ip));
-                    return tx.transactional(work);
+                    // one statement, the audit event included, and no transaction around it: the network's row is
+                    // locked only while the database runs it (ip_reserve; the event gets the address as "ip")
+                    return audit.columns(actor, new AuditLog.Change("ip.allocate", "ip", networkId + "/",
+                                    network.project().value(), network.partition().value(), null,
+                                    Map.of("network", network.name(), "kind", IpKind.STATIC)))
+                            .flatMap(event -> networks.reserveIp(networkId, prefix, address.orElse(null), network.project(),
+                                    name, description == null ? "" : description, event))
+                            .flatMap(allocation -> outcome(network, prefix, address, allocation));
                 })));
     }
 

@@ -55,12 +55,21 @@ class AuditApiTest {
         String carol = PkceLogin.accessToken(portal.issuer(), "carol", "carol");
         String network = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", carol,
                 "{\"name\":\"audit-filter\",\"partition\":\"nbg-1\",\"prefixLength\":28}").json().get("id").asString();
-        String ip = Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + network + "/ips", carol, "{}").json().get("ip").asString();
+        Api.Answer reserved = Api.send("POST", portal.apiUrl() + "/api/v1/networks/" + network + "/ips", carol, "{}");
+        String ip = reserved.json().get("ip").asString();
 
         JsonNode trail = Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a&object=" + network, carol).json();
         assertThat(trail.get("items").valueStream().map(e -> e.get("action").asString()).toList())
                 .as("a network's trail holds its IPs' events, newest first").containsExactly("ip.allocate", "network.create");
-        assertThat(trail.get("items").get(0).get("objectId").asString()).isEqualTo(network + "/" + ip);
+        JsonNode event = trail.get("items").get(0);
+        assertThat(event.get("objectId").asString()).isEqualTo(network + "/" + ip);
+        assertThat(event.get("after").get("ip").asString()).isEqualTo(ip);
+        assertThat(event.get("after").get("network").asString()).isEqualTo("audit-filter");
+        assertThat(event.get("after").get("kind").asString()).isEqualTo("STATIC");
+        assertThat(event.get("before").isNull()).isTrue();
+        assertThat(event.get("partition").asString()).isEqualTo("nbg-1");
+        assertThat(event.get("actorName").asString()).isEqualTo("Carol Tenant-A");
+        assertThat(event.get("requestId").asString()).isEqualTo(reserved.raw().headers().firstValue("X-Request-Id").orElseThrow());
 
         JsonNode ipsOnly = Api.get(portal.apiUrl() + "/api/v1/audit-events?project=tenant-a&action=ip.&actor=carol&object=" + network, carol).json();
         assertThat(ipsOnly.get("items").valueStream().map(e -> e.get("action").asString()).toList())

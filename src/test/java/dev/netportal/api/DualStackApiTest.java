@@ -82,6 +82,14 @@ class DualStackApiTest {
                 "{\"name\":\"wide\",\"partition\":\"" + partition + "\",\"prefixLengthV6\":62}")).json();
         assertThat(texts(wide.get("prefixes"))).containsExactly("10.77.1.0/24", "fd00:77:0:4::/62");
         String web = network.get("id").asString();
+        // a static IPv6 address, written by the database in its short form, in the answer and the audit event alike
+        String wideId = wide.get("id").asString();
+        JsonNode v6 = created(send("POST", "bob", "/api/v1/networks/" + wideId + "/ips", "{\"ip\":\"FD00:77:0:4:0:0:0:A\"}")).json();
+        assertThat(v6.get("ip").asString()).isEqualTo("fd00:77:0:4::a");
+        JsonNode v6Event = send("GET", "bob", "/api/v1/audit-events?object=" + wideId + "&action=ip.", null).json().get("items").get(0);
+        assertThat(v6Event.get("objectId").asString()).isEqualTo(wideId + "/fd00:77:0:4::a");
+        assertThat(v6Event.get("after").get("ip").asString()).isEqualTo("fd00:77:0:4::a");
+        assertThat(send("DELETE", "bob", "/api/v1/networks/" + wideId + "/ips/fd00:77:0:4::a", null).status()).isEqualTo(204);
 
         // M2: an address of each family; a given one per family at most, inside the network
         JsonNode machine = created(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"db\","

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Started by {@code bench/run}; not part of the test run (the class name does not end in Test).
  *
  * <p>Settings: {@code bench.seconds} (measured seconds per cell, default 5), {@code bench.warmup} (default 2),
- * {@code bench.clients} (default {@code 1,8,32}), {@code bench.profile=true} (a JFR recording of the portal and
+ * {@code bench.clients} (default {@code 1,8,32}), {@code bench.warmupAll} (seconds of mixed requests first, default 20), {@code bench.profile=true} (a JFR recording of the portal and
  * {@code pg_stat_statements}), {@code bench.out} (folder for the recording and logs).
  */
 class ApiBenchmark {
@@ -84,6 +84,7 @@ class ApiBenchmark {
             String admin = PkceLogin.accessToken(portal.issuer(), "admin", "admin");
             setUp(http, admin);
 
+            warmUp(http, portal);
             measure("GET /actuator/health/liveness", clients -> i -> () -> http.expect("GET", "/actuator/health/liveness", null, null, 200));
             measure("GET /api/v1/me", clients -> {
                 String token = token(portal);
@@ -138,6 +139,25 @@ class ApiBenchmark {
             assertThat(twice.get()).as("addresses handed out twice (answers)").isZero();
             assertThat(duplicatesInDatabase).as("addresses stored twice").isZero();
         }
+    }
+
+    /**
+     * Every kind of request for a while before anything is measured, so the first cells do not pay for the JIT
+     * compiler's work on code the later ones share (HTTP, security, JSON, the database driver).
+     */
+    private void warmUp(Http http, PortalProcess portal) {
+        String token = token(portal);
+        String network = createNetwork(http, token, "warm-up", 16);
+        AtomicInteger n = new AtomicInteger();
+        Load.Result result = Load.run(8, Duration.ZERO, Duration.ofSeconds(Integer.getInteger("bench.warmupAll", 20)),
+                i -> () -> {
+                    switch (n.getAndIncrement() % 3) {
+                        case 0 -> http.expect("GET", "/actuator/health/liveness", null, null, 200);
+                        case 1 -> http.expect("GET", "/api/v1/me", token, null, 200);
+                        default -> allocate(http, token, network);
+                    }
+                });
+        System.out.printf(Locale.ROOT, "BENCH warm-up: %d requests of every kind at 8 clients%n", result.count());
     }
 
     /** A partition with a /8 pool (networks up to /16) and 10,000 machines; the project's quotas lifted. */

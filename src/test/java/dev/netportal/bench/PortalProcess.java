@@ -44,7 +44,7 @@ final class PortalProcess implements AutoCloseable {
                 "--netportal.database.embedded.data-directory=" + data, "--netportal.rate-limits.enabled=false"));
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         PortalProcess portal = null;
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest liveness = HttpRequest.newBuilder(URI.create("http://localhost:" + api + "/actuator/health/liveness"))

@@ -1,5 +1,6 @@
 package dev.netportal.network.internal;
 
+import dev.netportal.audit.AuditLog;
 import dev.netportal.common.NatType;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Address;
@@ -277,6 +278,36 @@ public class NetworkRepository {
                     return new Allocation(row.get("outcome", String.class), row.get("quota", Integer.class),
                             ip == null ? null : new IpAddress(Address.parse(ip), new NetworkId(network), project, kind, name, description,
                                     row.get("created_at", java.time.OffsetDateTime.class)));
+                })
+                .first();
+    }
+
+    /**
+     * Reserves a static IP, the lowest free one of the prefix or the wanted one, and writes its audit event, in one
+     * statement (function {@code ip_reserve}, migration V13): called outside a transaction, the statement is the
+     * transaction, and the network stays locked only while the server runs it. The event's object id is
+     * {@code audit.objectId()} followed by the address, its {@code after} gets the address as {@code ip}.
+     */
+    public Mono<Allocation> reserveIp(UUID network, Prefix prefix, Address wanted, ProjectId project, String name,
+            String description, AuditLog.Columns audit) {
+        return db.sql("""
+                        SELECT outcome, quota, host(address) AS ip, created_at
+                        FROM ip_reserve(:network, CAST(:prefix AS cidr), CAST(:wanted AS inet), :project, :name, :description,
+                                        :subject, :actor, :action, :type, :idPrefix, :partition, CAST(:after AS jsonb), :requestId)""")
+                .bind("network", network).bind("prefix", prefix.toString())
+                .bind("wanted", Parameter.fromOrEmpty(wanted == null ? null : wanted.toString(), String.class))
+                .bind("project", project.value())
+                .bind("name", Parameter.fromOrEmpty(name, String.class)).bind("description", description)
+                .bind("subject", audit.subject()).bind("actor", audit.name()).bind("action", audit.action())
+                .bind("type", audit.objectType()).bind("idPrefix", audit.objectId())
+                .bind("partition", Parameter.fromOrEmpty(audit.partition(), String.class))
+                .bind("after", Parameter.fromOrEmpty(audit.after(), String.class))
+                .bind("requestId", Parameter.fromOrEmpty(audit.requestId(), String.class))
+                .map((row, meta) -> {
+                    String ip = row.get("ip", String.class);
+                    return new Allocation(row.get("outcome", String.class), row.get("quota", Integer.class),
+                            ip == null ? null : new IpAddress(Address.parse(ip), new NetworkId(network), project, IpKind.STATIC,
+                                    name, description, row.get("created_at", java.time.OffsetDateTime.class)));
                 })
                 .first();
     }
