@@ -27,6 +27,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
@@ -71,6 +72,7 @@ public final class PortalLink implements AutoCloseable {
     private volatile URI connectedTo;       // null while not connected
     private volatile String lastRefusal;
     private volatile String lastProblem;
+    private boolean stopped;                // guarded by this: once closed, the status file stays as close() left it
 
     private PortalLink(AgentSettings settings, FirewallAgent agent, Clock clock) {
         this.settings = settings;
@@ -184,7 +186,7 @@ public final class PortalLink implements AutoCloseable {
                         log.info("stream to {} closed", url);
                     }
                     connectedTo = null;
-                    keepStatus();
+                    Schedulers.boundedElastic().schedule(this::keepStatus);   // the disk, not the event loop
                 });
     }
 
@@ -193,7 +195,6 @@ public final class PortalLink implements AutoCloseable {
         connectedTo = url;
         openedAt = System.nanoTime();
         log.info("connected to {}, running revision {}", url, agent.appliedRevision());
-        keepStatus();
         Sinks.Empty<Void> ended = Sinks.empty();
         Flux<String> answers = in.aggregateFrames(StreamMessage.MAX_BYTES).receive().asString(StandardCharsets.UTF_8)
                 .timeout(settings.silence())
@@ -208,7 +209,13 @@ public final class PortalLink implements AutoCloseable {
             }
         });
         Flux<String> heartbeat = Flux.interval(settings.heartbeat()).map(tick -> status()).takeUntilOther(ended.asMono());
-        return out.sendString(Flux.merge(Mono.fromCallable(this::status), answers, heartbeat), StandardCharsets.UTF_8).then();
+        // the status file says "connected" before the portal hears of this agent; written on a worker, as the
+        // stream's event loop never waits for the disk
+        Mono<String> first = Mono.fromCallable(() -> {
+            keepStatus();
+            return status();
+        }).subscribeOn(Schedulers.boundedElastic());
+        return out.sendString(Flux.merge(first, answers, heartbeat), StandardCharsets.UTF_8).then();
     }
 
     private String status() {
@@ -286,8 +293,14 @@ public final class PortalLink implements AutoCloseable {
         return message.length() > 300 ? message.substring(0, 300) : message;
     }
 
-    /** The agent's status for whoever is on the firewall: a small file, replaced atomically. */
+    /**
+     * The agent's status for whoever is on the firewall: a small file, replaced atomically. It touches the disk:
+     * never on the stream's event loop.
+     */
     private synchronized void keepStatus() {
+        if (stopped) {
+            return;
+        }
         Properties status = new Properties();
         status.setProperty("firewall", settings.firewall().toString());
         status.setProperty("mode", settings.mode().name().toLowerCase());
@@ -317,6 +330,11 @@ public final class PortalLink implements AutoCloseable {
     public void close() {
         loop.dispose();
         worker.shutdown();
+        synchronized (this) {
+            connectedTo = null;
+            keepStatus();
+            stopped = true;     // a write still scheduled by the stream ends nothing but the status above
+        }
         closed.tryEmitEmpty();
     }
 }
