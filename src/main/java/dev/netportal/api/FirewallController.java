@@ -3,6 +3,7 @@ package dev.netportal.api;
 import static dev.netportal.common.InputLimits.*;
 
 import dev.netportal.common.DomainException;
+import dev.netportal.common.Slice;
 import dev.netportal.firewall.FirewallConfig;
 import dev.netportal.firewall.FirewallId;
 import dev.netportal.firewall.FirewallService;
@@ -39,11 +40,13 @@ import reactor.core.publisher.Mono;
 record FirewallController(FirewallService firewalls, Idempotency idempotency) {
 
     @GetMapping("/projects/{project}/firewalls")
-    @Operation(summary = "The project's firewalls (viewer)")
+    @Operation(summary = "The project's firewalls with their sync states, oldest first (viewer)")
     Mono<Page<FirewallView>> firewalls(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return firewalls.list(actor, Paths.project(project)).flatMap(all -> firewalls.sync(all)
-                .map(sync -> Page.of(all.stream().map(m -> FirewallView.of(m, sync.get(FirewallId.of(m)))).toList(), page, size)));
+        // the sync states of this page's firewalls only
+        return Page.read(page, size, (offset, limit) -> firewalls.list(actor, Paths.project(project), offset, limit)
+                .flatMap(slice -> firewalls.sync(slice.items()).map(sync -> new Slice<>(slice.items().stream()
+                        .map(m -> FirewallView.of(m, sync.get(FirewallId.of(m)))).toList(), slice.total()))), view -> view);
     }
 
     @PostMapping("/projects/{project}/firewalls")

@@ -34,10 +34,10 @@ import reactor.core.publisher.Mono;
 record MachineController(MachineService machines, Idempotency idempotency) {
 
     @GetMapping("/projects/{project}/machines")
-    @Operation(summary = "The project's machines (viewer)")
+    @Operation(summary = "The project's machines, oldest first (viewer)")
     Mono<Page<MachineView>> machines(Actor actor, @PathVariable String project, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return machines.list(actor, Paths.project(project)).map(all -> Page.of(all.stream().map(MachineView::of).toList(), page, size));
+        return Page.read(page, size, (offset, limit) -> machines.list(actor, Paths.project(project), offset, limit), MachineView::of);
     }
 
     @PostMapping("/projects/{project}/machines")

@@ -37,12 +37,4 @@ record Page<T>(List<T> items, int page, int size, long total) {
             throw Refusal.PAGING_VALUES.with(page, size);
         }
     }
-
-    static <T> Page<T> of(List<T> all, Integer page, Integer size) {
-        int p = number(page);
-        int s = size(size);
-        check(p, s);
-        int from = (int) Math.min((long) p * s, all.size());
-        return new Page<>(all.subList(from, Math.min(from + s, all.size())), p, s, all.size());
-    }
 }

@@ -34,9 +34,9 @@ import reactor.core.publisher.Mono;
 record PartitionController(PartitionService partitions, Idempotency idempotency) {
 
     @GetMapping
-    @Operation(summary = "All partitions with pools, external networks, proxy and free inventory (any)")
+    @Operation(summary = "All partitions, by id, with pools, external networks, proxy and free inventory (any)")
     Mono<Page<PartitionView>> list(@RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
-        return partitions.list().map(all -> Page.of(all.stream().map(PartitionView::of).toList(), page, size));
+        return Page.read(page, size, partitions::list, PartitionView::of);
     }
 
     @GetMapping("/{id}")

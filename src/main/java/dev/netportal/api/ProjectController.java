@@ -29,10 +29,10 @@ import reactor.core.publisher.Mono;
 record ProjectController(ProjectService projects, Idempotency idempotency) {
 
     @GetMapping
-    @Operation(summary = "The projects visible to the caller, with quotas and usage (any)")
+    @Operation(summary = "The projects visible to the caller, by id, with quotas and usage (any)")
     Mono<Page<ProjectView>> list(Actor actor, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return projects.visible(actor).map(all -> Page.of(all.stream().map(ProjectView::of).toList(), page, size));
+        return Page.read(page, size, (offset, limit) -> projects.visible(actor, offset, limit), ProjectView::of);
     }
 
     @PostMapping

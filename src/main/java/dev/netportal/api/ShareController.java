@@ -94,7 +94,7 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
     }
 
     @GetMapping("/networks")
-    @Operation(summary = "The shared networks of a partition that firewalls may attach (any signed-in user)")
+    @Operation(summary = "The shared networks of a partition that firewalls may attach, by name (any signed-in user)")
     Mono<Page<SharedNetworkView>> catalogue(
             @Parameter(description = "the partition whose shared networks to list") @RequestParam(required = false) @Size(max = ID) String partition,
             @Parameter(description = "CHILD_SHARED: the only type listed here") @RequestParam(required = false) @Size(max = WORD) String type,
@@ -105,8 +105,8 @@ record ShareController(ShareService shares, PartitionService partitions, Idempot
         if (partition == null || partition.isBlank()) {
             return Mono.error(Refusal.PARTITION_REQUIRED.with());
         }
-        return partitions.get(new PartitionId(partition)).then(shares.catalogue(new PartitionId(partition)))
-                .map(all -> Page.of(all.stream().map(SharedNetworkView::of).toList(), page, size));
+        return partitions.get(new PartitionId(partition)).then(Mono.defer(() -> Page.read(page, size,
+                (offset, limit) -> shares.catalogue(new PartitionId(partition), offset, limit), SharedNetworkView::of)));
     }
 
     private static ShareStatus status(String text) {

@@ -157,9 +157,11 @@ public class FirewallService {
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Firewall " + id)));
     }
 
-    public Mono<List<Machine>> list(Actor actor, ProjectId project) {
+    /** A stretch of the project's firewalls, oldest first, read as such from the database, and how many there are. */
+    public Mono<Slice<Machine>> list(Actor actor, ProjectId project, long offset, int limit) {
+        Slice.check(offset, limit);
         return Access.require(actor, ProjectRole.VIEWER, project, "see firewalls")
-                .thenMany(Flux.defer(() -> inventory.ofProject(project, Machine.Role.FIREWALL))).collectList();
+                .then(Mono.defer(() -> inventory.ofProject(project, Machine.Role.FIREWALL, offset, limit)));
     }
 
     /** The firewall's desired configuration and sync state (D4), for a caller who may see the firewall. */

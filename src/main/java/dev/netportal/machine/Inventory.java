@@ -3,13 +3,13 @@ package dev.netportal.machine;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.internal.MachineRepository;
 import dev.netportal.network.NetworkId;
 import dev.netportal.partition.PartitionId;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,9 +56,10 @@ public class Inventory {
                 .flatMap(views::of);
     }
 
-    /** The project's allocations of the role, oldest first. */
-    public Flux<Machine> ofProject(ProjectId project, Machine.Role role) {
-        return machines.ofProject(project, role).concatMap(views::of);
+    /** A stretch of the project's allocations of the role, oldest first, and how many there are. */
+    public Mono<Slice<Machine>> ofProject(ProjectId project, Machine.Role role, long offset, int limit) {
+        return machines.ofProject(project, role, offset, limit)
+                .flatMap(rows -> views.of(rows.items()).map(items -> new Slice<>(items, rows.total())));
     }
 
     /** Returns the machine to the free inventory (its IPs are released by the caller first). */

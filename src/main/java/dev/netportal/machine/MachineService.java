@@ -4,6 +4,7 @@ import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Names;
 import dev.netportal.common.Refusal;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -17,7 +18,6 @@ import dev.netportal.project.ProjectService;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Machines (M1-M4): a free machine of a size with one network and an IP there, freed with it in one go. */
@@ -86,8 +86,10 @@ public class MachineService {
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("Machine " + id)));
     }
 
-    public Mono<List<Machine>> list(Actor actor, ProjectId project) {
+    /** A stretch of the project's machines, oldest first, read as such from the database, and how many there are. */
+    public Mono<Slice<Machine>> list(Actor actor, ProjectId project, long offset, int limit) {
+        Slice.check(offset, limit);
         return Access.require(actor, ProjectRole.VIEWER, project, "see machines")
-                .thenMany(Flux.defer(() -> inventory.ofProject(project, Machine.Role.MACHINE))).collectList();
+                .then(Mono.defer(() -> inventory.ofProject(project, Machine.Role.MACHINE, offset, limit)));
     }
 }

@@ -21,7 +21,9 @@ import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -158,9 +160,16 @@ public class NetworkService {
                         .flatMap(items -> networks.countOfProject(project).map(total -> new Slice<>(items, total)))));
     }
 
-    /** The networks of all projects; platform admins only. */
-    public Mono<List<Network>> listAll(Actor actor) {
-        return Access.admin(actor, "see the networks of all projects").then(networks.allOfProjects().collectList());
+    /**
+     * A stretch of the networks of all projects, by partition and age, read as such from the database, and how many
+     * there are; platform admins only. Only those of {@code partition} when given, and only those whose name,
+     * project or a prefix contains {@code text} (in any case) when it is not blank.
+     */
+    public Mono<Slice<Network>> listAll(Actor actor, Optional<PartitionId> partition, String text, long offset, int limit) {
+        Slice.check(offset, limit);
+        String wanted = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        return Access.admin(actor, "see the networks of all projects").then(Mono.defer(() ->
+                networks.allOfProjects(partition.map(PartitionId::value).orElse(null), wanted, offset, limit)));
     }
 
     /** Changes name, description or labels (N2); members and owners only. */

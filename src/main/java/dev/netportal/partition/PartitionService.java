@@ -3,6 +3,7 @@ package dev.netportal.partition;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.Refusal;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.ipam.Family;
@@ -174,9 +175,15 @@ public class PartitionService {
         return partitions.exists(spec.id()).flatMap(exists -> exists ? Mono.just(false) : create(actor, spec).thenReturn(true));
     }
 
-    /** All partitions, by id; every signed-in user may see them. */
+    /** All partitions, by id, for choosing one (a dialog's choice list); every signed-in user may see them. */
     public Mono<List<Partition>> list() {
-        return partitions.ids().concatMap(partitions::find).collectList();
+        return partitions.all();
+    }
+
+    /** A stretch of the partitions by id, read as such from the database, and how many there are; for everyone. */
+    public Mono<Slice<Partition>> list(long offset, int limit) {
+        Slice.check(offset, limit);
+        return partitions.page(offset, limit);
     }
 
     /** One partition; not found if it does not exist. */

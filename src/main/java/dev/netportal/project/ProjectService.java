@@ -5,6 +5,7 @@ import dev.netportal.common.DomainException;
 import dev.netportal.common.InputLimits;
 import dev.netportal.common.Names;
 import dev.netportal.common.Refusal;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
@@ -61,9 +62,13 @@ public class ProjectService {
         }));
     }
 
-    /** The projects the caller may see: admins all, others those they hold a role in. */
-    public Mono<List<Project>> visible(Actor actor) {
-        return projects.all(actor.roles().keySet(), actor.admin()).collectList();
+    /**
+     * A stretch of the projects the caller may see (admins all, others those they hold a role in), by id, read as
+     * such from the database, and how many there are.
+     */
+    public Mono<Slice<Project>> visible(Actor actor, long offset, int limit) {
+        Slice.check(offset, limit);
+        return projects.page(actor.roles().keySet(), actor.admin(), offset, limit);
     }
 
     /** Changes name, description and quotas of a project; admins only (N4). */
@@ -76,7 +81,7 @@ public class ProjectService {
         String trimmed = Names.check(Names.Named.PROJECT, name);
         InputLimits.description(description);
         checkQuotas(quotas);
-        Mono<Project> current = projects.all(List.of(id), false).next();
+        Mono<Project> current = projects.find(id);
         return tx.transactional(projects.lock(id)
                 .flatMap(exists -> exists ? current : Mono.error(DomainException.notFound("Project " + id)))
                 .flatMap(before -> projects.update(id, trimmed, description == null ? "" : description, quotas)

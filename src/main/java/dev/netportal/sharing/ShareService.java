@@ -166,9 +166,18 @@ public class ShareService {
         return Access.admin(actor, "see the approval queue").then(requests.countPending());
     }
 
-    /** The shared networks of a partition (S5), for every signed-in user. */
+    /** The shared networks of a partition (S5), by name, for every signed-in user: a choice list to attach from. */
     public Mono<List<SharedNetwork>> catalogue(PartitionId partition) {
         return requests.shared(partition.value()).collectList();
+    }
+
+    /**
+     * A stretch of the shared networks of a partition (S5), by name, read as such from the database, and how many
+     * there are; for every signed-in user.
+     */
+    public Mono<Slice<SharedNetwork>> catalogue(PartitionId partition, long offset, int limit) {
+        Slice.check(offset, limit);
+        return requests.shared(partition.value(), offset, limit);
     }
 
     private static AuditLog.Change change(String action, ShareRequest request, Map<String, ?> before, Map<String, ?> after) {

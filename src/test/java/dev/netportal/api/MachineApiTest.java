@@ -139,4 +139,45 @@ class MachineApiTest {
         assertProblem(send("POST", "carol", "/api/v1/projects/tenant-a/networks", "{\"name\":\"n\",\"partition\":\" \"}"),
                 400, "partition-required");
     }
+
+    @Test
+    void machinesAndFirewallsArePagedInTheDatabaseOldestFirst() {
+        assertThat(send("POST", "admin", "/api/v1/partitions", """
+                {"id":"paging-1","name":"Paging 1","superNetworks":["10.41.0.0/16"],"inventory":{"c1-large":6},
+                 "externalNetworks":[{"name":"internet","prefixes":["185.1.41.0/24"],"destinationPrefixes":["0.0.0.0/0"],
+                 "natType":"IPV4_MASQUERADE"}]}""").status()).isEqualTo(201);
+        Api.Answer created = send("POST", "bob", "/api/v1/projects/tenant-a/networks",
+                "{\"name\":\"paging\",\"partition\":\"paging-1\",\"prefixLength\":28}");
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        String network = created.json().get("id").asString();
+        String internet = send("GET", "bob", "/api/v1/partitions/paging-1", null).json().get("externalNetworks").get(0).get("id").asString();
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("POST", "carol", "/api/v1/projects/tenant-a/machines", "{\"name\":\"paged-" + i
+                    + "\",\"partition\":\"paging-1\",\"size\":\"c1-large\",\"network\":\"" + network + "\"}").status()).isEqualTo(201);
+            assertThat(send("POST", "carol", "/api/v1/projects/tenant-a/firewalls", "{\"name\":\"paged-fw-" + i
+                    + "\",\"partition\":\"paging-1\",\"size\":\"c1-large\",\"networks\":[{\"network\":\"" + network
+                    + "\"},{\"network\":\"" + internet + "\"}]}").status()).isEqualTo(201);
+        }
+
+        for (String role : new String[] {"MACHINE", "FIREWALL"}) {
+            String list = "/api/v1/projects/tenant-a/" + (role.equals("MACHINE") ? "machines" : "firewalls");
+            String where = " FROM machine WHERE project_id = 'tenant-a' AND role = '" + role + "' AND state = 'ALLOCATED'";
+
+            JsonNode second = send("GET", "vera", list + "?size=1&page=1", null).json();
+
+            JsonNode item = second.get("items").get(0);
+            assertThat(second.get("items").size()).isEqualTo(1);
+            assertThat(item.get("id").asString()).as("the second oldest " + role)
+                    .isEqualTo(portal.database().column("SELECT id" + where + " ORDER BY allocated_at, id OFFSET 1 LIMIT 1").getFirst());
+            assertThat(second.get("total").asLong()).isEqualTo(Long.parseLong(portal.database().column("SELECT count(*)" + where).getFirst()));
+            if (role.equals("FIREWALL")) {
+                assertThat(item.get("sync").get("revision").asInt()).as("with its sync state").isPositive();
+            } else {
+                assertThat(item.get("internetAccess").asString()).isNotEmpty();
+            }
+            JsonNode past = send("GET", "vera", list + "?size=10&page=1000", null).json();
+            assertThat(past.get("items").size()).isZero();
+            assertThat(past.get("total").asLong()).as("past the end, still counted").isEqualTo(second.get("total").asLong());
+        }
+    }
 }

@@ -146,4 +146,20 @@ class PartitionApiTest {
                 PkceLogin.accessToken(portal.issuer(), "bob", "bob"), "{\"name\":\"in-muc\",\"partition\":\"muc-1\"}");
         assertThat(created.json().get("prefix").asString()).as("new networks take the new default length").endsWith("/23");
     }
+
+    @Test
+    void partitionsArePagedInTheDatabaseById() {
+        String token = PkceLogin.accessToken(portal.issuer(), "vera", "vera");
+
+        JsonNode second = Api.get(portal.apiUrl() + "/api/v1/partitions?size=1&page=1", token).json();
+
+        assertThat(second.get("items").valueStream().map(p -> p.get("id").asString()).toList()).as("the second by id")
+                .containsExactlyElementsOf(portal.database().column("SELECT id FROM partition ORDER BY id OFFSET 1 LIMIT 1"));
+        assertThat(second.get("items").get(0).get("superNetworks").size()).as("with its pools").isPositive();
+        assertThat(second.get("items").get(0).has("freeInventory")).isTrue();
+        assertThat(second.get("total").asLong()).isEqualTo(Long.parseLong(portal.database().column("SELECT count(*) FROM partition").getFirst()));
+        JsonNode past = Api.get(portal.apiUrl() + "/api/v1/partitions?size=10&page=1000", token).json();
+        assertThat(past.get("items").size()).isZero();
+        assertThat(past.get("total").asLong()).as("past the end, still counted").isEqualTo(second.get("total").asLong());
+    }
 }

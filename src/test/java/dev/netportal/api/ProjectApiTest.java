@@ -62,4 +62,27 @@ class ProjectApiTest {
         assertThat(forAdmin.json().get("items").valueStream().map(p -> p.get("id").asString()).toList())
                 .contains("storage", "tenant-a", "tenant-b");
     }
+
+    @Test
+    void projectsArePagedInTheDatabaseById() {
+        for (String id : new String[] {"paging-b", "paging-a"}) {
+            send("admin", "POST", "/api/v1/projects", "{\"id\":\"" + id + "\",\"name\":\"Paging\"}");
+        }
+        String admin = PkceLogin.accessToken(portal.issuer(), "admin", "admin");
+
+        Api.Answer second = Api.get(portal.apiUrl() + "/api/v1/projects?size=1&page=1", admin);
+
+        assertThat(second.json().get("items").valueStream().map(p -> p.get("id").asString()).toList())
+                .as("the second by id").containsExactlyElementsOf(portal.database().column("SELECT id FROM project ORDER BY id OFFSET 1 LIMIT 1"));
+        assertThat(second.json().get("total").asLong()).isEqualTo(Long.parseLong(portal.database().column("SELECT count(*) FROM project").getFirst()));
+        assertThat(second.json().get("page").asInt()).isEqualTo(1);
+        assertThat(second.json().get("size").asInt()).isEqualTo(1);
+        Api.Answer past = Api.get(portal.apiUrl() + "/api/v1/projects?size=10&page=1000", admin);
+        assertThat(past.json().get("items").size()).isZero();
+        assertThat(past.json().get("total").asLong()).as("past the end, still counted").isEqualTo(second.json().get("total").asLong());
+        Api.Answer forBob = Api.get(portal.apiUrl() + "/api/v1/projects?size=1&page=1", PkceLogin.accessToken(portal.issuer(), "bob", "bob"));
+        assertThat(forBob.json().get("items").size()).as("bob sees one project only").isZero();
+        assertThat(forBob.json().get("total").asLong()).isEqualTo(1);
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/projects?size=501", admin).status()).isEqualTo(400);
+    }
 }

@@ -165,4 +165,25 @@ class ShareApiTest {
         assertProblem(send("GET", "vera", "/api/v1/networks?partition=nbg-1&type=CHILD", null), 400, "network-type");
         assertProblem(send("GET", "vera", "/api/v1/networks?partition=mars-1&type=CHILD_SHARED", null), 404, "not-found");
     }
+
+    @Test
+    void theCatalogueIsPagedInTheDatabaseByName() {
+        for (String name : new String[] {"paged-shared-b", "paged-shared-a"}) {
+            String network = network("dave", "tenant-b", name, "nbg-1");
+            String request = send("POST", "dave", "/api/v1/networks/" + network + "/share-requests",
+                    "{\"reason\":\"for all\",\"natType\":\"NONE\"}").json().get("id").asString();
+            assertThat(send("POST", "admin", "/api/v1/share-requests/" + request + "/approve", "{}").status()).isEqualTo(200);
+        }
+        String where = " FROM network WHERE partition_id = 'nbg-1' AND type = 'CHILD_SHARED'";
+
+        JsonNode second = send("GET", "vera", "/api/v1/networks?partition=nbg-1&type=CHILD_SHARED&size=1&page=1", null).json();
+
+        assertThat(second.get("items").valueStream().map(n -> n.get("id").asString()).toList()).as("the second by name")
+                .containsExactlyElementsOf(portal.database().column("SELECT id" + where + " ORDER BY name, id OFFSET 1 LIMIT 1"));
+        assertThat(second.get("total").asLong()).isEqualTo(Long.parseLong(portal.database().column("SELECT count(*)" + where).getFirst()));
+        JsonNode past = send("GET", "vera", "/api/v1/networks?partition=nbg-1&size=10&page=1000", null).json();
+        assertThat(past.get("items").size()).isZero();
+        assertThat(past.get("total").asLong()).as("past the end, still counted").isEqualTo(second.get("total").asLong());
+        assertProblem(send("GET", "vera", "/api/v1/networks?partition=mars-1&page=-1", null), 404, "not-found");
+    }
 }

@@ -288,7 +288,7 @@ class MachineServiceTest {
         assertThat(race(firewalls.free(w.member(), FirewallId.of(firewall.id())).thenReturn("freed"),
                 firewalls.free(w.member(), FirewallId.of(firewall.id())).thenReturn("freed")))
                 .containsExactlyInAnyOrder("freed", "not-found");
-        dev.netportal.project.Project.Quotas usage = portal.portal().core().getBean(ProjectService.class).visible(w.member()).block()
+        dev.netportal.project.Project.Quotas usage = portal.portal().core().getBean(ProjectService.class).visible(w.member(), 0, 500).block().items()
                 .stream().filter(p -> p.id().equals(w.project())).findFirst().orElseThrow().usage();
         assertThat(usage.machines()).as("counted back once").isZero();
         assertThat(usage.firewalls()).as("counted back once").isZero();

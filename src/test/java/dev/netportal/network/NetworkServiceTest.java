@@ -8,6 +8,7 @@ import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.identity.ProjectRole;
 import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
@@ -215,5 +216,30 @@ class NetworkServiceTest {
             }
             return blocks;
         }
+    }
+
+    @Test
+    void adminsReadEveryProjectsNetworksAPageAtATimeFilteredInTheDatabase() {
+        Fixture f = fixture("10.51.0.0/22");
+        List<Network> made = List.of(create(f, null), create(f, null), create(f, null));
+        Actor admin = new Actor("admin", "Admin", true, Map.of());
+        Optional<PartitionId> partition = Optional.of(new PartitionId(f.partition()));
+
+        var second = networks.listAll(admin, partition, "", 1, 1).block();
+
+        assertThat(second.items()).extracting(Network::id).containsExactly(made.get(1).id());
+        assertThat(second.total()).isEqualTo(3);
+        var all = networks.listAll(admin, Optional.empty(), "", 1, 1).block();
+        assertThat(all.items()).extracting(n -> n.id().value().toString()).as("by partition and age").containsExactlyElementsOf(portal.database()
+                .column("SELECT id FROM network WHERE project_id IS NOT NULL ORDER BY partition_id, created_at, id OFFSET 1 LIMIT 1"));
+        assertThat(all.total()).isEqualTo(Long.parseLong(portal.database()
+                .column("SELECT count(*) FROM network WHERE project_id IS NOT NULL").getFirst()));
+        assertThat(networks.listAll(admin, Optional.empty(), " 10.51.0.", 0, 10).block().items()).extracting(Network::id)
+                .as("by a prefix's text").containsExactly(made.getFirst().id());
+        assertThat(networks.listAll(admin, Optional.empty(), f.project().value().toUpperCase(), 0, 10).block().total())
+                .as("by project, in any case").isEqualTo(3);
+        assertThat(networks.listAll(admin, partition, "no-such-network", 0, 10).block().total()).isZero();
+        assertThat(networks.listAll(admin, partition, "", 10, 10).block().total()).as("past the end, still counted").isEqualTo(3);
+        assertThatThrownBy(() -> networks.listAll(f.member(), partition, "", 0, 10).block()).isInstanceOf(DomainException.class);
     }
 }

@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.testcontainers.DockerClientFactory;
@@ -43,6 +45,20 @@ public final class TestDatabase {
 
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(jdbcUrl(), user, password);
+        }
+
+        /** The first column of each row that {@code query} answers, as text: what the database itself says. */
+        public List<String> column(String query) {
+            try (Connection connection = connect(); Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(query)) {
+                List<String> values = new ArrayList<>();
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+                return values;
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot run " + query, e);
+            }
         }
     }
 

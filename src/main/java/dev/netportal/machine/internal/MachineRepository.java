@@ -1,13 +1,16 @@
 package dev.netportal.machine.internal;
 
 import dev.netportal.common.NatType;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.machine.Machine;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -73,40 +76,50 @@ public class MachineRepository {
                 .bind("id", id).map(MachineRepository::row).first();
     }
 
-    public Flux<Row> ofProject(ProjectId project, Machine.Role role) {
-        return db.sql("""
-                        SELECT *, role::text AS role_name FROM machine
-                        WHERE project_id = :project AND role = CAST(:role AS machine_role) AND state = 'ALLOCATED'
-                        ORDER BY allocated_at, id""")
-                .bind("project", project.value()).bind("role", role.name())
-                .map(MachineRepository::row).all();
+    /** A stretch of the project's allocations of the role, oldest first, and how many there are. */
+    public Mono<Slice<Row>> ofProject(ProjectId project, Machine.Role role, long offset, int limit) {
+        String where = " WHERE project_id = :project AND role = CAST(:role AS machine_role) AND state = 'ALLOCATED'";
+        return db.sql("SELECT *, role::text AS role_name, count(*) OVER () AS total FROM machine" + where
+                        + " ORDER BY allocated_at, id OFFSET :offset LIMIT :limit")
+                .bind("project", project.value()).bind("role", role.name()).bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), row(row))).all().collectList()
+                .flatMap(rows -> Slice.of(rows, offset, db.sql("SELECT count(*) AS n FROM machine" + where)
+                        .bind("project", project.value()).bind("role", role.name())
+                        .map((row, meta) -> row.get("n", Long.class)).one()));
     }
 
-    /** The machine's networks with its addresses in each (IPv4 first), private before shared before external. */
-    public Flux<Machine.Attachment> attachments(UUID machine) {
+    /**
+     * The machines' networks with their addresses in each (IPv4 first), private before shared before external, by
+     * machine.
+     */
+    public Flux<Map.Entry<UUID, Machine.Attachment>> attachments(Collection<UUID> machines) {
         return db.sql("""
-                        SELECT n.id, n.name, n.type::text AS type, n.project_id, n.nat_type::text AS nat,
+                        SELECT i.machine_id, n.id, n.name, n.type::text AS type, n.project_id, n.nat_type::text AS nat,
                                array_agg(host(i.address) ORDER BY family(i.address), i.address) AS ips
                         FROM ip i JOIN network n ON n.id = i.network_id
-                        WHERE i.machine_id = :machine
-                        GROUP BY n.id
-                        ORDER BY array_position(ARRAY['CHILD', 'CHILD_SHARED', 'EXTERNAL']::text[], n.type::text), n.name, n.id""")
-                .bind("machine", machine)
-                .map((row, meta) -> new Machine.Attachment(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
-                        NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
+                        WHERE i.machine_id = ANY(:machines)
+                        GROUP BY i.machine_id, n.id
+                        ORDER BY i.machine_id, array_position(ARRAY['CHILD', 'CHILD_SHARED', 'EXTERNAL']::text[], n.type::text), n.name, n.id""")
+                .bind("machines", machines.toArray(UUID[]::new))
+                .map((row, meta) -> Map.entry(row.get("machine_id", UUID.class), new Machine.Attachment(new NetworkId(row.get("id", UUID.class)),
+                        row.get("name", String.class), NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
                         NatType.ofNullable(row.get("nat", String.class)),
-                        List.of(row.get("ips", String[].class)), false))
+                        List.of(row.get("ips", String[].class)), false)))
                 .all();
     }
 
-    /** The name of a firewall of the project in the network, if it has one (M4: machines there go out through it). */
-    public Mono<String> projectFirewallIn(ProjectId project, UUID network) {
+    /**
+     * For each of the networks where the project has a firewall: the name of its first (M4: machines there go out
+     * through it).
+     */
+    public Mono<Map<UUID, String>> projectFirewallsIn(ProjectId project, Collection<UUID> networks) {
         return db.sql("""
-                        SELECT m.name FROM ip i JOIN machine m ON m.id = i.machine_id
-                        WHERE i.network_id = :network AND m.project_id = :project AND m.role = 'FIREWALL'
-                        ORDER BY m.allocated_at LIMIT 1""")
-                .bind("network", network).bind("project", project.value())
-                .map((row, meta) -> row.get("name", String.class)).first();
+                        SELECT DISTINCT ON (i.network_id) i.network_id, m.name FROM ip i JOIN machine m ON m.id = i.machine_id
+                        WHERE i.network_id = ANY(:networks) AND m.project_id = :project AND m.role = 'FIREWALL'
+                        ORDER BY i.network_id, m.allocated_at, m.id""")
+                .bind("networks", networks.toArray(UUID[]::new)).bind("project", project.value())
+                .map((row, meta) -> Map.entry(row.get("network_id", UUID.class), row.get("name", String.class)))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     private static Row row(Readable row) {

@@ -2,6 +2,7 @@ package dev.netportal.network.internal;
 
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.NatType;
+import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Address;
 import dev.netportal.ipam.Family;
@@ -64,10 +65,25 @@ public class NetworkRepository {
         return db.sql(NETWORK_VIEW + " WHERE n.id = :id").bind("id", id).map(NetworkRepository::network).first();
     }
 
-    /** Every project's networks (not pools or external networks), by partition and age. */
-    public Flux<Network> allOfProjects() {
-        return db.sql(NETWORK_VIEW + " WHERE n.project_id IS NOT NULL ORDER BY n.partition_id, n.created_at, n.id")
-                .map(NetworkRepository::network).all();
+    /**
+     * A stretch of every project's networks (not pools or external networks), by partition and age, and how many
+     * there are: only those of {@code partition} when given, and only those whose name (in lower case), project or
+     * a prefix contains {@code text} when it is not empty.
+     */
+    public Mono<Slice<Network>> allOfProjects(String partition, String text, long offset, int limit) {
+        String where = """
+                WHERE n.project_id IS NOT NULL AND (CAST(:partition AS text) IS NULL OR n.partition_id = :partition)
+                  AND (:text = '' OR strpos(lower(n.name), :text) > 0 OR strpos(n.project_id, :text) > 0
+                       OR EXISTS (SELECT 1 FROM network_prefix np WHERE np.network_id = n.id AND strpos(np.prefix::text, :text) > 0))""";
+        Parameter wanted = Parameter.fromOrEmpty(partition, String.class);
+        return db.sql("WITH page AS (SELECT n.id, count(*) OVER () AS total FROM network n " + where
+                        + " ORDER BY n.partition_id, n.created_at, n.id OFFSET :offset LIMIT :limit)"
+                        + " SELECT q.*, page.total FROM (" + NETWORK_VIEW + " WHERE n.id IN (SELECT id FROM page)) q"
+                        + " JOIN page ON page.id = q.id ORDER BY q.partition_id, q.created_at, q.id")
+                .bind("partition", wanted).bind("text", text).bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), network(row))).all().collectList()
+                .flatMap(rows -> Slice.of(rows, offset, db.sql("SELECT count(*) AS n FROM network n " + where)
+                        .bind("partition", wanted).bind("text", text).map((row, meta) -> row.get("n", Long.class)).one()));
     }
 
     /** A stretch of the project's networks, oldest first. */

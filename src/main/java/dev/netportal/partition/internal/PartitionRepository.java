@@ -1,6 +1,7 @@
 package dev.netportal.partition.internal;
 
 import dev.netportal.common.NatType;
+import dev.netportal.common.Slice;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService.PartitionSettings;
@@ -95,48 +96,94 @@ public class PartitionRepository {
 
     /** One partition with its pools, external networks and inventory. */
     public Mono<Partition> find(String id) {
-        Mono<List<String>> pools = db.sql("""
-                        SELECT np.prefix::text AS prefix FROM network n JOIN network_prefix np ON np.network_id = n.id
-                        WHERE n.partition_id = :id AND n.type = 'SUPER' ORDER BY family(np.prefix), np.prefix""")
-                .bind("id", id).map((row, meta) -> row.get("prefix", String.class)).all().collectList();
-        Mono<List<Partition.ExternalNetwork>> externals = db.sql("""
-                        SELECT n.id, n.name, n.nat_type::text AS nat,
-                               array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id ORDER BY np.prefix) AS prefixes,
-                               array(SELECT d.prefix::text FROM external_destination d WHERE d.network_id = n.id ORDER BY d.prefix) AS destinations
-                        FROM network n WHERE n.partition_id = :id AND n.type = 'EXTERNAL' ORDER BY n.name""")
-                .bind("id", id)
-                .map((row, meta) -> new Partition.ExternalNetwork(row.get("id", UUID.class), row.get("name", String.class),
-                        List.of(row.get("prefixes", String[].class)), List.of(row.get("destinations", String[].class)),
-                        NatType.valueOf(row.get("nat", String.class))))
-                .all().collectList();
-        // free machines by size, for every size of the inventory (0 when all are in use)
-        Mono<Map<String, Integer>> inventory = db.sql("""
-                        SELECT i.size, (SELECT count(*) FROM machine m WHERE m.partition_id = i.partition_id
-                                        AND m.size = i.size AND m.state = 'FREE')::integer AS count
-                        FROM partition_inventory i WHERE i.partition_id = :id ORDER BY i.size""")
-                .bind("id", id)
-                .map((row, meta) -> Map.entry(row.get("size", String.class), row.get("count", Integer.class)))
-                .all().collectList()
-                .map(entries -> {
-                    Map<String, Integer> sizes = new LinkedHashMap<>();
-                    entries.forEach(e -> sizes.put(e.getKey(), e.getValue()));
-                    return sizes;
-                });
-        return db.sql("SELECT * FROM partition WHERE id = :id").bind("id", id)
-                .map((row, meta) -> new PartitionRow(row.get("name", String.class), row.get("description", String.class),
+        return withDetails(db.sql("SELECT p.*, 1::bigint AS total FROM partition p WHERE p.id = :id").bind("id", id))
+                .flatMap(rows -> Mono.justOrEmpty(rows.stream().findFirst().map(Map.Entry::getValue)));
+    }
+
+    /** Every partition with its pools, external networks and inventory, by id. */
+    public Mono<List<Partition>> all() {
+        return withDetails(db.sql("SELECT p.*, 0::bigint AS total FROM partition p ORDER BY p.id"))
+                .map(rows -> rows.stream().map(Map.Entry::getValue).toList());
+    }
+
+    /** A stretch of the partitions by id, each with its pools, external networks and inventory, and how many there are. */
+    public Mono<Slice<Partition>> page(long offset, int limit) {
+        return withDetails(db.sql("SELECT p.*, count(*) OVER () AS total FROM partition p ORDER BY p.id OFFSET :offset LIMIT :limit")
+                        .bind("offset", offset).bind("limit", limit))
+                .flatMap(rows -> Slice.of(rows, offset, db.sql("SELECT count(*) AS n FROM partition")
+                        .map((row, meta) -> row.get("n", Long.class)).one()));
+    }
+
+    /**
+     * The partitions that {@code query} selects (with a {@code total} column), in its order, completed with their
+     * pools, external networks and free inventory: three queries for all of them together.
+     */
+    private Mono<List<Map.Entry<Long, Partition>>> withDetails(DatabaseClient.GenericExecuteSpec query) {
+        return query.map((row, meta) -> new PartitionRow(row.get("id", String.class), row.get("name", String.class),
+                        row.get("description", String.class),
                         row.get("child_length_v4", Short.class), row.get("min_child_length_v4", Short.class),
                         row.get("child_length_v6", Short.class), row.get("min_child_length_v6", Short.class),
                         Optional.ofNullable(row.get("proxy_host", String.class))
-                                .map(host -> new PartitionSpec.Proxy(host, row.get("proxy_port", Integer.class)))))
-                .first()
+                                .map(host -> new PartitionSpec.Proxy(host, row.get("proxy_port", Integer.class))),
+                        row.get("total", Long.class)))
+                .all().collectList()
                 // one query after the other: they may share a transaction's connection
-                .flatMap(p -> pools.flatMap(poolList -> externals.flatMap(externalList -> inventory.map(sizes ->
-                        new Partition(new PartitionId(id), p.name(), p.description(), poolList, p.childLengthV4(), p.minChildLengthV4(),
-                                p.childLengthV6(), p.minChildLengthV6(), externalList, p.proxy(), sizes)))));
+                .flatMap(rows -> rows.isEmpty() ? Mono.just(List.<Map.Entry<Long, Partition>>of()) : details(rows));
     }
 
-    private record PartitionRow(String name, String description, int childLengthV4, int minChildLengthV4,
-                                int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy) {
+    private Mono<List<Map.Entry<Long, Partition>>> details(List<PartitionRow> rows) {
+        String[] ids = rows.stream().map(PartitionRow::id).toArray(String[]::new);
+        Mono<Map<String, List<String>>> pools = db.sql("""
+                        SELECT n.partition_id, np.prefix::text AS prefix FROM network n JOIN network_prefix np ON np.network_id = n.id
+                        WHERE n.partition_id = ANY(:ids) AND n.type = 'SUPER' ORDER BY n.partition_id, family(np.prefix), np.prefix""")
+                .bind("ids", ids)
+                .map((row, meta) -> Map.entry(row.get("partition_id", String.class), row.get("prefix", String.class)))
+                .all().collectMultimap(Map.Entry::getKey, Map.Entry::getValue).map(PartitionRepository::lists);
+        Mono<Map<String, List<Partition.ExternalNetwork>>> externals = db.sql("""
+                        SELECT n.partition_id, n.id, n.name, n.nat_type::text AS nat,
+                               array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id ORDER BY np.prefix) AS prefixes,
+                               array(SELECT d.prefix::text FROM external_destination d WHERE d.network_id = n.id ORDER BY d.prefix) AS destinations
+                        FROM network n WHERE n.partition_id = ANY(:ids) AND n.type = 'EXTERNAL' ORDER BY n.partition_id, n.name""")
+                .bind("ids", ids)
+                .map((row, meta) -> Map.entry(row.get("partition_id", String.class), new Partition.ExternalNetwork(row.get("id", UUID.class),
+                        row.get("name", String.class), List.of(row.get("prefixes", String[].class)),
+                        List.of(row.get("destinations", String[].class)), NatType.valueOf(row.get("nat", String.class)))))
+                .all().collectMultimap(Map.Entry::getKey, Map.Entry::getValue).map(PartitionRepository::lists);
+        // free machines by size, for every size of the inventory (0 when all are in use)
+        Mono<Map<String, Map<String, Integer>>> inventory = db.sql("""
+                        SELECT i.partition_id, i.size, (SELECT count(*) FROM machine m WHERE m.partition_id = i.partition_id
+                                        AND m.size = i.size AND m.state = 'FREE')::integer AS count
+                        FROM partition_inventory i WHERE i.partition_id = ANY(:ids) ORDER BY i.partition_id, i.size""")
+                .bind("ids", ids)
+                .map((row, meta) -> new Free(row.get("partition_id", String.class), row.get("size", String.class),
+                        row.get("count", Integer.class)))
+                .all().collectList()
+                .map(free -> {
+                    Map<String, Map<String, Integer>> sizes = new LinkedHashMap<>();
+                    free.forEach(f -> sizes.computeIfAbsent(f.partition(), partition -> new LinkedHashMap<>()).put(f.size(), f.count()));
+                    return sizes;
+                });
+        return pools.flatMap(poolLists -> externals.flatMap(externalLists -> inventory.map(sizes -> rows.stream()
+                .map(p -> Map.entry(p.total(), new Partition(new PartitionId(p.id()), p.name(), p.description(),
+                        poolLists.getOrDefault(p.id(), List.of()), p.childLengthV4(), p.minChildLengthV4(), p.childLengthV6(),
+                        p.minChildLengthV6(), externalLists.getOrDefault(p.id(), List.of()), p.proxy(),
+                        sizes.getOrDefault(p.id(), Map.of()))))
+                .toList())));
+    }
+
+    /** Multimap values in the order they were read. */
+    private static <T> Map<String, List<T>> lists(Map<String, java.util.Collection<T>> multimap) {
+        Map<String, List<T>> lists = new LinkedHashMap<>();
+        multimap.forEach((key, values) -> lists.put(key, List.copyOf(values)));
+        return lists;
+    }
+
+    /** Free machines of a size in a partition. */
+    private record Free(String partition, String size, int count) {
+    }
+
+    private record PartitionRow(String id, String name, String description, int childLengthV4, int minChildLengthV4,
+                                int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy, long total) {
     }
 
     public Flux<String> ids() {

@@ -1,14 +1,15 @@
 package dev.netportal.project.internal;
 
+import dev.netportal.common.Slice;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.Counter;
 import dev.netportal.project.Project;
+import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** SQL for the {@code project} table. */
@@ -33,19 +34,40 @@ public class ProjectRepository {
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
-    public Flux<Project> all(Collection<ProjectId> only, boolean everything) {
-        String[] ids = only.stream().map(ProjectId::value).toArray(String[]::new);
+    /** One project with its quotas and usage; empty if there is none. */
+    public Mono<Project> find(ProjectId id) {
         return db.sql("""
                         SELECT p.*, (SELECT count(*) FROM ip WHERE ip.project_id = p.id)::integer AS used_ips
-                        FROM project p WHERE :everything OR p.id = ANY(:ids) ORDER BY p.id""")
-                .bind("everything", everything).bind("ids", ids)
-                .map((row, meta) -> new Project(new ProjectId(row.get("id", String.class)), row.get("name", String.class),
-                        row.get("description", String.class),
-                        new Project.Quotas(row.get("quota_networks", Integer.class), row.get("quota_machines", Integer.class),
-                                row.get("quota_firewalls", Integer.class), row.get("quota_ips", Integer.class)),
-                        new Project.Quotas(row.get("used_networks", Integer.class), row.get("used_machines", Integer.class),
-                                row.get("used_firewalls", Integer.class), row.get("used_ips", Integer.class))))
-                .all();
+                        FROM project p WHERE p.id = :id""")
+                .bind("id", id.value()).map((row, meta) -> project(row)).first();
+    }
+
+    /**
+     * A stretch of the projects (all, or those of {@code only}) by id, and how many there are. The IPs are counted
+     * for the stretch's projects only.
+     */
+    public Mono<Slice<Project>> page(Collection<ProjectId> only, boolean everything, long offset, int limit) {
+        String[] ids = only.stream().map(ProjectId::value).toArray(String[]::new);
+        return db.sql("""
+                        SELECT p.*, (SELECT count(*) FROM ip WHERE ip.project_id = p.id)::integer AS used_ips, page.total
+                        FROM (SELECT id, count(*) OVER () AS total FROM project WHERE :everything OR id = ANY(:ids)
+                              ORDER BY id OFFSET :offset LIMIT :limit) page
+                        JOIN project p ON p.id = page.id
+                        ORDER BY p.id""")
+                .bind("everything", everything).bind("ids", ids).bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), project(row)))
+                .all().collectList()
+                .flatMap(rows -> Slice.of(rows, offset, db.sql("SELECT count(*) AS n FROM project WHERE :everything OR id = ANY(:ids)")
+                        .bind("everything", everything).bind("ids", ids).map((row, meta) -> row.get("n", Long.class)).one()));
+    }
+
+    private static Project project(Readable row) {
+        return new Project(new ProjectId(row.get("id", String.class)), row.get("name", String.class),
+                row.get("description", String.class),
+                new Project.Quotas(row.get("quota_networks", Integer.class), row.get("quota_machines", Integer.class),
+                        row.get("quota_firewalls", Integer.class), row.get("quota_ips", Integer.class)),
+                new Project.Quotas(row.get("used_networks", Integer.class), row.get("used_machines", Integer.class),
+                        row.get("used_firewalls", Integer.class), row.get("used_ips", Integer.class)));
     }
 
     /** Raises a usage counter unless it reached the quota; answers whether it did. */

@@ -135,21 +135,38 @@ public class ShareRepository {
                 .map((row, meta) -> row.get("n", Long.class)).first();
     }
 
+    private static final String SHARED_VIEW = """
+            SELECT n.id, n.name, n.partition_id, n.nat_type::text AS nat, p.id AS project_id, p.name AS project_name,
+                   array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
+                         ORDER BY family(np.prefix), np.prefix) AS prefixes
+            FROM network n JOIN project p ON p.id = n.project_id
+            """;
+
     /** The shared networks of a partition, by name, with their owner project's name. */
     public Flux<SharedNetwork> shared(String partition) {
-        return db.sql("""
-                        SELECT n.id, n.name, n.partition_id, n.nat_type::text AS nat, p.id AS project_id, p.name AS project_name,
-                               array(SELECT np.prefix::text FROM network_prefix np WHERE np.network_id = n.id
-                                     ORDER BY family(np.prefix), np.prefix) AS prefixes
-                        FROM network n JOIN project p ON p.id = n.project_id
-                        WHERE n.partition_id = :partition AND n.type = 'CHILD_SHARED'
-                        ORDER BY n.name, n.id""")
+        return db.sql(SHARED_VIEW + " WHERE n.partition_id = :partition AND n.type = 'CHILD_SHARED' ORDER BY n.name, n.id")
                 .bind("partition", partition)
-                .map((row, meta) -> new SharedNetwork(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
-                        new PartitionId(row.get("partition_id", String.class)), new ProjectId(row.get("project_id", String.class)),
-                        row.get("project_name", String.class), List.of(row.get("prefixes", String[].class)),
-                        NatType.valueOf(row.get("nat", String.class))))
+                .map((row, meta) -> shared(row))
                 .all();
+    }
+
+    /** A stretch of what {@link #shared(String)} answers, and how long the whole list is. */
+    public Mono<Slice<SharedNetwork>> shared(String partition, long offset, int limit) {
+        return db.sql("SELECT q.*, page.total FROM (SELECT id, count(*) OVER () AS total FROM network"
+                        + " WHERE partition_id = :partition AND type = 'CHILD_SHARED' ORDER BY name, id OFFSET :offset LIMIT :limit) page"
+                        + " JOIN (" + SHARED_VIEW + " WHERE n.partition_id = :partition) q ON q.id = page.id ORDER BY q.name, q.id")
+                .bind("partition", partition).bind("offset", offset).bind("limit", limit)
+                .map((row, meta) -> Map.entry(row.get("total", Long.class), shared(row))).all().collectList()
+                .flatMap(rows -> Slice.of(rows, offset, db.sql(
+                                "SELECT count(*) AS n FROM network WHERE partition_id = :partition AND type = 'CHILD_SHARED'")
+                        .bind("partition", partition).map((row, meta) -> row.get("n", Long.class)).one()));
+    }
+
+    private static SharedNetwork shared(Readable row) {
+        return new SharedNetwork(new NetworkId(row.get("id", UUID.class)), row.get("name", String.class),
+                new PartitionId(row.get("partition_id", String.class)), new ProjectId(row.get("project_id", String.class)),
+                row.get("project_name", String.class), List.of(row.get("prefixes", String[].class)),
+                NatType.valueOf(row.get("nat", String.class)));
     }
 
     private static ShareRequest request(Readable row) {

@@ -25,6 +25,7 @@ import dev.netportal.partition.PartitionForm;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.ui.AdminOnly;
+import dev.netportal.ui.LazyRows;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.Widgets;
@@ -66,8 +67,9 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
 
         grid.setId("partitions-admin");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addColumn(p -> p.id().value()).setHeader("Id").setSortable(true).setAutoWidth(true);
-        grid.addColumn(Partition::name).setHeader("Name").setSortable(true);
+        // by id, a page at a time
+        grid.addColumn(p -> p.id().value()).setHeader("Id").setAutoWidth(true);
+        grid.addColumn(Partition::name).setHeader("Name");
         grid.addColumn(p -> String.join(", ", p.superNetworks())).setHeader("Pools").setFlexGrow(2);
         grid.addColumn(p -> "/" + p.childLengthV4() + " (shortest /" + p.minChildLengthV4() + ")" + (p.dualStack()
                 ? ", /" + p.childLengthV6() + " (shortest /" + p.minChildLengthV6() + ")" : "")).setHeader("Child prefixes");
@@ -84,11 +86,11 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             return edit;
         }).setAutoWidth(true).setFlexGrow(0);
         add(header, grid);
-        refresh();
+        LazyRows.show(grid, partitions::list);
     }
 
     private void refresh() {
-        grid.setItems(partitions.list().block());
+        grid.getDataProvider().refreshAll();
     }
 
     private void create() {

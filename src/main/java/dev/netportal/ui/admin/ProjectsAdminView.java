@@ -21,6 +21,7 @@ import dev.netportal.project.Project;
 import dev.netportal.project.ProjectService;
 import dev.netportal.ui.AdminOnly;
 import dev.netportal.ui.FieldErrors;
+import dev.netportal.ui.LazyRows;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.Widgets;
@@ -53,8 +54,9 @@ public class ProjectsAdminView extends VerticalLayout implements BeforeEnterObse
 
         grid.setId("projects-admin");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
-        grid.addColumn(p -> p.id().value()).setHeader("Id").setSortable(true).setAutoWidth(true);
-        grid.addColumn(Project::name).setHeader("Name").setSortable(true).setFlexGrow(2);
+        // by id, a page at a time: an installation may hold thousands of projects
+        grid.addColumn(p -> p.id().value()).setHeader("Id").setAutoWidth(true);
+        grid.addColumn(Project::name).setHeader("Name").setFlexGrow(2);
         grid.addColumn(p -> usage(p, Project.Quotas::networks)).setHeader("Networks");
         grid.addColumn(p -> usage(p, Project.Quotas::ips)).setHeader("IPs");
         grid.addColumn(p -> usage(p, Project.Quotas::machines)).setHeader("Machines");
@@ -66,7 +68,7 @@ public class ProjectsAdminView extends VerticalLayout implements BeforeEnterObse
             return edit;
         }).setAutoWidth(true).setFlexGrow(0);
         add(header, grid);
-        refresh();
+        LazyRows.show(grid, (offset, limit) -> projects.visible(session.actor(), offset, limit));
     }
 
     /** "3 of 10", or "3 (no limit)". */
@@ -77,7 +79,7 @@ public class ProjectsAdminView extends VerticalLayout implements BeforeEnterObse
     }
 
     private void refresh() {
-        grid.setItems(projects.visible(session.actor()).block());
+        grid.getDataProvider().refreshAll();
     }
 
     private void edit(Project existing) {

@@ -19,6 +19,7 @@ import dev.netportal.network.NetworkType;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
 import dev.netportal.sharing.ShareService;
+import dev.netportal.ui.LazyRows;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
@@ -51,8 +52,8 @@ public class FirewallsView extends VerticalLayout {
         grid.setId("firewalls");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.addComponentColumn(f -> new RouterLink(f.name(), FirewallView.class, new RouteParameters("id", f.id().toString())))
-                .setHeader("Name").setComparator(Machine::name).setFlexGrow(2);
-        grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
+                .setHeader("Name").setFlexGrow(2);
+        grid.addColumn(Machine::partition).setHeader("Partition");
         grid.addColumn(Machine::size).setHeader("Size");
         grid.addColumn(f -> f.primary().map(p -> p.name() + " " + p.addresses()).orElse("")).setHeader("Primary network").setFlexGrow(2);
         grid.addColumn(f -> f.networks().stream().filter(a -> a.type() == NetworkType.CHILD_SHARED && !a.primary()).count())
@@ -61,10 +62,11 @@ public class FirewallsView extends VerticalLayout {
                 .toList().toString().replaceAll("[\\[\\]]", "")).setHeader("External").setFlexGrow(2);
         grid.setEmptyStateText("No firewalls yet.");
         add(header, grid);
-        refresh();
+        // oldest first, a page at a time
+        LazyRows.show(grid, (offset, limit) -> firewalls.list(session.actor(), project.id(), offset, limit));
     }
 
     private void refresh() {
-        session.selectedProject().ifPresent(project -> grid.setItems(firewalls.list(session.actor(), project.id()).block()));
+        grid.getDataProvider().refreshAll();
     }
 }

@@ -18,6 +18,7 @@ import dev.netportal.network.IpService;
 import dev.netportal.network.NetworkService;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.ProjectMembership;
+import dev.netportal.ui.LazyRows;
 import dev.netportal.ui.Notices;
 import dev.netportal.ui.UserSession;
 import dev.netportal.ui.Widgets;
@@ -51,9 +52,10 @@ public class MachinesView extends VerticalLayout {
 
         grid.setId("machines");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addColumn(Machine::name).setHeader("Name").setSortable(true).setFlexGrow(2);
-        grid.addColumn(Machine::size).setHeader("Size").setSortable(true);
-        grid.addColumn(Machine::partition).setHeader("Partition").setSortable(true);
+        // oldest first, a page at a time
+        grid.addColumn(Machine::name).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(Machine::size).setHeader("Size");
+        grid.addColumn(Machine::partition).setHeader("Partition");
         grid.addColumn(m -> m.primary().map(Machine.Attachment::name).orElse("")).setHeader("Network").setFlexGrow(2);
         grid.addComponentColumn(m -> Widgets.mono(m.primary().map(Machine.Attachment::addresses).orElse(""))).setHeader("IPs").setAutoWidth(true);
         grid.addColumn(m -> capitalized(m.internetAccess())).setHeader("Internet access").setFlexGrow(3);
@@ -62,7 +64,7 @@ public class MachinesView extends VerticalLayout {
         }
         grid.setEmptyStateText("No machines yet.");
         add(header, grid);
-        refresh();
+        LazyRows.show(grid, (offset, limit) -> machines.list(session.actor(), project.id(), offset, limit));
     }
 
     private Button freeButton(Machine machine) {
@@ -86,7 +88,7 @@ public class MachinesView extends VerticalLayout {
     }
 
     private void refresh() {
-        session.selectedProject().ifPresent(project -> grid.setItems(machines.list(session.actor(), project.id()).block()));
+        grid.getDataProvider().refreshAll();
     }
 
     private static String capitalized(String text) {

@@ -9,15 +9,18 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.netportal.common.Slice;
 import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.sharing.ShareEvents;
 import dev.netportal.sharing.ShareService;
 import dev.netportal.sharing.SharedNetwork;
+import dev.netportal.ui.LazyRows;
 import dev.netportal.ui.Live;
 import dev.netportal.ui.Widgets;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
+import reactor.core.publisher.Mono;
 
 /** The shared networks of one partition (S5): what a firewall in that partition can attach, and whose it is. */
 @Route("shared-networks")
@@ -47,19 +50,21 @@ public class SharedNetworksView extends VerticalLayout {
             Anchor link = new Anchor("networks/" + n.id(), n.name());
             link.getElement().setAttribute("router-link", true);
             return link;
-        }).setHeader("Name").setComparator(SharedNetwork::name).setFlexGrow(2);
-        grid.addColumn(SharedNetwork::projectName).setHeader("Owner project").setSortable(true).setFlexGrow(2);
+        }).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(SharedNetwork::projectName).setHeader("Owner project").setFlexGrow(2);
         grid.addColumn(n -> String.join(", ", n.prefixes())).setHeader("Prefixes").setFlexGrow(2);
         grid.addColumn(n -> ShareTexts.nat(n.natType())).setHeader("NAT for consumers").setFlexGrow(3);
         grid.setEmptyStateText("No shared networks in this partition yet.");
 
         add(header, new Paragraph("A shared network is usable only inside its own partition. Firewalls of any project "
                 + "in the partition can attach it."), grid);
-        refresh();
+        // by name, a page at a time
+        LazyRows.show(grid, (offset, limit) -> partition.getValue() == null ? Mono.just(new Slice<>(List.of(), 0))
+                : shares.catalogue(new PartitionId(partition.getValue()), offset, limit));
         Live.follow(this, events.changes(), this::refresh);
     }
 
     private void refresh() {
-        grid.setItems(partition.getValue() == null ? List.of() : shares.catalogue(new PartitionId(partition.getValue())).block());
+        grid.getDataProvider().refreshAll();
     }
 }
