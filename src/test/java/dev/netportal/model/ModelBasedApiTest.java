@@ -467,7 +467,10 @@ class ModelBasedApiTest {
         if (firewall == null || candidates.isEmpty()) {
             return;
         }
-        Net net = random.nextInt(3) == 0 ? any(candidates) : networks.values().stream().filter(n -> n.shared).findAny().orElse(any(candidates));
+        // mostly a shared network the firewall could take (its partition, not attached yet), so successes are common
+        Net net = random.nextInt(3) == 0 ? any(candidates) : networks.values().stream()
+                .filter(n -> n.shared && n.partition.equals(firewall.partition()) && !firewall.legs().containsKey(n.id))
+                .findAny().orElse(networks.values().stream().filter(n -> n.shared).findAny().orElse(any(candidates)));
         String user = actor(firewall.project());
         List<String> ips = random.nextInt(3) == 0 ? wantedIps(net) : List.of();
         int expected;
