@@ -1,5 +1,7 @@
 package dev.netportal.project;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.InputLimits;
@@ -10,6 +12,7 @@ import dev.netportal.identity.Access;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.project.internal.ProjectRepository;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +25,17 @@ import reactor.core.publisher.Mono;
 @Service
 public class ProjectService {
 
+    /**
+     * How long a project's name is remembered for {@link #memberships} ({@code GET /api/v1/me}, which every script
+     * calls first): a rename shows at once on this instance, on others within this time.
+     */
+    static final Duration NAMES_KEPT_FOR = Duration.ofSeconds(10);
+
     private final ProjectRepository projects;
     private final AuditLog audit;
     private final TransactionalOperator tx;
+    private final Cache<ProjectId, String> names = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(NAMES_KEPT_FOR).build();
 
     ProjectService(ProjectRepository projects, AuditLog audit, TransactionalOperator tx) {
         this.projects = projects;
@@ -37,7 +48,10 @@ public class ProjectService {
      * (yet) known to the portal is listed under its id.
      */
     public Mono<List<ProjectMembership>> memberships(Actor actor) {
-        return projects.namesOf(actor.roles().keySet()).map(names -> actor.roles().entrySet().stream()
+        Map<ProjectId, String> known = names.getAllPresent(actor.roles().keySet());
+        Mono<Map<ProjectId, String>> read = known.size() == actor.roles().size() ? Mono.just(known)
+                : projects.namesOf(actor.roles().keySet()).doOnNext(names::putAll);
+        return read.map(names -> actor.roles().entrySet().stream()
                 .map(role -> new ProjectMembership(role.getKey(),
                         names.getOrDefault(role.getKey(), role.getKey().value()), role.getValue()))
                 .toList());
@@ -87,7 +101,8 @@ public class ProjectService {
                 .flatMap(before -> projects.update(id, trimmed, description == null ? "" : description, quotas)
                         .then(current)
                         .flatMap(after -> audit.record(actor, new AuditLog.Change("project.update", "project", id.value(),
-                                id.value(), null, summary(before), summary(after))).thenReturn(after))));
+                                id.value(), null, summary(before), summary(after))).thenReturn(after))))
+                .doOnNext(after -> names.invalidate(id));
     }
 
     /** Quotas are 0 or more, or null for unlimited (N4). */

@@ -44,6 +44,22 @@ class ProjectServiceTest {
     }
 
     @Test
+    void membershipsShowARenameAndANewProjectAtOnce() {
+        String suffix = Long.toString(System.nanoTime(), 36);
+        ProjectId renamed = new ProjectId("named-" + suffix);
+        ProjectId later = new ProjectId("later-" + suffix);
+        Actor admin = Actor.system();
+        projects.create(admin, renamed, "Before", "", new Project.Quotas(null, null, null, null)).block();
+        Actor member = new Actor("u", "U", false, Map.of(renamed, ProjectRole.MEMBER, later, ProjectRole.VIEWER));
+        assertThat(projects.memberships(member).block()).extracting(ProjectMembership::name).containsExactly("later-" + suffix, "Before");
+
+        projects.update(admin, renamed, "After", "", new Project.Quotas(null, null, null, null)).block();
+        projects.create(admin, later, "Later", "", new Project.Quotas(null, null, null, null)).block();
+
+        assertThat(projects.memberships(member).block()).extracting(ProjectMembership::name).containsExactly("Later", "After");
+    }
+
+    @Test
     void onlyAdminsCreateProjects() {
         Actor owner = new Actor("u", "U", false, Map.of(new ProjectId("tenant-a"), ProjectRole.OWNER));
 
