@@ -51,9 +51,9 @@ public class ProjectService {
         Map<ProjectId, String> known = names.getAllPresent(actor.roles().keySet());
         Mono<Map<ProjectId, String>> read = known.size() == actor.roles().size() ? Mono.just(known)
                 : projects.namesOf(actor.roles().keySet()).doOnNext(names::putAll);
-        return read.map(names -> actor.roles().entrySet().stream()
+        return read.map(found -> actor.roles().entrySet().stream()
                 .map(role -> new ProjectMembership(role.getKey(),
-                        names.getOrDefault(role.getKey(), role.getKey().value()), role.getValue()))
+                        found.getOrDefault(role.getKey(), role.getKey().value()), role.getValue()))
                 .toList());
     }
 
