@@ -8,11 +8,15 @@ import dev.netportal.firewall.render.Rendered;
 import dev.netportal.ipam.Prefix;
 import dev.netportal.network.NetworkId;
 import dev.netportal.network.NetworkType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Keeps every firewall's desired configuration in step with its networks (D1): FirewallService and ShareService
@@ -69,12 +73,70 @@ public class FirewallConfigs {
                 .map(legs -> FirewallRenderer.render(input(head, legs))));
     }
 
-    /** Re-renders every firewall with an address in the network (its type or NAT changed). */
+    /** Re-renders every firewall with an address in the network (its type, NAT or name changed). */
     public Mono<Void> updateUsing(NetworkId networkId, String cause, String actorName) {
         UUID network = networkId.value();
         // the list first: no query runs while another's rows are still streaming on the transaction's connection
-        return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
-                .concatMap(firewall -> update(new FirewallId(firewall), cause, actorName)).then();
+        return configs.firewallsIn(network).collectList().flatMap(firewalls -> updateAll(firewalls, cause, actorName));
+    }
+
+    /** How many firewalls one set of statements renders (a change that touches more takes several, in id order). */
+    static final int CHUNK = 500;
+
+    /**
+     * {@link #update} for many firewalls, with a few statements for all of them instead of a few for each: their
+     * rows locked in id order, their networks and newest revisions read at once, the new revisions stored at once.
+     * Firewalls that are no longer allocated are left out.
+     */
+    Mono<Void> updateAll(List<UUID> firewalls, String cause, String actorName) {
+        return updateAll(firewalls, cause, actorName, CHUNK);
+    }
+
+    /** As above, {@code chunk} firewalls per set of statements. */
+    Mono<Void> updateAll(List<UUID> firewalls, String cause, String actorName, int chunk) {
+        List<UUID> sorted = firewalls.stream().distinct().sorted().toList();
+        return Flux.range(0, (sorted.size() + chunk - 1) / chunk)
+                .concatMap(i -> updateChunk(sorted.subList(i * chunk, Math.min(sorted.size(), (i + 1) * chunk)), cause, actorName))
+                .then();
+    }
+
+    private Mono<Void> updateChunk(List<UUID> firewalls, String cause, String actorName) {
+        return load(firewalls, true).flatMap(loaded -> configs.latest(firewalls).collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                // rendering hundreds of firewalls takes tens of milliseconds of CPU: not on the database driver's event loop
+                .publishOn(Schedulers.parallel())
+                .flatMap(latest -> {
+                    List<ConfigRepository.NewRevision> changed = new ArrayList<>();
+                    loaded.forEach((firewall, inputs) -> {
+                        Rendered rendered = FirewallRenderer.render(input(inputs.head(), inputs.legs()));
+                        ConfigRepository.Latest newest = latest.get(firewall);
+                        // the same text as the newest revision of this allocation: nothing new (R4); a new allocation
+                        // always gets a revision of its own, whatever an earlier one rendered
+                        if (newest == null || !newest.current() || !newest.hash().equals(rendered.hash())) {
+                            changed.add(new ConfigRepository.NewRevision(firewall, newest == null ? 1 : newest.revision() + 1,
+                                    rendered.hash(), rendered.frr(), rendered.nftables()));
+                        }
+                    });
+                    return configs.storeAll(changed, cause, actorName);
+                }));
+    }
+
+    /** What one firewall is rendered from: its row and its networks. */
+    private record Inputs(ConfigRepository.Head head, List<ConfigRepository.Leg> legs) {
+    }
+
+    /**
+     * What each of the allocated firewalls among the given ones is rendered from, in id order, read with one query
+     * for their rows (locked in id order with {@code lock}) and one for their networks.
+     */
+    private Mono<Map<UUID, Inputs>> load(List<UUID> firewalls, boolean lock) {
+        return configs.heads(firewalls, lock).collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
+                .flatMap(heads -> configs.legs(firewalls).collectMultimap(Map.Entry::getKey, Map.Entry::getValue)
+                        .map(legs -> {
+                            Map<UUID, Inputs> loaded = new LinkedHashMap<>();
+                            heads.forEach((firewall, head) -> loaded.put(firewall,
+                                    new Inputs(head, List.copyOf(legs.getOrDefault(firewall, List.of())))));
+                            return loaded;
+                        }));
     }
 
     /** What a firewall's configuration would become if a network changed its type and NAT; nothing is stored. */
@@ -91,13 +153,19 @@ public class FirewallConfigs {
      */
     public Flux<Preview> preview(NetworkId networkId, NetworkType type, NatType natType) {
         UUID network = networkId.value();
-        return configs.firewallsIn(network).collectList().flatMapMany(Flux::fromIterable)
-                .concatMap(firewall -> configs.head(firewall, false).flatMap(head -> configs.legs(firewall).collectList()
-                        .map(legs -> new Preview(new FirewallId(firewall), head.name(), head.project(),
-                                FirewallRenderer.render(input(head, legs)),
-                                FirewallRenderer.render(input(head, legs.stream().map(leg -> !leg.network().equals(network) ? leg
-                                        : new ConfigRepository.Leg(leg.network(), leg.name(), type, leg.project(), leg.vrf(),
-                                                natType, leg.prefixes(), leg.ips(), leg.destinations())).toList()))))));
+        return configs.firewallsIn(network).collectList()
+                .flatMapMany(firewalls -> Flux.range(0, (firewalls.size() + CHUNK - 1) / CHUNK)
+                        .concatMap(chunk -> load(firewalls.subList(chunk * CHUNK, Math.min(firewalls.size(), (chunk + 1) * CHUNK)), false)
+                                .flatMapIterable(Map::entrySet)))
+                .map(entry -> {
+                    ConfigRepository.Head head = entry.getValue().head();
+                    List<ConfigRepository.Leg> legs = entry.getValue().legs();
+                    return new Preview(new FirewallId(entry.getKey()), head.name(), head.project(),
+                            FirewallRenderer.render(input(head, legs)),
+                            FirewallRenderer.render(input(head, legs.stream().map(leg -> !leg.network().equals(network) ? leg
+                                    : new ConfigRepository.Leg(leg.network(), leg.name(), type, leg.project(), leg.vrf(),
+                                            natType, leg.prefixes(), leg.ips(), leg.destinations())).toList())));
+                });
     }
 
     /**

@@ -15,8 +15,9 @@ import reactor.core.scheduler.Schedulers;
  * At start, every allocated firewall is rendered again and gets a new revision where its text changed since its
  * newest one (a migration gave its networks' machines new addresses, or the renderer changed): what a firewall is
  * to run is always what its networks render now (R4). Unchanged firewalls get nothing new; several instances
- * starting at once queue on each firewall's row. It runs in the background, so a fleet of firewalls does not
- * delay the start; a change meanwhile renders its firewall as always, and the check then finds it current.
+ * starting at once queue on the firewalls' rows (a hundred per transaction, locked in id order). It runs in the
+ * background, so a fleet of firewalls does not delay the start; a change meanwhile renders its firewall as always,
+ * and the check then finds it current.
  */
 @Component
 class RenderAtStart implements ApplicationRunner {
@@ -43,10 +44,15 @@ class RenderAtStart implements ApplicationRunner {
                 failure -> log.warn("Firewall configurations could not all be checked at start", failure));
     }
 
-    /** Renders every allocated firewall again, one transaction each; answers how many it checked. */
+    /** How many firewalls one transaction renders again (their rows stay locked until it commits). */
+    static final int PER_TRANSACTION = 100;
+
+    /** Renders every allocated firewall again, {@link #PER_TRANSACTION} in each transaction; answers how many it checked. */
     Mono<Long> renderAll() {
-        return repository.allocatedFirewalls().collectList().flatMapMany(Flux::fromIterable)
-                .concatMap(firewall -> tx.transactional(configs.update(new FirewallId(firewall), CAUSE, "Netportal")))
-                .count();
+        return repository.allocatedFirewalls().collectList()
+                .flatMapMany(firewalls -> Flux.range(0, (firewalls.size() + PER_TRANSACTION - 1) / PER_TRANSACTION)
+                        .map(i -> firewalls.subList(i * PER_TRANSACTION, Math.min(firewalls.size(), (i + 1) * PER_TRANSACTION))))
+                .concatMap(some -> tx.transactional(configs.updateAll(some, CAUSE, "Netportal")).thenReturn((long) some.size()))
+                .reduce(0L, Long::sum);
     }
 }

@@ -198,6 +198,66 @@ class FirewallHistoryTest {
     }
 
     @Test
+    void aChangeToASharedNetworkRendersAllItsFirewallsTogetherEachOnce() {
+        ProjectId project = new ProjectId("history-many");
+        ProjectId sharer = new ProjectId("history-many-shares");
+        Actor owner = new Actor("hm", "Mia Owner", false, Map.of(project, ProjectRole.OWNER));
+        Actor sharerOwner = new Actor("hn", "Nils Sharer", false, Map.of(sharer, ProjectRole.OWNER));
+        bean(ProjectService.class).createIfAbsent(Actor.system(), project, "Many", "").block();
+        bean(ProjectService.class).createIfAbsent(Actor.system(), sharer, "Many shares", "").block();
+        NetworkService networks = bean(NetworkService.class);
+        ShareService shares = bean(ShareService.class);
+        Network shared = networks.create(sharerOwner, sharer, new NewNetwork("many-shared", "nbg-1", Optional.of(28), "")).block();
+        shares.approve(ADMIN, shares.file(sharerOwner, shared.id(), "many", "NONE").block().id(), null).block();
+        UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
+        FirewallService firewalls = bean(FirewallService.class);
+        List<FirewallId> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Network own = networks.create(owner, project, new NewNetwork("many-own-" + i, "nbg-1", Optional.of(28), "")).block();
+            all.add(FirewallId.of(firewalls.allocate(owner, project, "many-fw-" + i, new PartitionId("nbg-1"), "c1-large", List.of(
+                    new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty()),
+                    new NetworkRequest(shared.id(), Optional.empty()))).block().firewall()));
+        }
+        FirewallId freed = all.getLast();
+        firewalls.free(owner, freed).block();
+        List<FirewallId> allocated = all.subList(0, 4);
+
+        // a rename renders every firewall of the network again, in the rename's transaction: one revision each
+        networks.update(sharerOwner, shared.id(), dev.netportal.network.NetworkChange.of(Optional.of("many-renamed"), Optional.empty(),
+                Optional.empty())).block();
+        for (FirewallId firewall : allocated) {
+            FirewallConfig config = firewalls.config(owner, firewall).block();
+            assertThat(config.revision()).isEqualTo(2);
+            assertThat(config.nftables()).contains("many-renamed").doesNotContain("many-shared");
+            assertThat(firewalls.history(owner, firewall, 0, 1).block().items().getFirst().cause())
+                    .isEqualTo("network renamed to many-renamed");
+        }
+        FirewallConfigs configs = bean(FirewallConfigs.class);
+        assertThat(configs.current(freed).blockOptional()).as("the freed firewall is not rendered").isEmpty();
+
+        // in chunks of two: nothing changed, nothing new (R4); then a NAT change, one new revision each
+        var tx = bean(org.springframework.transaction.reactive.TransactionalOperator.class);
+        List<UUID> ids = all.stream().map(FirewallId::value).toList();
+        tx.transactional(configs.updateAll(ids, "again", "Tester", 2)).block();
+        assertThat(allocated).allSatisfy(firewall -> assertThat(firewalls.config(owner, firewall).block().revision()).isEqualTo(2));
+        var db = bean(org.springframework.r2dbc.core.DatabaseClient.class);
+        tx.transactional(db.sql("UPDATE network SET nat_type = 'IPV4_MASQUERADE' WHERE id = :id").bind("id", shared.id().value()).then()
+                .then(configs.updateAll(ids, "NAT changed", "Tester", 2))).block();
+        for (FirewallId firewall : allocated) {
+            FirewallConfig config = firewalls.config(owner, firewall).block();
+            assertThat(config.revision()).isEqualTo(3);
+            assertThat(config.hash()).as("what its networks render now").isEqualTo(configs.renderNow(firewall).block().hash());
+            assertThat(config.nftables()).as("masqueraded behind its address in the shared network").contains("in many-renamed\"");
+            assertThat(firewalls.revision(owner, firewall, 2).block().nftables()).doesNotContain("in many-renamed\"");
+            assertThat(firewalls.history(owner, firewall, 0, 1).block().items().getFirst()).satisfies(newest -> {
+                assertThat(newest.cause()).isEqualTo("NAT changed");
+                assertThat(newest.actorName()).isEqualTo("Tester");
+            });
+        }
+        assertThat(configs.current(freed).blockOptional()).isEmpty();
+    }
+
+    @Test
     void atStartAFirewallWhoseInputsChangedBehindItsBackIsRenderedAgainOnce() throws Exception {
         bean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "History", "").block();
         Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("start-own", "nbg-1", Optional.of(28), "")).block();

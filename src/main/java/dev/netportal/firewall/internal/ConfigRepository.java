@@ -52,22 +52,43 @@ public class ConfigRepository {
     }
 
     public Flux<Leg> legs(UUID firewall) {
+        return legs(List.of(firewall)).map(Map.Entry::getValue);
+    }
+
+    /** The networks of each of the firewalls, by firewall, in VRF order (one query for all). */
+    public Flux<Map.Entry<UUID, Leg>> legs(List<UUID> firewalls) {
         return db.sql("""
-                        SELECT n.id, n.name, n.type::text AS type, n.project_id, n.vrf, n.nat_type::text AS nat,
+                        SELECT i.machine_id, n.id, n.name, n.type::text AS type, n.project_id, n.vrf, n.nat_type::text AS nat,
                                array_agg(i.prefix::text ORDER BY family(i.address)) AS prefixes,
                                array_agg(host(i.address) ORDER BY family(i.address)) AS ips,
                                array(SELECT d.prefix::text FROM external_destination d WHERE d.network_id = n.id
                                      ORDER BY family(d.prefix), d.prefix) AS destinations
                         FROM ip i JOIN network n ON n.id = i.network_id
-                        WHERE i.machine_id = :firewall
-                        GROUP BY n.id
-                        ORDER BY n.vrf""")
-                .bind("firewall", firewall)
-                .map((row, meta) -> new Leg(row.get("id", UUID.class), row.get("name", String.class),
-                        NetworkType.valueOf(row.get("type", String.class)), row.get("project_id", String.class),
-                        row.get("vrf", Integer.class), NatType.ofNullable(row.get("nat", String.class)),
-                        List.of(row.get("prefixes", String[].class)), List.of(row.get("ips", String[].class)),
-                        List.of(row.get("destinations", String[].class))))
+                        WHERE i.machine_id = ANY(:firewalls)
+                        GROUP BY i.machine_id, n.id
+                        ORDER BY i.machine_id, n.vrf""")
+                .bind("firewalls", firewalls.toArray(UUID[]::new))
+                .map((row, meta) -> Map.entry(row.get("machine_id", UUID.class), new Leg(row.get("id", UUID.class),
+                        row.get("name", String.class), NetworkType.valueOf(row.get("type", String.class)),
+                        row.get("project_id", String.class), row.get("vrf", Integer.class),
+                        NatType.ofNullable(row.get("nat", String.class)), List.of(row.get("prefixes", String[].class)),
+                        List.of(row.get("ips", String[].class)), List.of(row.get("destinations", String[].class)))))
+                .all();
+    }
+
+    /**
+     * The names and projects of those of the firewalls that are allocated, by firewall; with {@code lock} their rows
+     * locked in id order (as {@link #lockFirewallsIn} and every single rendering lock them), so that renderings of
+     * one firewall happen one after the other and no two transactions deadlock.
+     */
+    public Flux<Map.Entry<UUID, Head>> heads(List<UUID> firewalls, boolean lock) {
+        return db.sql("""
+                        SELECT id, name, project_id, primary_network FROM machine
+                        WHERE id = ANY(:ids) AND role = 'FIREWALL' AND state = 'ALLOCATED'
+                        ORDER BY id""" + (lock ? " FOR UPDATE" : ""))
+                .bind("ids", firewalls.toArray(UUID[]::new))
+                .map((row, meta) -> Map.entry(row.get("id", UUID.class), new Head(row.get("name", String.class),
+                        row.get("project_id", String.class), row.get("primary_network", UUID.class))))
                 .all();
     }
 
@@ -88,6 +109,20 @@ public class ConfigRepository {
     public record Latest(int revision, String hash, boolean current) {
     }
 
+    /** {@link #latest(UUID)} of each of the firewalls that has a revision, by firewall (one query for all). */
+    public Flux<Map.Entry<UUID, Latest>> latest(List<UUID> firewalls) {
+        return db.sql("""
+                        SELECT f.id, c.revision, c.hash, s.firewall_id IS NOT NULL AS current
+                        FROM unnest(CAST(:ids AS uuid[])) AS f(id)
+                        CROSS JOIN LATERAL (SELECT revision, hash FROM firewall_config
+                                            WHERE firewall_id = f.id ORDER BY revision DESC LIMIT 1) c
+                        LEFT JOIN firewall_sync s ON s.firewall_id = f.id""")
+                .bind("ids", firewalls.toArray(UUID[]::new))
+                .map((row, meta) -> Map.entry(row.get("id", UUID.class), new Latest(row.get("revision", Integer.class),
+                        row.get("hash", String.class), Boolean.TRUE.equals(row.get("current", Boolean.class)))))
+                .all();
+    }
+
     /** Stores a revision and makes it the desired one; the agent's applied revision stays as it is. */
     public Mono<Void> store(UUID firewall, int revision, String hash, String frr, String nftables, String cause,
             String actorName) {
@@ -102,6 +137,41 @@ public class ConfigRepository {
                                 ON CONFLICT (firewall_id) DO UPDATE SET desired_revision = EXCLUDED.desired_revision,
                                        state = 'PENDING', attempts = 0, next_attempt_at = now(), last_failure = NULL""")
                         .bind("id", firewall).bind("revision", revision).then());
+    }
+
+    /** A new revision of one firewall, as {@link #storeAll} stores it. */
+    public record NewRevision(UUID firewall, int revision, String hash, String frr, String nftables) {
+    }
+
+    /**
+     * {@link #store} for many firewalls with one statement for the revisions and one for the sync rows (written in
+     * firewall id order, as the firewalls were locked).
+     */
+    public Mono<Void> storeAll(List<NewRevision> revisions, String cause, String actorName) {
+        if (revisions.isEmpty()) {
+            return Mono.empty();
+        }
+        List<NewRevision> sorted = revisions.stream().sorted(java.util.Comparator.comparing(NewRevision::firewall)).toList();
+        UUID[] ids = sorted.stream().map(NewRevision::firewall).toArray(UUID[]::new);
+        Integer[] numbers = sorted.stream().map(NewRevision::revision).toArray(Integer[]::new);
+        return db.sql("""
+                        INSERT INTO firewall_config (firewall_id, revision, hash, frr, nftables, cause, actor_name)
+                        SELECT id, revision, hash, frr, nftables, :cause, :actor
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:revisions AS integer[]), CAST(:hashes AS text[]),
+                                    CAST(:frr AS text[]), CAST(:nftables AS text[])) AS r(id, revision, hash, frr, nftables)""")
+                .bind("ids", ids).bind("revisions", numbers)
+                .bind("hashes", sorted.stream().map(NewRevision::hash).toArray(String[]::new))
+                .bind("frr", sorted.stream().map(NewRevision::frr).toArray(String[]::new))
+                .bind("nftables", sorted.stream().map(NewRevision::nftables).toArray(String[]::new))
+                .bind("cause", cause).bind("actor", actorName)
+                .then()
+                .then(db.sql("""
+                                INSERT INTO firewall_sync (firewall_id, desired_revision)
+                                SELECT id, revision FROM unnest(CAST(:ids AS uuid[]), CAST(:revisions AS integer[])) AS r(id, revision)
+                                ORDER BY id
+                                ON CONFLICT (firewall_id) DO UPDATE SET desired_revision = EXCLUDED.desired_revision,
+                                       state = 'PENDING', attempts = 0, next_attempt_at = now(), last_failure = NULL""")
+                        .bind("ids", ids).bind("revisions", numbers).then());
     }
 
     /** Every allocated firewall, by id. */
