@@ -5,6 +5,7 @@ import dev.netportal.firewall.protocol.Agent;
 import dev.netportal.firewall.protocol.Credentials;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
@@ -41,12 +43,16 @@ public class Dispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     static final Duration LEASE = Duration.ofSeconds(30);
     /** Firewalls leased by one query (a full batch is followed by the next at once, while slots are free). */
-    static final int BATCH = 64;
+    static final int BATCH = 256;
     /**
      * Deliveries under way at once. A firewall is leased only when a slot is free for it, so a lease never waits
-     * for a slot and expires under it (the lease outlasts a delivery's timeout).
+     * for a slot and expires under it (the lease outlasts a delivery's timeout). A change that touches a thousand
+     * firewalls goes out at once: the built-in agents check what arrives together in a few validator runs.
      */
-    static final int IN_FLIGHT = 256;
+    static final int IN_FLIGHT = 1024;
+    /** The most acknowledgements written by one statement; those that arrive within {@link #ACK_WINDOW} go together. */
+    static final int ACK_BATCH = 256;
+    static final Duration ACK_WINDOW = Duration.ofMillis(5);
     /** How long one delivery may take, the agent's check included; the lease must outlast it. */
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
@@ -63,7 +69,13 @@ public class Dispatcher implements SmartLifecycle {
     private final Duration tick;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Sinks.Many<Object> freed = Sinks.many().multicast().directBestEffort();
+    /** Applied revisions waiting to be recorded, a batch per statement. */
+    private final Sinks.Many<Ack> acks = Sinks.many().unicast().onBackpressureBuffer();
     private volatile Disposable running;
+
+    /** An agent's acknowledgement of a revision, and who waits until it is recorded. */
+    private record Ack(UUID firewall, int revision, String note, MonoSink<Void> recorded) {
+    }
 
     @Autowired
     Dispatcher(DatabaseClient db,
@@ -97,6 +109,18 @@ public class Dispatcher implements SmartLifecycle {
         this.signer = signer;
         this.tick = tick;
         this.instance = streams != null ? streams.instance() : UUID.randomUUID().toString();
+        // acknowledgements that arrive together (a validator batch of the built-in agents answers hundreds at once)
+        // are recorded with one statement; two batches may be written side by side
+        acks.asFlux()
+                .bufferTimeout(ACK_BATCH, ACK_WINDOW)
+                .onBackpressureBuffer()
+                .flatMap(batch -> recordApplied(batch)
+                        .doOnSuccess(done -> batch.forEach(ack -> ack.recorded().success()))
+                        .onErrorResume(error -> {
+                            batch.forEach(ack -> ack.recorded().error(error));
+                            return Mono.empty();
+                        }), 2)
+                .subscribe();
     }
 
     /** Starts delivering once the context is up (the schema is migrated by then). */
@@ -226,16 +250,35 @@ public class Dispatcher implements SmartLifecycle {
                         "UNREACHABLE", true));
     }
 
+    /** Records an applied revision; completes when it is recorded (with others that arrived at about the same time). */
     private Mono<Void> applied(UUID firewall, int revision, String note) {
+        return Mono.create(recorded -> acks.emitNext(new Ack(firewall, revision, note, recorded),
+                Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))));
+    }
+
+    /**
+     * Records applied revisions with one statement, for the firewalls this instance still leases. Their rows are
+     * locked in firewall id order first, as a re-rendering locks them, so the two never wait for each other in a circle.
+     */
+    private Mono<Void> recordApplied(List<Ack> batch) {
         return db.sql("""
-                        UPDATE firewall_sync SET applied_revision = greatest(applied_revision, least(:revision, desired_revision)),
-                               state = CASE WHEN greatest(applied_revision, least(:revision, desired_revision)) = desired_revision
+                        WITH answered AS (
+                            SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:revisions AS integer[]), CAST(:notes AS text[]))
+                                AS a(firewall_id, revision, note)),
+                        locked AS (
+                            SELECT s.firewall_id FROM firewall_sync s JOIN answered a ON a.firewall_id = s.firewall_id
+                            WHERE s.leased_by = :me ORDER BY s.firewall_id FOR UPDATE OF s)
+                        UPDATE firewall_sync s SET applied_revision = greatest(s.applied_revision, least(a.revision, s.desired_revision)),
+                               state = CASE WHEN greatest(s.applied_revision, least(a.revision, s.desired_revision)) = s.desired_revision
                                             THEN 'IN_SYNC'::firewall_sync_state ELSE 'PENDING'::firewall_sync_state END,
-                               last_error = :note, last_failure = NULL, attempts = 0, next_attempt_at = now(),
+                               last_error = a.note, last_failure = NULL, attempts = 0, next_attempt_at = now(),
                                leased_by = NULL, lease_until = NULL
-                        WHERE firewall_id = :id AND leased_by = :me""")
-                .bind("id", firewall).bind("revision", revision).bind("me", instance)
-                .bind("note", org.springframework.r2dbc.core.Parameter.fromOrEmpty(note, String.class))
+                        FROM answered a JOIN locked l ON l.firewall_id = a.firewall_id
+                        WHERE s.firewall_id = a.firewall_id AND s.leased_by = :me""")
+                .bind("ids", batch.stream().map(Ack::firewall).toArray(UUID[]::new))
+                .bind("revisions", batch.stream().map(Ack::revision).toArray(Integer[]::new))
+                .bind("notes", batch.stream().map(Ack::note).toArray(String[]::new))
+                .bind("me", instance)
                 .then();
     }
 
