@@ -70,6 +70,18 @@ class BatchCheckTest {
     }
 
     @Test
+    void aChunkTooLongForOneNetlinkBatchIsCheckedInHalves() throws Exception {
+        List<BatchCheck.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            items.add(item("two-shared", 1, null));
+        }
+        // 120 rulesets in one file are more than the kernel takes at once ("Message too long")
+        assertThat(BatchCheck.checkTogether(items, java.util.stream.IntStream.range(0, 120).boxed().toList(),
+                directory.resolve("scratch"), Integer.MAX_VALUE)).as("passed in halves, not each alone").isNotNull().isEmpty();
+        assertThat(directory.resolve("scratch")).isEmptyDirectory();
+    }
+
+    @Test
     void aRevisionCheckedWhileANewerOneWasTakenIsNotRecorded() throws Exception {
         BatchCheck.Item newer = item("two-shared", 6, null);
         Agent.Delivery older = new Agent.Delivery(newer.delivery().firewall(), 5, "h5", newer.delivery().frr(),
