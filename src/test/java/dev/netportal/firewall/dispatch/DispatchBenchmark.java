@@ -71,8 +71,23 @@ class DispatchBenchmark {
     }
 
     private void run(int n, boolean http) throws Exception {
+        Path recordDirectory = Files.createTempDirectory("bench-records");
+        Path agentDirectory = Files.createTempDirectory("bench-agents");
+        try {
+            run(n, http, recordDirectory, agentDirectory);
+        } finally {
+            // thousands of recorded revisions per run: not left behind in the temporary folder
+            for (Path directory : List.of(recordDirectory, agentDirectory)) {
+                try (var files = Files.walk(directory)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private void run(int n, boolean http, Path recordDirectory, Path agentDirectory) throws Exception {
         try (TestPortal portal = TestPortal.start("--netportal.dispatcher.local-agents=" + !http,
-                "--netportal.dispatcher.record-directory=" + Files.createTempDirectory("bench-records"))) {
+                "--netportal.dispatcher.record-directory=" + recordDirectory)) {
             var core = portal.portal().core();
             long setUp = System.nanoTime();
             core.getBean(ProjectService.class).createIfAbsent(Actor.system(), PROJECT, "Bench", "").block();
@@ -101,7 +116,7 @@ class DispatchBenchmark {
             List<PortalLink> agents = new ArrayList<>();
             try {
                 if (http) {
-                    Path records = Files.createTempDirectory("bench-agents");
+                    Path records = agentDirectory;
                     for (FirewallService.Allocated fw : firewalls) {
                         agents.add(PortalLink.start(AgentSettings.of(List.of(URI.create(portal.apiUrl())), fw.firewall().id().value(),
                                 fw.agentCredential(), SigningKeys.publicKeys(core.getBean(RevisionSigner.class).publicKeyPem()), null,
