@@ -48,7 +48,9 @@ public class IpService {
         if ((name != null && name.length() > 100) || (description != null && description.length() > 1000)) {
             return Mono.error(Refusal.IP_NAME.with());
         }
-        return networkService.get(actor, id).flatMap(network -> Access
+        // the network as read in the last seconds will do: its project, partition and prefixes never change, and
+        // ip_reserve checks under the network's lock that it still exists and names it as it is now
+        return networkService.getRemembered(actor, id).flatMap(network -> Access
                 .require(actor, ProjectRole.MEMBER, network.project(), "reserve IPs")
                 .then(Mono.defer(() -> {
                     Optional<Address> address = requested.filter(text -> !text.isBlank()).map(text -> checkRequested(network, text));
@@ -60,7 +62,13 @@ public class IpService {
                                     Map.of("network", network.name(), "kind", IpKind.STATIC)))
                             .flatMap(event -> networks.reserveIp(networkId, prefix, address.orElse(null), network.project(),
                                     name, description == null ? "" : description, event))
-                            .flatMap(allocation -> outcome(network, prefix, address, allocation));
+                            .flatMap(allocation -> {
+                                if (allocation.outcome().equals("gone")) {
+                                    networkService.forget(id);
+                                    return Mono.error(DomainException.notFound("Network " + networkId));
+                                }
+                                return outcome(network, prefix, address, allocation);
+                            });
                 })));
     }
 

@@ -1,5 +1,7 @@
 package dev.netportal.network;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.netportal.audit.AuditLog;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.InputLimits;
@@ -20,6 +22,7 @@ import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.project.Counter;
 import dev.netportal.project.ProjectService;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +43,15 @@ public class NetworkService {
     private final List<NetworkRenames> renames;
     private final AuditLog audit;
     private final TransactionalOperator tx;
+
+    /**
+     * How long {@link #getRemembered} may answer a network from memory: what a change does to it (a rename, a type
+     * or NAT changed by sharing) shows at once on this instance and on others within this time.
+     */
+    static final Duration REMEMBERED_FOR = Duration.ofSeconds(10);
+
+    private final Cache<UUID, Network> remembered = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(REMEMBERED_FOR).build();
 
     NetworkService(NetworkRepository networks, PartitionService partitions, ProjectService projects,
             List<NetworkRenames> renames, AuditLog audit, TransactionalOperator tx) {
@@ -96,6 +108,25 @@ public class NetworkService {
     }
 
     /**
+     * As {@link #get}, but from memory when this instance read the network in the last {@link #REMEMBERED_FOR}: for
+     * writes that need only what never changes while a network exists (project, partition, prefixes, VRF) and whose
+     * statement checks under the network's lock that it still exists (an IP reservation, {@code ip_reserve}). Its
+     * name, type, NAT, description, labels and counts may be that old.
+     */
+    public Mono<Network> getRemembered(Actor actor, NetworkId networkId) {
+        Network known = remembered.getIfPresent(networkId.value());
+        if (known != null && actor.has(ProjectRole.VIEWER, known.project())) {
+            return Mono.just(known);
+        }
+        return get(actor, networkId).doOnNext(network -> remembered.put(networkId.value(), network));
+    }
+
+    /** Forgets what {@link #getRemembered} knows of a network: it changed, or it is gone. */
+    void forget(NetworkId networkId) {
+        remembered.invalidate(networkId.value());
+    }
+
+    /**
      * One network its reader may see (V1): the caller's projects' networks; another project's shared network, which
      * every signed-in user may read (show it as the catalogue does: its owner alone sees how much it is used);
      * anything else is "not found".
@@ -137,7 +168,7 @@ public class NetworkService {
      */
     public Mono<Boolean> promote(NetworkId networkId, NatType natType) {
         UUID network = networkId.value();
-        return networks.promote(network, natType);
+        return networks.promote(network, natType).doOnSuccess(promoted -> forget(networkId));
     }
 
     /** Any network by id, for other modules' checks (placement rules); "not found" if there is none. */
@@ -201,7 +232,8 @@ public class NetworkService {
                                     Map.of("name", after.name(), "description", after.description(), "labels", after.labels())))
                                     .thenReturn(after));
                     return Retries.whenBrokenUp(tx.transactional(work));
-                })));
+                })))
+                .doOnSuccess(after -> forget(networkId));
     }
 
     /**
@@ -237,7 +269,8 @@ public class NetworkService {
                                     network.project().value(), network.partition().value(),
                                     Map.of("name", network.name(), "prefixes", texts(network.prefixes())), null)));
                     return tx.transactional(work);
-                })));
+                })))
+                .doOnSuccess(done -> forget(networkId));
     }
 
     private static List<String> texts(List<Prefix> prefixes) {

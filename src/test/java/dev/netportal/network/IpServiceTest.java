@@ -102,6 +102,50 @@ class IpServiceTest {
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
     }
 
+    @Test
+    void aRenameHereShowsAtOnceInRefusals() {
+        allocate("10.60.0.3");
+
+        networks.update(member, network.id(), NetworkChange.of(Optional.of("renamed-here"), Optional.empty(), Optional.empty())).block();
+
+        assertRefused("10.60.0.3", DomainException.Kind.CONFLICT, "I1-ip-taken", "renamed-here");
+    }
+
+    @Test
+    void aReservationChecksTheRememberedNetworkUnderItsLock() throws Exception {
+        allocate(null);
+        // another instance renames the network, then deletes it, while this one still remembers it
+        execute("UPDATE network SET name = 'renamed-elsewhere' WHERE id = '" + network.id().value() + "'");
+        String second = allocate(null);
+
+        assertThat(eventAfter(second)).contains("\"network\": \"renamed-elsewhere\"").contains("\"ip\": \"" + second + "\"");
+
+        execute("DELETE FROM ip WHERE network_id = '" + network.id().value() + "'",
+                "DELETE FROM network WHERE id = '" + network.id().value() + "'");
+        // not "full" nor "taken": the network is gone, whichever address is asked for
+        for (String wanted : new String[] {null, "10.60.0.5"}) {
+            assertThatThrownBy(() -> allocate(wanted)).as(String.valueOf(wanted)).isInstanceOfSatisfying(DomainException.class,
+                    e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
+        }
+    }
+
+    private void execute(String... statements) throws Exception {
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private String eventAfter(String ip) throws Exception {
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT after::text FROM audit_event WHERE object_id = '"
+                        + network.id().value() + "/" + ip + "' AND action = 'ip.allocate'")) {
+            assertThat(rows.next()).as("the reservation's event").isTrue();
+            return rows.getString(1);
+        }
+    }
+
     private void assertRefused(String ip, DomainException.Kind kind, String code, String mentions) {
         assertThatThrownBy(() -> allocate(ip)).as(ip).isInstanceOfSatisfying(DomainException.class, e -> {
             assertThat(e.kind()).isEqualTo(kind);

@@ -270,7 +270,10 @@ public class NetworkRepository {
                 .then();
     }
 
-    /** What {@link #allocateIp} did: {@code ok} with the address, {@code quota} with the quota, {@code full}, {@code taken}. */
+    /**
+     * What {@link #allocateIp} or {@link #reserveIp} did: {@code ok} with the address, {@code quota} with the quota,
+     * {@code full}, {@code taken}; {@code gone} (reserveIp only) when the network no longer exists.
+     */
     public record Allocation(String outcome, Integer quota, IpAddress ip) {
     }
 
@@ -333,7 +336,6 @@ public class NetworkRepository {
                 .bind("delta", delta).bind("network", network).bind("prefix", prefix.toString()).then();
     }
 
-    /** Deletes a static IP; answers it, or empty when there is no such static IP. */
     /** The networks a machine has IPs in, by id (the order in which to lock them). */
     public Flux<UUID> machineNetworks(UUID machine) {
         return db.sql("SELECT DISTINCT network_id FROM ip WHERE machine_id = :machine ORDER BY network_id").bind("machine", machine)
@@ -371,6 +373,7 @@ public class NetworkRepository {
         return countAllocated(network, prefix, -1);
     }
 
+    /** Deletes a static IP; answers it, or empty when there is no such static IP. */
     public Mono<IpAddress> deleteStaticIp(UUID network, Prefix prefix, Address address) {
         return db.sql("""
                         DELETE FROM ip WHERE network_id = :network AND address = CAST(:address AS inet) AND kind = 'STATIC'
