@@ -64,10 +64,21 @@ class ApiBenchmark {
         Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
         Files.createDirectories(out);
         Path data = Files.createTempDirectory("netportal-bench-data");
+        try {
+            benchmark(jar, out, data);
+        } finally {
+            // the database of a run is a few hundred megabytes, and nothing reads it afterwards
+            org.springframework.util.FileSystemUtils.deleteRecursively(data);
+        }
+    }
+
+    private void benchmark(Path jar, Path out, Path data) throws Exception {
         if (profile) {
             // pg_stat_statements must be loaded at the server's start: a first start creates the data, a second loads it
             try (PortalProcess first = PortalProcess.start(jar, data, out.resolve("portal-first.log"), List.of())) {
-                Database.of(data).execute("postgres", "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+                // statements inside functions too (ip_reserve's own), so the profile shows where a call spends its time
+                Database.of(data).execute("postgres", "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'",
+                        "ALTER SYSTEM SET pg_stat_statements.track = 'all'");
             }
         }
         List<String> jvm = profile
@@ -127,15 +138,15 @@ class ApiBenchmark {
                 System.out.printf(Locale.ROOT, "BENCH %-40s clients=%2d %s%n", "pgbench INSERT", clients,
                         results.get("pgbench INSERT (physical limit)").get(clients));
             }
-            double[] fill = fillLevel(http, portal, db);
+            if (profile) {
+                db.topStatements(out.resolve("pg_stat_statements.txt"));
+            }
+            double[] fill = fillLevel(http, portal, db, out);
 
             long rss = portal.residentKilobytes();
             long duplicatesInDatabase = db.queryLong("postgres",
                     "SELECT count(*) FROM (SELECT network_id, address FROM ip GROUP BY 1, 2 HAVING count(*) > 1) d");
             report(fill, rss);
-            if (profile) {
-                db.topStatements(out.resolve("pg_stat_statements.txt"));
-            }
             assertThat(twice.get()).as("addresses handed out twice (answers)").isZero();
             assertThat(duplicatesInDatabase).as("addresses stored twice").isZero();
         }
@@ -202,7 +213,7 @@ class ApiBenchmark {
      * The cost of one allocation at one client in an empty /16 and in one 90 % full (every tenth address free, so
      * 5,900 free runs), alternating twice (empty, full, full, empty); answers the mean milliseconds of each.
      */
-    private double[] fillLevel(Http http, PortalProcess portal, Database db) throws Exception {
+    private double[] fillLevel(Http http, PortalProcess portal, Database db, Path out) throws Exception {
         String token = token(portal);
         String empty = createNetwork(http, token, "fill-empty", 16);
         String full = createNetwork(http, token, "fill-full", 16);
@@ -211,9 +222,18 @@ class ApiBenchmark {
         double fullMs = 0;
         // empty, full, full, empty: whatever slowly changes during the measurement (autovacuum, the JIT, other
         // work on the machine) weighs on both alike
-        for (String network : List.of(empty, full, full, empty)) {
+        List<String> order = List.of(empty, full, full, empty);
+        for (int run = 0; run < order.size(); run++) {
+            String network = order.get(run);
+            if (profile) {
+                db.execute("postgres", "SELECT pg_stat_statements_reset()");
+            }
             Load.Result r = Load.run(1, Duration.ofSeconds(1), Duration.ofSeconds(seconds), i -> () -> allocate(http, token, network));
             assertThat(r.errors()).as(r.firstError()).isZero();
+            if (profile) {
+                // the database's share of each run, apart: statements inside ip_reserve included
+                db.topStatements(out.resolve("fill-" + (run + 1) + "-" + (network.equals(empty) ? "empty" : "full") + ".txt"));
+            }
             if (network.equals(empty)) {
                 emptyMs += r.meanMillis() / 2;
             } else {
@@ -344,7 +364,7 @@ class ApiBenchmark {
             }
         }
 
-        /** 90 % of the network's /16 taken, every tenth address left free, as if allocated one by one. */
+        /** 90 % of the network's /16 taken, every tenth address left free, as if allocated one by one, then vacuumed. */
         void fillTo90Percent(String network) throws Exception {
             execute("postgres",
                     "DELETE FROM ip_free_range WHERE network_id = '" + network + "'",
@@ -356,7 +376,9 @@ class ApiBenchmark {
                             + "generate_series(2, 65534) i WHERE p.network_id = '" + network + "' AND i % 10 = 0",
                     "UPDATE network_prefix SET allocated = (SELECT count(*) FROM ip WHERE network_id = '" + network
                             + "') WHERE network_id = '" + network + "'",
-                    "ANALYZE ip", "ANALYZE ip_free_range");
+                    // a network filled over weeks has been vacuumed by autovacuum on the way; one filled in a second
+                    // has not, and autovacuum would then work on it during the measurement
+                    "VACUUM (ANALYZE) ip", "VACUUM (ANALYZE) ip_free_range");
         }
 
         /** The statements that took the most time in total, from {@code pg_stat_statements}. */
@@ -364,11 +386,13 @@ class ApiBenchmark {
             StringBuilder text = new StringBuilder();
             try (Connection c = connect("postgres"); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(
                     "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, "
-                            + "rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query "
+                            + "round(max_exec_time::numeric, 1) AS max_ms, rows, wal_fpi, "
+                            + "left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query "
                             + "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40")) {
                 while (rows.next()) {
-                    text.append(String.format(Locale.ROOT, "%8d calls %10s ms total %8s ms mean %8d rows  %s%n",
-                            rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4), rows.getString(5)));
+                    text.append(String.format(Locale.ROOT, "%8d calls %10s ms total %8s ms mean %8s ms max %8d rows %6d fpi  %s%n",
+                            rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
+                            rows.getLong(6), rows.getString(7)));
                 }
             }
             Files.writeString(file, text);

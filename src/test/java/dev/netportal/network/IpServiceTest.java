@@ -129,6 +129,26 @@ class IpServiceTest {
         }
     }
 
+    @Test
+    void eachWayOfFindingAFreeRunHasAKeyOfItsOwn() throws Exception {
+        // by first (taking an address, removing a used-up run) and by last (merging a released address): if both
+        // keys began with the network, a plan made once for any value could read all of a fragmented network's runs
+        // through the wrong one (I3: the cost must not grow with how full the network is)
+        List<String> keys = new java.util.ArrayList<>();
+        try (Connection c = portal.database().connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery("""
+                SELECT i.indexrelid::regclass::text || ' (' || string_agg(a.attname, ', ' ORDER BY k.ord) || ')'
+                FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, ord), pg_attribute a
+                WHERE i.indrelid = 'ip_free_range'::regclass AND a.attrelid = i.indrelid AND a.attnum = k.attnum
+                GROUP BY i.indexrelid""")) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+
+        assertThat(keys).containsExactlyInAnyOrder("ip_free_range_pkey (network_id, prefix, first)",
+                "ip_free_range_last_key (last, network_id, prefix)");
+    }
+
     private void execute(String... statements) throws Exception {
         try (Connection c = portal.database().connect(); Statement s = c.createStatement()) {
             for (String statement : statements) {
