@@ -3,10 +3,52 @@ package dev.netportal.firewall.render;
 import java.util.List;
 
 /**
- * What a firewall's configuration is rendered from (R1-R4): its name and its networks ("legs"), each with the
- * network's VRF, prefixes and NAT type and the firewall's address there.
+ * What a firewall's configuration is rendered from (R1-R4): its name, its own AS number, its partition's fabric
+ * settings, and its networks ("legs"), each with the network's VRF, prefixes and NAT type and the firewall's
+ * address there.
+ *
+ * @param asn    the firewall's private AS number, its own (one per firewall: the fabric passes a firewall's routes
+ *               on to the others, and eBGP drops routes that carry the receiver's own AS)
+ * @param fabric how its BGP sessions towards the fabric run, as its partition says
  */
-public record FirewallInput(String firewall, List<Leg> legs) {
+public record FirewallInput(String firewall, long asn, Fabric fabric, List<Leg> legs) {
+
+    /** The first AS number of the private 4-byte range (RFC 6996) that firewalls take theirs from. */
+    public static final long FIRST_PRIVATE_ASN = 4_200_000_000L;
+    /** The last AS number of the private 4-byte range (4294967295 is reserved, RFC 7300). */
+    public static final long LAST_PRIVATE_ASN = 4_294_967_294L;
+
+    public FirewallInput {
+        if (asn < 1 || asn > LAST_PRIVATE_ASN) {
+            throw new IllegalArgumentException("AS number " + asn + " is out of range");
+        }
+        legs = List.copyOf(legs);
+    }
+
+    /** A firewall with the first private AS number and the default fabric settings (tests and benchmarks). */
+    public FirewallInput(String firewall, List<Leg> legs) {
+        this(firewall, FIRST_PRIVATE_ASN, Fabric.DEFAULTS, legs);
+    }
+
+    /**
+     * A partition's settings for the firewalls' BGP sessions with its leaf switches.
+     *
+     * @param keepalive        seconds between keepalives
+     * @param hold             seconds without a message after which a session is down (at least three keepalives)
+     * @param externalNoExport whether tenant prefixes announced to an external network carry the well-known
+     *                         community {@code no-export}, so that its routers keep them to themselves
+     */
+    public record Fabric(int keepalive, int hold, boolean externalNoExport) {
+
+        /** What partitions get unless an admin says otherwise: 3 s keepalives, 9 s hold time, no-export on. */
+        public static final Fabric DEFAULTS = new Fabric(3, 9, true);
+
+        public Fabric {
+            if (keepalive < 1 || hold < 3 * keepalive || hold > 65535) {
+                throw new IllegalArgumentException("BGP timers " + keepalive + "/" + hold + " are out of range");
+            }
+        }
+    }
 
     /** What a network is to this firewall. */
     public enum Role {
@@ -48,6 +90,11 @@ public record FirewallInput(String firewall, List<Leg> legs) {
                 List<String> destinations, String gateway) {
             this(role, network, vrf, prefixes, List.of(ip), masquerade, destinations,
                     gateway == null ? List.of() : List.of(gateway));
+        }
+
+        /** Whether the firewall peers with the fabric in this network: shared and external ones lead to it. */
+        public boolean facesTheFabric() {
+            return role != Role.PRIMARY;
         }
     }
 }

@@ -11,14 +11,12 @@ import java.util.stream.Collectors;
 
 /**
  * Renders a firewall's routing and filtering from its networks (R1-R4), as a pure function: one BGP VRF per
- * network with {@code import vrf} filtered by route-maps that match the source VRF and its prefixes, and one
- * nftables table with a forward policy of drop, the allowed flows and the masquerading. The same inputs always
- * give the same text: networks are ordered by role and VRF, and nothing depends on time or order of arrival.
+ * network with {@code import vrf} filtered by route-maps that match the source VRF and its prefixes, a BGP
+ * unnumbered session towards the fabric in every shared and external VRF with explicit route-maps each way, and one
+ * nftables table with a forward policy of drop, the allowed flows and the masquerading. The same inputs always give
+ * the same text: networks are ordered by role and VRF, and nothing depends on time or order of arrival.
  */
 public final class FirewallRenderer {
-
-    /** The private AS the firewall's BGP instances run in; they only import between VRFs, they have no peers. */
-    static final int AS = 65000;
 
     private FirewallRenderer() {
     }
@@ -28,24 +26,30 @@ public final class FirewallRenderer {
                 .sorted(Comparator.comparing(FirewallInput.Leg::role).thenComparingInt(FirewallInput.Leg::vrf)).toList();
         FirewallInput.Leg primary = legs.stream().filter(l -> l.role() == FirewallInput.Role.PRIMARY).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("firewall " + input.firewall() + " has no primary network"));
-        String frr = frr(input.firewall(), primary, legs);
+        String frr = frr(input, primary, legs);
         String nftables = nftables(input.firewall(), primary, legs);
         return new Rendered(frr, nftables, sha256(frr + "\u0000" + nftables));
     }
 
     // ---------------------------------------------------------------- FRR (R1)
 
-    private static String frr(String firewall, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
+    /** FRR's own keepalive and hold time under {@code frr defaults traditional}: it does not show them when set. */
+    private static final int FRR_KEEPALIVE = 60;
+    private static final int FRR_HOLD = 180;
+
+    private static String frr(FirewallInput input, FirewallInput.Leg primary, List<FirewallInput.Leg> legs) {
         boolean dualStack = legs.stream().anyMatch(l -> l.prefixes().stream().anyMatch(FirewallRenderer::v6)
                 || l.destinations().stream().anyMatch(FirewallRenderer::v6));
         StringBuilder out = new StringBuilder();
-        out.append("! Netportal firewall ").append(safe(firewall)).append(": rendered, do not edit\n");
+        out.append("! Netportal firewall ").append(safe(input.firewall())).append(": rendered, do not edit\n");
         out.append("frr defaults traditional\n");
-        out.append("hostname ").append(hostname(firewall)).append("\n");
-        if (dualStack) {
-            // IPv6 forwarding is off on a Linux host by default; zebra turns it on
-            out.append("ipv6 forwarding\n");
-        }
+        out.append("hostname ").append(hostname(input.firewall())).append("\n");
+        // both explicit: zebra shows a host's forwarding state in its running configuration, and a file without the
+        // lines would turn it off on every reload; IPv6 forwarding is off on a Linux host by default
+        out.append("ip forwarding\n");
+        out.append("ipv6 forwarding\n");
+        // route-map changes take effect at once, not up to 5 s after a reload
+        out.append("bgp route-map delay-timer 0\n");
         out.append("!\n");
         for (FirewallInput.Leg leg : legs) {
             out.append("vrf ").append(vrf(leg)).append("\n");
@@ -59,50 +63,87 @@ public final class FirewallRenderer {
         }
         // what each VRF offers to the others, per family
         for (FirewallInput.Leg leg : legs) {
-            int seq = 5;
-            for (String prefix : of(false, offered(leg))) {
-                out.append("ip prefix-list ").append(prefixList(leg, false)).append(" seq ").append(seq).append(" permit ")
-                        .append(prefix).append(prefix.endsWith("/0") ? "" : " le 32").append("\n");
-                seq += 5;
-            }
-            seq = 5;
-            for (String prefix : of(true, offered(leg))) {
-                out.append("ipv6 prefix-list ").append(prefixList(leg, true)).append(" seq ").append(seq).append(" permit ")
-                        .append(prefix).append(prefix.endsWith("/0") ? "" : " le 128").append("\n");
-                seq += 5;
+            prefixList(out, prefixList(leg, false), of(false, offered(leg)), true);
+            prefixList(out, prefixList(leg, true), of(true, offered(leg)), true);
+        }
+        // the network itself, as the firewall is connected to it: what it announces of its own to the fabric
+        for (FirewallInput.Leg leg : legs) {
+            if (leg.facesTheFabric()) {
+                prefixList(out, networkList(leg, false), of(false, leg.prefixes()), false);
+                prefixList(out, networkList(leg, true), of(true, leg.prefixes()), false);
             }
         }
         out.append("!\n");
         // the primary VRF imports every shared network's prefixes and the external destinations;
-        // every shared and external VRF imports the primary's prefixes (the way back); external ones mark them no-export
-        out.append(routeMap(primary, legs.stream().filter(l -> l != primary).toList(), false));
+        // every shared and external VRF imports the primary's prefixes (the way back)
+        out.append(routeMap(primary, legs.stream().filter(l -> l != primary).toList()));
         for (FirewallInput.Leg leg : legs) {
             if (leg != primary) {
-                out.append(routeMap(leg, List.of(primary), leg.role() == FirewallInput.Role.EXTERNAL));
+                out.append(routeMap(leg, List.of(primary)));
+            }
+        }
+        // what each VRF that faces the fabric takes from it and announces to it
+        for (FirewallInput.Leg leg : legs) {
+            if (leg.facesTheFabric()) {
+                out.append(fabricIn(leg));
+                out.append(fabricOut(leg, primary, input.fabric()));
             }
         }
         String routerId = of(false, primary.ips()).stream().findFirst().orElse(null);
+        // the default instance: bgpd makes it anyway for "import vrf", and a reload that did not find it in the
+        // file would try to delete it (and fail, since the VRF instances depend on it)
+        out.append("router bgp ").append(input.asn()).append("\n");
+        if (routerId != null) {
+            out.append(" bgp router-id ").append(routerId).append("\n");
+        }
+        out.append("exit\n!\n");
         for (FirewallInput.Leg leg : legs) {
             List<FirewallInput.Leg> sources = leg == primary ? legs.stream().filter(l -> l != primary).toList() : List.of(primary);
-            out.append("router bgp ").append(AS).append(" vrf ").append(vrf(leg)).append("\n");
+            out.append("router bgp ").append(input.asn()).append(" vrf ").append(vrf(leg)).append("\n");
             String id = of(false, leg.ips()).stream().findFirst().orElse(routerId);
             if (id != null) {
                 out.append(" bgp router-id ").append(id).append("\n");
             }
-            addressFamily(out, "ipv4", leg, sources);
+            if (leg.facesTheFabric()) {
+                if (input.fabric().keepalive() != FRR_KEEPALIVE || input.fabric().hold() != FRR_HOLD) {
+                    out.append(" timers bgp ").append(input.fabric().keepalive()).append(" ").append(input.fabric().hold()).append("\n");
+                }
+                // BGP unnumbered: the leaf is whoever speaks BGP on the network's interface, over IPv6 link-local
+                out.append(" neighbor ").append(device(leg)).append(" interface remote-as external\n");
+            }
+            addressFamily(out, false, leg, sources);
             if (dualStack) {
-                addressFamily(out, "ipv6", leg, sources);
+                addressFamily(out, true, leg, sources);
             }
             out.append("exit\n!\n");
         }
         return out.toString();
     }
 
-    private static void addressFamily(StringBuilder out, String family, FirewallInput.Leg leg, List<FirewallInput.Leg> sources) {
-        out.append(" address-family ").append(family).append(" unicast\n");
+    private static void prefixList(StringBuilder out, String name, List<String> prefixes, boolean longer) {
+        int seq = 5;
+        for (String prefix : prefixes) {
+            boolean ipv6 = v6(prefix);
+            out.append(ipv6 ? "ipv6 prefix-list " : "ip prefix-list ").append(name).append(" seq ").append(seq).append(" permit ")
+                    .append(prefix).append(!longer || prefix.endsWith("/0") ? "" : ipv6 ? " le 128" : " le 32").append("\n");
+            seq += 5;
+        }
+    }
+
+    private static void addressFamily(StringBuilder out, boolean ipv6, FirewallInput.Leg leg, List<FirewallInput.Leg> sources) {
+        out.append(" address-family ").append(ipv6 ? "ipv6" : "ipv4").append(" unicast\n");
         out.append("  redistribute connected\n");
         if (leg.role() == FirewallInput.Role.EXTERNAL) {
             out.append("  redistribute static\n");
+        }
+        if (leg.facesTheFabric() && (!ipv6 || !of(true, leg.prefixes()).isEmpty())) {
+            String neighbor = "  neighbor " + device(leg);
+            if (ipv6) {
+                // IPv4 unicast is on for every neighbour by default (frr defaults traditional), IPv6 is not
+                out.append(neighbor).append(" activate\n");
+            }
+            out.append(neighbor).append(" route-map ").append(fabricInMap(leg)).append(" in\n");
+            out.append(neighbor).append(" route-map ").append(fabricOutMap(leg)).append(" out\n");
         }
         for (FirewallInput.Leg source : sources) {
             out.append("  import vrf ").append(vrf(source)).append("\n");
@@ -118,7 +159,7 @@ public final class FirewallRenderer {
         return leg.role() == FirewallInput.Role.EXTERNAL ? leg.destinations() : leg.prefixes();
     }
 
-    private static String routeMap(FirewallInput.Leg into, List<FirewallInput.Leg> sources, boolean noExport) {
+    private static String routeMap(FirewallInput.Leg into, List<FirewallInput.Leg> sources) {
         StringBuilder out = new StringBuilder();
         int seq = 10;
         for (FirewallInput.Leg source : sources) {
@@ -132,9 +173,6 @@ public final class FirewallRenderer {
                 out.append(" match source-vrf ").append(vrf(source)).append("\n");
                 out.append(ipv6 ? " match ipv6 address prefix-list " : " match ip address prefix-list ")
                         .append(prefixList(source, ipv6)).append("\n");
-                if (noExport) {
-                    out.append(" set community no-export\n");
-                }
                 out.append("exit\n");
                 seq += 10;
             }
@@ -143,6 +181,63 @@ public final class FirewallRenderer {
             out.append("route-map ").append(importMap(into)).append(" deny ").append(seq).append("\nexit\n!\n");
         }
         return out.toString();
+    }
+
+    /**
+     * What a VRF takes from the fabric: what it offers the primary VRF anyway (a shared network's prefixes, an
+     * external network's destinations), nothing else. Other firewalls' tenant prefixes, which the leaf passes on,
+     * stay out, so the import into the primary VRF finds nothing more than its route-map would let through.
+     */
+    private static String fabricIn(FirewallInput.Leg leg) {
+        StringBuilder out = new StringBuilder();
+        int seq = 10;
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            if (!of(ipv6, offered(leg)).isEmpty()) {
+                seq = fabricEntry(out, fabricInMap(leg), seq, (leg.role() == FirewallInput.Role.EXTERNAL ? "destinations of " : "")
+                        + safe(leg.network()) + " from the fabric", ipv6, prefixList(leg, ipv6), false);
+            }
+        }
+        out.append("route-map ").append(fabricInMap(leg)).append(" deny ").append(seq).append("\nexit\n!\n");
+        return out.toString();
+    }
+
+    /**
+     * What a VRF announces to the fabric: the network as the firewall is connected to it (so that the fabric reaches
+     * the firewall's address, to which masqueraded traffic returns), and the primary network's prefixes it imported
+     * (the way back to the primary network), per family where the firewall has an address in the network. Masquerading
+     * hides the primary's IPv4 prefixes behind the firewall's address, so they are not announced then; IPv6 is never
+     * translated. Towards an external network the primary's prefixes are marked {@code no-export} where the partition
+     * says so: the external routers use them and pass them on to no other AS.
+     */
+    private static String fabricOut(FirewallInput.Leg leg, FirewallInput.Leg primary, FirewallInput.Fabric fabric) {
+        StringBuilder out = new StringBuilder();
+        int seq = 10;
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            if (!of(ipv6, leg.ips()).isEmpty() && !of(ipv6, leg.prefixes()).isEmpty()) {
+                seq = fabricEntry(out, fabricOutMap(leg), seq, safe(leg.network()) + " itself", ipv6, networkList(leg, ipv6), false);
+            }
+        }
+        boolean noExport = leg.role() == FirewallInput.Role.EXTERNAL && fabric.externalNoExport();
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            if (!of(ipv6, leg.ips()).isEmpty() && !of(ipv6, primary.prefixes()).isEmpty() && (ipv6 || !leg.masquerade())) {
+                seq = fabricEntry(out, fabricOutMap(leg), seq, safe(primary.network()) + " behind the firewall"
+                        + (noExport ? ", to no other AS" : ""), ipv6, prefixList(primary, ipv6), noExport);
+            }
+        }
+        out.append("route-map ").append(fabricOutMap(leg)).append(" deny ").append(seq).append("\nexit\n!\n");
+        return out.toString();
+    }
+
+    private static int fabricEntry(StringBuilder out, String map, int seq, String description, boolean ipv6, String prefixList,
+            boolean noExport) {
+        out.append("route-map ").append(map).append(" permit ").append(seq).append("\n");
+        out.append(" description ").append(description).append(ipv6 ? " (IPv6)" : "").append("\n");
+        out.append(ipv6 ? " match ipv6 address prefix-list " : " match ip address prefix-list ").append(prefixList).append("\n");
+        if (noExport) {
+            out.append(" set community no-export additive\n");
+        }
+        out.append("exit\n");
+        return seq + 10;
     }
 
     // ---------------------------------------------------------------- nftables (R2, R3)
@@ -247,6 +342,19 @@ public final class FirewallRenderer {
 
     private static String importMap(FirewallInput.Leg leg) {
         return "rm-into-" + leg.vrf();
+    }
+
+    /** The network's own prefixes, exactly (what the firewall is connected to). */
+    private static String networkList(FirewallInput.Leg leg, boolean ipv6) {
+        return (ipv6 ? "pl6-net-" : "pl-net-") + leg.vrf();
+    }
+
+    private static String fabricInMap(FirewallInput.Leg leg) {
+        return "rm-fabric-in-" + leg.vrf();
+    }
+
+    private static String fabricOutMap(FirewallInput.Leg leg) {
+        return "rm-fabric-out-" + leg.vrf();
     }
 
     private static String kind(FirewallInput.Leg leg) {

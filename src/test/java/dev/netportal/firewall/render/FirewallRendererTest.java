@@ -47,21 +47,38 @@ class FirewallRendererTest {
     private static final FirewallInput.Leg BACKUP_DUAL_NO_NAT = new FirewallInput.Leg(FirewallInput.Role.SHARED, "backup", 103,
             List.of("10.0.12.0/24", "fd00:3::/64"), List.of("10.0.12.5", "fd00:3::5"), false, List.of(), List.of());
 
+    /** An MPLS uplink without NAT: the tenant's own addresses leave the partition. */
+    private static final FirewallInput.Leg UPLINK_DUAL_NO_NAT = new FirewallInput.Leg(FirewallInput.Role.EXTERNAL, "uplink", 104,
+            List.of("100.64.0.0/24", "2001:db8:2::/64"), List.of("100.64.0.9", "2001:db8:2::9"), false,
+            List.of("10.128.0.0/9", "2001:db8:ff00::/40"), List.of("100.64.0.1", "2001:db8:2::1"));
+
+    private static final long ASN = 4_200_000_017L;
+    private static final FirewallInput.Fabric FABRIC = FirewallInput.Fabric.DEFAULTS;
+
     static Stream<Arguments> shapes() {
         return Stream.of(
-                Arguments.of("private-internet", List.of(PRIVATE, INTERNET)),
-                Arguments.of("shared-with-nat", List.of(PRIVATE, INTERNET, STORAGE_NAT)),
-                Arguments.of("shared-without-nat", List.of(PRIVATE, INTERNET, BACKUP_NO_NAT)),
-                Arguments.of("two-shared", List.of(PRIVATE, BACKUP_NO_NAT, INTERNET, STORAGE_NAT)),
-                Arguments.of("primary-shared-owner", List.of(OWN_SHARED, INTERNET)),
-                Arguments.of("dual-stack", List.of(PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_DUAL_NO_NAT)),
-                Arguments.of("dual-stack-private-ipv4-shared", List.of(PRIVATE_DUAL, INTERNET, BACKUP_NO_NAT)));
+                Arguments.of("private-internet", input(FABRIC, PRIVATE, INTERNET)),
+                Arguments.of("shared-with-nat", input(FABRIC, PRIVATE, INTERNET, STORAGE_NAT)),
+                Arguments.of("shared-without-nat", input(FABRIC, PRIVATE, INTERNET, BACKUP_NO_NAT)),
+                Arguments.of("two-shared", input(FABRIC, PRIVATE, BACKUP_NO_NAT, INTERNET, STORAGE_NAT)),
+                Arguments.of("primary-shared-owner", input(FABRIC, OWN_SHARED, INTERNET)),
+                Arguments.of("dual-stack", input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_DUAL_NO_NAT)),
+                Arguments.of("dual-stack-private-ipv4-shared", input(FABRIC, PRIVATE_DUAL, INTERNET, BACKUP_NO_NAT)),
+                // an external network without NAT: the tenant's IPv4 prefix is announced there too, marked no-export
+                Arguments.of("external-without-nat", input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, UPLINK_DUAL_NO_NAT)),
+                // a partition whose external routers may pass tenant prefixes on; FRR's own timers (no timers line)
+                Arguments.of("no-export-off", input(new FirewallInput.Fabric(60, 180, false), PRIVATE_DUAL, UPLINK_DUAL_NO_NAT,
+                        BACKUP_DUAL_NO_NAT)));
+    }
+
+    private static FirewallInput input(FirewallInput.Fabric fabric, FirewallInput.Leg... legs) {
+        return new FirewallInput("edge", ASN, fabric, List.of(legs));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
-    void rendersTheGoldenConfiguration(String shape, List<FirewallInput.Leg> legs) throws IOException {
-        Rendered rendered = FirewallRenderer.render(new FirewallInput("edge", legs));
+    void rendersTheGoldenConfiguration(String shape, FirewallInput input) throws IOException {
+        Rendered rendered = FirewallRenderer.render(input);
 
         if (Boolean.getBoolean("render.update")) {
             Files.writeString(GOLDEN.resolve(shape + ".frr"), rendered.frr());
@@ -73,8 +90,8 @@ class FirewallRendererTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
-    void everyRenderingPassesFrrAndTheKernelsChecks(String shape, List<FirewallInput.Leg> legs) throws Exception {
-        Rendered rendered = FirewallRenderer.render(new FirewallInput("edge", legs));
+    void everyRenderingPassesFrrAndTheKernelsChecks(String shape, FirewallInput input) throws Exception {
+        Rendered rendered = FirewallRenderer.render(input);
 
         assertThat(check(rendered.frr(), ".conf", "vtysh", "-C", "-f")).as("vtysh -C").isEmpty();
         assertThat(check(rendered.nftables(), ".nft", "unshare", "-rn", "nft", "-c", "-f")).as("nft -c").isEmpty();
@@ -144,7 +161,123 @@ class FirewallRendererTest {
                 .doesNotContain("iifname { \"n102\", \"vrf-102\" } oifname \"n101\"")
                 .as("no NAT66").doesNotContain("snat ip6", "masquerade");
         assertThat(FirewallRenderer.render(new FirewallInput("edge", List.of(PRIVATE, INTERNET))).frr())
-                .as("an IPv4-only firewall renders as before: no IPv6 family").doesNotContain("ipv6");
+                .as("an IPv4-only firewall has no IPv6 family").doesNotContain("ipv6 unicast", "ipv6 prefix-list", "ipv6 route");
+    }
+
+    @Test
+    void everyRenderingHasTheDefaultInstanceForwardingAndImmediateRouteMaps() {
+        for (FirewallInput input : shapes().map(arguments -> (FirewallInput) arguments.get()[1]).toList()) {
+            String frr = FirewallRenderer.render(input).frr();
+
+            // without the default instance a reload tries to delete the one bgpd made for "import vrf", and fails
+            assertThat(frr).contains("\nrouter bgp 4200000017\n bgp router-id ").contains("\nip forwarding\nipv6 forwarding\n")
+                    .contains("\nbgp route-map delay-timer 0\n");
+            assertThat(frr.lines().filter(line -> line.startsWith("router bgp ")))
+                    .as("one AS number, the firewall's, in every instance").allMatch(line -> line.startsWith("router bgp 4200000017"));
+            assertThat(frr.indexOf("\nrouter bgp 4200000017\n")).as("the default instance before the VRFs' ones")
+                    .isLessThan(frr.indexOf("\nrouter bgp 4200000017 vrf "));
+        }
+    }
+
+    @Test
+    void eachFirewallRunsItsOwnAsNumber() {
+        Rendered one = FirewallRenderer.render(new FirewallInput("edge", 4_200_000_001L, FABRIC, List.of(PRIVATE, INTERNET)));
+        Rendered other = FirewallRenderer.render(new FirewallInput("edge", 4_200_000_002L, FABRIC, List.of(PRIVATE, INTERNET)));
+
+        assertThat(one.frr()).contains("router bgp 4200000001 vrf vrf-101").doesNotContain("4200000002");
+        assertThat(other.frr()).contains("router bgp 4200000002 vrf vrf-100");
+        assertThat(one.hash()).isNotEqualTo(other.hash());
+        assertThat(one.nftables()).isEqualTo(other.nftables());
+    }
+
+    @Test
+    void sharedAndExternalVrfsPeerWithTheFabricUnnumberedThePrimaryDoesNot() {
+        String frr = FirewallRenderer.render(input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_NO_NAT)).frr();
+
+        assertThat(instance(frr, 101)).doesNotContain("neighbor", "timers");
+        for (int vrf : new int[] {100, 102, 103}) {
+            assertThat(instance(frr, vrf)).contains(" timers bgp 3 9\n", " neighbor n" + vrf + " interface remote-as external\n",
+                    "  neighbor n" + vrf + " route-map rm-fabric-in-" + vrf + " in\n",
+                    "  neighbor n" + vrf + " route-map rm-fabric-out-" + vrf + " out\n");
+        }
+        assertThat(instance(frr, 102)).contains("  neighbor n102 activate\n");
+        assertThat(instance(frr, 103)).as("an IPv4-only network: no IPv6 session").doesNotContain("neighbor n103 activate");
+        assertThat(frr).as("IPv4 unicast is on for every neighbour by default, and FRR does not show it")
+                .doesNotContain(" address-family ipv4 unicast\n  redistribute connected\n  neighbor n102 activate");
+    }
+
+    @Test
+    void masqueradingKeepsThePrivateIpv4PrefixOutOfTheNetworkButNotTheIpv6One() {
+        String frr = FirewallRenderer.render(input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_DUAL_NO_NAT)).frr();
+
+        assertThat(routeMap(frr, "rm-fabric-out-102")).contains("match ip address prefix-list pl-net-102",
+                "match ipv6 address prefix-list pl6-net-102", "match ipv6 address prefix-list pl6-101")
+                .doesNotContain("prefix-list pl-101");
+        assertThat(routeMap(frr, "rm-fabric-out-103")).contains("match ip address prefix-list pl-101",
+                "match ipv6 address prefix-list pl6-101");
+        assertThat(routeMap(frr, "rm-fabric-out-100")).contains("match ipv6 address prefix-list pl6-101")
+                .doesNotContain("prefix-list pl-101");
+    }
+
+    @Test
+    void tenantPrefixesGoToExternalNetworksMarkedNoExportWhereThePartitionSaysSo() {
+        String on = FirewallRenderer.render(input(FABRIC, PRIVATE_DUAL, UPLINK_DUAL_NO_NAT, BACKUP_DUAL_NO_NAT)).frr();
+        String off = FirewallRenderer.render(input(new FirewallInput.Fabric(3, 9, false), PRIVATE_DUAL, UPLINK_DUAL_NO_NAT,
+                BACKUP_DUAL_NO_NAT)).frr();
+
+        assertThat(routeMap(on, "rm-fabric-out-104")).contains(" match ip address prefix-list pl-101\n set community no-export additive\n",
+                " match ipv6 address prefix-list pl6-101\n set community no-export additive\n")
+                .as("the uplink's own prefix is the operator's, not a tenant's")
+                .contains(" match ip address prefix-list pl-net-104\nexit\n");
+        assertThat(routeMap(on, "rm-fabric-out-103")).as("a shared network stays in the partition anyway").doesNotContain("community");
+        assertThat(off).doesNotContain("community");
+        // marked on import, the firewall itself would keep the prefix from its eBGP peer: the session marks it instead
+        assertThat(routeMap(on, "rm-into-104")).doesNotContain("community");
+    }
+
+    @Test
+    void theFabricCannotLeakAnotherTenantsPrefixIntoThePrimaryVrf() {
+        String frr = FirewallRenderer.render(input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, BACKUP_DUAL_NO_NAT)).frr();
+
+        // from the fabric a shared VRF takes the shared network's prefixes only, an external one its destinations only
+        assertThat(routeMap(frr, "rm-fabric-in-103")).contains(" match ip address prefix-list pl-103\n",
+                " match ipv6 address prefix-list pl6-103\n", "route-map rm-fabric-in-103 deny 30\n");
+        assertThat(routeMap(frr, "rm-fabric-in-100")).contains(" match ip address prefix-list pl-100\n",
+                " match ipv6 address prefix-list pl6-100\n", "route-map rm-fabric-in-100 deny 30\n");
+        assertThat(frr).contains("ip prefix-list pl-103 seq 5 permit 10.0.12.0/24 le 32\n",
+                "ip prefix-list pl-100 seq 5 permit 0.0.0.0/0\n");
+        // and the primary imports from them only what the same prefix-lists let through
+        assertThat(routeMap(frr, "rm-into-101")).contains(" match source-vrf vrf-103\n match ip address prefix-list pl-103\n");
+    }
+
+    @Test
+    void timersAreCheckedWhereTheyAreMade() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new FirewallInput.Fabric(3, 8, true));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new FirewallInput.Fabric(0, 9, true));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new FirewallInput("edge", 0, FABRIC, List.of(PRIVATE)));
+    }
+
+    /** One VRF's BGP instance, from its first line to its exit. */
+    private static String instance(String frr, int vrf) {
+        int start = frr.indexOf("router bgp 4200000017 vrf vrf-" + vrf + "\n");
+        assertThat(start).as("instance of vrf-%s in%n%s", vrf, frr).isNotNegative();
+        return frr.substring(start, frr.indexOf("\nexit\n", start));
+    }
+
+    /** All entries of one route-map. */
+    private static String routeMap(String frr, String name) {
+        StringBuilder entries = new StringBuilder();
+        int at = 0;
+        while ((at = frr.indexOf("route-map " + name + " ", at)) >= 0) {
+            if (at == 0 || frr.charAt(at - 1) == '\n') {
+                int end = frr.indexOf("\nexit\n", at);
+                entries.append(frr, at, end + 6);
+            }
+            at++;
+        }
+        assertThat(entries).as("route-map %s in%n%s", name, frr).isNotEmpty();
+        return entries.toString();
     }
 
     /** Runs a validator on the text; answers its complaint, empty when it accepts. */
