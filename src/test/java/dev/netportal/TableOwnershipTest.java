@@ -35,14 +35,18 @@ class TableOwnershipTest {
             Map.entry("ip_reserve", "network"),
             Map.entry("share_request", "sharing"),
             Map.entry("machine", "machine"),
+            // the trigger that gives a firewall its AS number at allocation and keeps it
+            Map.entry("machine_asn_keep", "machine"),
             Map.entry("firewall_config", "firewall"), Map.entry("firewall_sync", "firewall"),
             Map.entry("audit_event", "audit"),
             Map.entry("idempotent_request", "api"));
 
     /** Reads of another module's tables: "module reads table", each for a reason. */
     static final Set<String> CROSS_MODULE_READS = Set.of(
-            // rendering input: the firewall's networks, its addresses there and the external destinations (D1)
+            // rendering input: the firewall's networks, its addresses there and the external destinations (D1), its
+            // partition's fabric settings
             "firewall reads network", "firewall reads ip", "firewall reads external_destination", "firewall reads machine",
+            "firewall reads partition",
             // a machine's networks and addresses; whether its partition has machines of a size at all
             "machine reads network", "machine reads ip", "machine reads partition_inventory",
             // N3: a network in use by a machine or with a pending share request is not deleted; carving locks the partition

@@ -140,13 +140,16 @@ record FirewallController(FirewallService firewalls, Idempotency idempotency) {
     record Attach(@Size(max = ADDRESS) String ip, @Size(max = ADDRESSES) List<@Size(max = ADDRESS) String> ips) {
     }
 
-    /** A firewall with its networks and its agent's sync state ({@code sync} is null before its first revision). */
+    /**
+     * A firewall with its networks, the private AS number it runs BGP in towards the fabric (its own, fixed while it
+     * is allocated), and its agent's sync state ({@code sync} is null before its first revision).
+     */
     record FirewallView(UUID id, String name, String project, String partition, String size, List<AttachmentView> networks,
-                        OffsetDateTime allocatedAt, SyncState sync) {
+                        OffsetDateTime allocatedAt, Long asn, SyncState sync) {
 
         static FirewallView of(Machine m, SyncState sync) {
             return new FirewallView(m.id().value(), m.name(), m.project().value(), m.partition().value(), m.size(),
-                    m.networks().stream().map(AttachmentView::of).toList(), m.allocatedAt(), sync);
+                    m.networks().stream().map(AttachmentView::of).toList(), m.allocatedAt(), m.asn().orElse(null), sync);
         }
     }
 

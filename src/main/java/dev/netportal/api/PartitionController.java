@@ -57,7 +57,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change a partition: name, child lengths, proxy, inventory; add pools and external networks (admin)")
+    @Operation(summary = "Change a partition: name, child lengths, proxy, inventory, fabric settings; add pools and external networks (admin)")
     Mono<ResponseEntity<PartitionView>> update(Actor actor, IdempotentWrite write, @PathVariable @Size(max = ID) String id,
             @Valid @RequestBody ChangePartition body) {
         return idempotency.once(actor, write, body, PartitionView.class, () -> Mono.fromCallable(() -> {
@@ -75,7 +75,10 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
 
     /**
      * {@code childPrefixLength} by family ({@code ipv4}, {@code ipv6}); {@code minChildPrefixLength} is the shortest
-     * IPv4 length a tenant may ask for, {@code minChildPrefixLengthV6} the shortest IPv6 one.
+     * IPv4 length a tenant may ask for, {@code minChildPrefixLengthV6} the shortest IPv6 one. The firewalls' BGP
+     * sessions with the leaf switches: {@code bgpKeepalive} and {@code bgpHoldTime} in seconds (default 3 and 9; the
+     * hold time at least three keepalives, at most 65535), {@code externalExport} how tenant prefixes are announced to
+     * external networks ({@code NO_EXPORT}, the default: marked with the community no-export; {@code EXPORT}: unmarked).
      */
     record NewPartition(@Size(max = ID) String id, @Size(max = NAME) String name,
                         @Size(max = DESCRIPTION) String description,
@@ -83,13 +86,14 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
                         @Size(max = FAMILIES) Map<@Size(max = WORD) String, Integer> childPrefixLength,
                         Integer minChildPrefixLength, Integer minChildPrefixLengthV6,
                         @Size(max = EXTERNAL_NETWORKS) List<@Valid NewExternal> externalNetworks, @Valid ProxyView proxy,
-                        @Size(max = SIZES) Map<@Size(max = ID) String, @Max(MACHINES_PER_SIZE) Integer> inventory) {
+                        @Size(max = SIZES) Map<@Size(max = ID) String, @Max(MACHINES_PER_SIZE) Integer> inventory,
+                        Integer bgpKeepalive, Integer bgpHoldTime, @Size(max = WORD) String externalExport) {
 
         PartitionSpec toSpec() {
             return PartitionForm.spec(id, name, description, superNetworks, length(childPrefixLength, "ipv4"),
                     minChildPrefixLength, length(childPrefixLength, "ipv6"), minChildPrefixLengthV6,
                     externals(externalNetworks), PartitionForm.givenProxy(proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port())),
-                    inventory);
+                    inventory, PartitionForm.fabric(bgpKeepalive, bgpHoldTime, externalExport));
         }
     }
 
@@ -122,19 +126,24 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
                 .map(e -> new PartitionForm.External(e.name(), e.prefixes(), e.destinationPrefixes(), e.natType())).toList();
     }
 
-    /** Absent fields stay; pools and external networks, when given, must list the existing ones too (P1). */
+    /**
+     * Absent fields stay; pools and external networks, when given, must list the existing ones too (P1). A change of
+     * the fabric settings gives every firewall of the partition a new revision.
+     */
     record ChangePartition(@Size(max = NAME) String name, @Size(max = DESCRIPTION) String description,
                            @Size(max = PREFIXES) List<@Size(max = ADDRESS) String> superNetworks,
                            @Size(max = FAMILIES) Map<@Size(max = WORD) String, Integer> childPrefixLength,
                            Integer minChildPrefixLength, Integer minChildPrefixLengthV6,
                            @Size(max = EXTERNAL_NETWORKS) List<@Valid NewExternal> externalNetworks,
                            @Valid ProxyView proxy, Boolean removeProxy,
-                           @Size(max = SIZES) Map<@Size(max = ID) String, @Max(MACHINES_PER_SIZE) Integer> inventory) {
+                           @Size(max = SIZES) Map<@Size(max = ID) String, @Max(MACHINES_PER_SIZE) Integer> inventory,
+                           Integer bgpKeepalive, Integer bgpHoldTime, @Size(max = WORD) String externalExport) {
 
         PartitionChange toChange() {
             return PartitionForm.change(name, description, length(childPrefixLength, "ipv4"), minChildPrefixLength,
                     length(childPrefixLength, "ipv6"), minChildPrefixLengthV6, proxy == null ? null : new PartitionForm.Proxy(proxy.host(), proxy.port()),
-                    Boolean.TRUE.equals(removeProxy), inventory, superNetworks, externals(externalNetworks));
+                    Boolean.TRUE.equals(removeProxy), inventory, superNetworks, externals(externalNetworks),
+                    PartitionForm.fabric(bgpKeepalive, bgpHoldTime, externalExport));
         }
     }
 
@@ -144,7 +153,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
     record PartitionView(String id, String name, String description, List<String> superNetworks,
                          Map<String, Integer> childPrefixLength, int minChildPrefixLength, Integer minChildPrefixLengthV6,
                          List<Partition.ExternalNetwork> externalNetworks, ProxyView proxy,
-                         Map<String, Integer> freeInventory) {
+                         Map<String, Integer> freeInventory, int bgpKeepalive, int bgpHoldTime, String externalExport) {
 
         /** IPv6 lengths only for a partition with an IPv6 pool (dual stack). */
         static PartitionView of(Partition p) {
@@ -154,7 +163,7 @@ record PartitionController(PartitionService partitions, Idempotency idempotency)
             return new PartitionView(p.id().value(), p.name(), p.description(), p.superNetworks(), lengths, p.minChildLengthV4(),
                     p.dualStack() ? p.minChildLengthV6() : null,
                     p.externalNetworks(), p.proxy().map(x -> new ProxyView(x.host(), x.port())).orElse(null),
-                    p.freeInventory());
+                    p.freeInventory(), p.fabric().keepalive(), p.fabric().holdTime(), p.fabric().externalExport().name());
         }
     }
 }

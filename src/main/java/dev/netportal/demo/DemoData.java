@@ -4,6 +4,7 @@ import dev.netportal.common.NatType;
 import dev.netportal.identity.Actor;
 import dev.netportal.identity.ProjectId;
 import dev.netportal.ipam.Prefix;
+import dev.netportal.partition.FabricSettings;
 import dev.netportal.partition.PartitionService;
 import dev.netportal.partition.PartitionSpec;
 import dev.netportal.project.ProjectService;
@@ -42,7 +43,9 @@ class DemoData implements ApplicationRunner {
                 Map.of("c1-large", 20, "s2-xlarge", 5),
                 List.of(new PartitionSpec.ExternalNetworkSpec("internet", List.of(Prefix.parse("185.1.2.0/24")),
                         List.of(Prefix.parse("0.0.0.0/0")), NatType.IPV4_MASQUERADE)),
-                Optional.of(new PartitionSpec.Proxy("proxy." + id + ".example", 31280)));
+                Optional.of(new PartitionSpec.Proxy("proxy." + id + ".example", 31280)))
+                // the firewalls' sessions with the leaves: 3 s keepalives, 9 s hold time, tenant prefixes no-export
+                .withFabric(FabricSettings.DEFAULTS);
     }
 
     private final ProjectService projects;

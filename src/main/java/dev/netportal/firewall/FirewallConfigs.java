@@ -221,7 +221,7 @@ public class FirewallConfigs {
     static FirewallInput input(ConfigRepository.Head head, List<ConfigRepository.Leg> legs) {
         // the primary network is the one chosen at allocation (F1)
         UUID primary = head.primaryNetwork();
-        return new FirewallInput(head.name(), legs.stream().map(leg -> {
+        return new FirewallInput(head.name(), head.asn(), head.fabric(), legs.stream().map(leg -> {
             FirewallInput.Role role = leg.network().equals(primary) ? FirewallInput.Role.PRIMARY
                     : leg.type() == NetworkType.EXTERNAL ? FirewallInput.Role.EXTERNAL : FirewallInput.Role.SHARED;
             List<Prefix> prefixes = leg.prefixes().stream().map(Prefix::parse).toList();

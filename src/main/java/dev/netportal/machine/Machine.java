@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param proxy    for a machine in a shared network with no firewall of its project there: the partition's HTTP
  *                 proxy, its only way to the internet (M4)
  * @param firewall for a machine: the firewall of its project in its network, its way out, if there is one
+ * @param asn      for a firewall: the private AS number it runs BGP in, its own, fixed while it is allocated
  */
 public record Machine(MachineId id, String name, ProjectId project, PartitionId partition, String size, Role role,
                       List<Attachment> networks, Optional<String> proxy, Optional<String> firewall,
-                      OffsetDateTime allocatedAt) {
+                      OffsetDateTime allocatedAt, Optional<Long> asn) {
 
     public enum Role {
         MACHINE, FIREWALL

@@ -68,7 +68,7 @@ class MachineViews {
             }
         }
         return new Machine(new MachineId(row.id()), row.name(), row.project(), new PartitionId(row.partition()), row.size(),
-                row.role(), networks, proxy, firewall, row.allocatedAt());
+                row.role(), networks, proxy, firewall, row.allocatedAt(), Optional.ofNullable(row.asn()));
     }
 
     /**

@@ -33,6 +33,17 @@ public final class PartitionForm {
     public static PartitionSpec spec(String id, String name, String description, List<String> pools, Integer childLength,
             Integer minChildLength, Integer childLengthV6, Integer minChildLengthV6, List<External> externals,
             Optional<PartitionSpec.Proxy> proxy, Map<String, Integer> inventory) {
+        return spec(id, name, description, pools, childLength, minChildLength, childLengthV6, minChildLengthV6, externals, proxy,
+                inventory, FabricSettings.FabricChange.NONE);
+    }
+
+    /**
+     * P1: a new partition with fabric settings; those not given are the defaults (3 s keepalive, 9 s hold time,
+     * tenant prefixes to external networks marked no-export).
+     */
+    public static PartitionSpec spec(String id, String name, String description, List<String> pools, Integer childLength,
+            Integer minChildLength, Integer childLengthV6, Integer minChildLengthV6, List<External> externals,
+            Optional<PartitionSpec.Proxy> proxy, Map<String, Integer> inventory, FabricSettings.FabricChange fabric) {
         if (id == null || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || name == null || name.isBlank()) {
             throw Refusal.P1_PARTITION_ID.with();
         }
@@ -45,7 +56,17 @@ public final class PartitionForm {
                 minChildLength == null ? v4.length() : minChildLength,
                 childLengthV6 == null ? PartitionSpec.DEFAULT_CHILD_LENGTH_V6 : childLengthV6,
                 minChildLengthV6 == null ? v6.map(Prefix::length).orElse(PartitionSpec.DEFAULT_CHILD_LENGTH_V6) : minChildLengthV6,
-                inventory == null ? Map.of() : inventory, externals(externals), proxy);
+                inventory == null ? Map.of() : inventory, externals(externals), proxy, FabricSettings.DEFAULTS.with(fabric));
+    }
+
+    /**
+     * Fabric settings as given: timers in seconds, and how tenant prefixes go to external networks by name
+     * ({@code NO_EXPORT}, {@code EXPORT}); absent ones are null (P1). The timers are checked with the values they
+     * end up beside, when a partition is created or changed.
+     */
+    public static FabricSettings.FabricChange fabric(Integer keepalive, Integer holdTime, String externalExport) {
+        return new FabricSettings.FabricChange(keepalive, holdTime,
+                externalExport == null ? null : FabricSettings.ExternalExport.parse(externalExport.strip()));
     }
 
     /**
@@ -55,6 +76,14 @@ public final class PartitionForm {
     public static PartitionChange change(String name, String description, Integer childLength, Integer minChildLength,
             Integer childLengthV6, Integer minChildLengthV6, Proxy given, boolean removeProxy, Map<String, Integer> inventory, List<String> pools,
             List<External> externals) {
+        return change(name, description, childLength, minChildLength, childLengthV6, minChildLengthV6, given, removeProxy, inventory,
+                pools, externals, FabricSettings.FabricChange.NONE);
+    }
+
+    /** P1: a change as given, with fabric settings to change ({@link #fabric}). */
+    public static PartitionChange change(String name, String description, Integer childLength, Integer minChildLength,
+            Integer childLengthV6, Integer minChildLengthV6, Proxy given, boolean removeProxy, Map<String, Integer> inventory, List<String> pools,
+            List<External> externals, FabricSettings.FabricChange fabric) {
         if (given != null && removeProxy) {
             throw Refusal.P1_PROXY_OR_REMOVE.with();
         }
@@ -63,7 +92,7 @@ public final class PartitionForm {
                 Optional.ofNullable(childLength), Optional.ofNullable(minChildLength), Optional.ofNullable(childLengthV6),
                 Optional.ofNullable(minChildLengthV6), proxy, removeProxy,
                 inventory == null ? Map.of() : inventory, Optional.ofNullable(pools),
-                Optional.ofNullable(externals).map(PartitionForm::externals));
+                Optional.ofNullable(externals).map(PartitionForm::externals), fabric);
     }
 
     /** External networks as given; each needs a name and a known NAT type (P1). */

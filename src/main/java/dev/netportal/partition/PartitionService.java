@@ -28,12 +28,15 @@ public class PartitionService {
     private final PartitionNetworks networks;
     private final AuditLog audit;
     private final TransactionalOperator tx;
+    private final List<FabricChanges> fabricChanges;
 
-    PartitionService(PartitionRepository partitions, PartitionNetworks networks, AuditLog audit, TransactionalOperator tx) {
+    PartitionService(PartitionRepository partitions, PartitionNetworks networks, AuditLog audit, TransactionalOperator tx,
+            List<FabricChanges> fabricChanges) {
         this.partitions = partitions;
         this.networks = networks;
         this.audit = audit;
         this.tx = tx;
+        this.fabricChanges = List.copyOf(fabricChanges);
     }
 
     /** Creates a partition with its pools, external networks and inventory; admins only. */
@@ -49,6 +52,7 @@ public class PartitionService {
         checkChildLengths(spec.id(), Family.IPV4, spec.superNetworkV4().length(), spec.minChildLengthV4(), spec.childLengthV4());
         checkChildLengths(spec.id(), Family.IPV6, spec.superNetworkV6().map(Prefix::length).orElse(1), spec.minChildLengthV6(),
                 spec.childLengthV6());
+        spec.fabric().check(spec.id());
         Mono<Void> work = partitions.insert(spec)
                 .then(networks.addPool(spec.id(), spec.superNetworkV4()))
                 .then(Mono.justOrEmpty(spec.superNetworkV6())
@@ -63,8 +67,9 @@ public class PartitionService {
     }
 
     /**
-     * Changes a partition (P1): name, description, child lengths for new networks, proxy and inventory; adds
-     * pools and external networks. Existing networks keep their prefixes. Admins only.
+     * Changes a partition (P1): name, description, child lengths for new networks, proxy, inventory and fabric
+     * settings (its firewalls then render again); adds pools and external networks. Existing networks keep their
+     * prefixes. Admins only.
      */
     public Mono<Partition> update(Actor actor, PartitionId partition, PartitionChange change) {
         String id = partition.value();
@@ -81,13 +86,17 @@ public class PartitionService {
                         }
                     });
                     return partitions.update(id, plan.name(), plan.description(), plan.childLength(), plan.minChildLength(),
-                                    plan.childLengthV6(), plan.minChildLengthV6(), plan.proxy())
+                                    plan.childLengthV6(), plan.minChildLengthV6(), plan.proxy(), plan.fabric())
                             .thenMany(Flux.fromIterable(change.inventory().entrySet())
                                     .concatMap(size -> partitions.setInventory(id, size.getKey(), size.getValue())))
                             .thenMany(Flux.fromIterable(plan.newPools())
                                     .concatMap(pool -> networks.addPool(id, pool)))
                             .thenMany(Flux.fromIterable(plan.newExternals())
                                     .concatMap(external -> networks.addExternal(id, external)))
+                            // its firewalls render again with the new settings, in this transaction
+                            .then(plan.fabric().equals(before.fabric()) ? Mono.<Void>empty()
+                                    : Flux.fromIterable(fabricChanges)
+                                            .concatMap(listener -> listener.changed(partition, plan.fabric(), actor.name())).then())
                             .then(get(new PartitionId(id)))
                             .flatMap(after -> audit.record(actor, new AuditLog.Change("partition.update", "partition", id,
                                     null, id, summary(before), summary(after))).thenReturn(after));
@@ -100,7 +109,7 @@ public class PartitionService {
 
     private record Plan(String name, String description, int childLength, int minChildLength, int childLengthV6,
                         int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy, List<Prefix> newPools,
-                        List<PartitionSpec.ExternalNetworkSpec> newExternals) {
+                        List<PartitionSpec.ExternalNetworkSpec> newExternals, FabricSettings fabric) {
     }
 
     private static Plan plan(Partition before, PartitionChange change) {
@@ -141,9 +150,11 @@ public class PartitionService {
                 throw Refusal.P1_INVENTORY_COUNT.with(before.id(), size);
             }
         });
+        FabricSettings fabric = before.fabric().with(change.fabric());
+        fabric.check(before.id().value());
         return new Plan(name, change.description().orElse(before.description()), childLength, minLength, childLengthV6,
                 minLengthV6,
-                change.removeProxy() ? Optional.empty() : change.proxy().or(before::proxy), newPools, newExternals);
+                change.removeProxy() ? Optional.empty() : change.proxy().or(before::proxy), newPools, newExternals, fabric);
     }
 
     /** The shortest pool of the family, or /1 when the partition has none of it (lengths are then only kept). */
@@ -167,7 +178,9 @@ public class PartitionService {
                 "minChildLengthV6", p.minChildLengthV6(),
                 "proxy", p.proxy().map(x -> x.host() + ":" + x.port()).orElse("none"),
                 "externalNetworks", p.externalNetworks().stream().map(Partition.ExternalNetwork::name).toList(),
-                "inventory", p.freeInventory());
+                "inventory", p.freeInventory(),
+                "fabric", Map.of("bgpKeepalive", p.fabric().keepalive(), "bgpHoldTime", p.fabric().holdTime(),
+                        "externalExport", p.fabric().externalExport().name()));
     }
 
     /** Creates the partition unless one with its id exists; admins only. Answers whether it was created. */

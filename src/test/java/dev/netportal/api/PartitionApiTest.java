@@ -148,6 +148,81 @@ class PartitionApiTest {
     }
 
     @Test
+    void fabricSettingsHaveDefaultsAreCheckedAndGiveEveryFirewallOfThePartitionANewRevision() throws Exception {
+        String admin = PkceLogin.accessToken(portal.issuer(), "admin", "admin");
+        String bob = PkceLogin.accessToken(portal.issuer(), "bob", "bob");
+        Api.Answer created = create("admin", """
+                {"id":"brm-1","name":"Bremen 1","superNetworks":["10.40.0.0/16"],"childPrefixLength":{"ipv4":24},
+                 "externalNetworks":[{"name":"uplink","prefixes":["100.64.40.0/24"],"destinationPrefixes":["10.128.0.0/9"],
+                 "natType":"NONE"}],"inventory":{"c1-large":3}}""");
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(created.json().get("bgpKeepalive").asInt()).as("default keepalive").isEqualTo(3);
+        assertThat(created.json().get("bgpHoldTime").asInt()).as("default hold time").isEqualTo(9);
+        assertThat(created.json().get("externalExport").asString()).isEqualTo("NO_EXPORT");
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/partitions/fra-1", bob).json().get("bgpHoldTime").asInt())
+                .as("the demo partitions have the defaults").isEqualTo(9);
+
+        // refusals name the field and the rule, before anything is stored
+        Api.Answer shortHold = create("admin", "{\"id\":\"brm-2\",\"name\":\"B\",\"superNetworks\":[\"10.41.0.0/16\"],"
+                + "\"bgpKeepalive\":5,\"bgpHoldTime\":10}");
+        assertThat(shortHold.status()).isEqualTo(400);
+        assertThat(shortHold.json().get("type").asString()).endsWith("/errors/P1-bgp-timers");
+        assertThat(shortHold.json().get("detail").asString()).contains("(bgpHoldTime) of 10 s", "at least three keepalives (15 s)");
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/partitions/brm-2", admin).status()).isEqualTo(404);
+        Api.Answer noKeepalive = create("admin", "{\"id\":\"brm-3\",\"name\":\"B\",\"superNetworks\":[\"10.42.0.0/16\"],"
+                + "\"bgpKeepalive\":0}");
+        assertThat(noKeepalive.json().get("type").asString()).endsWith("/errors/P1-bgp-timers");
+        assertThat(noKeepalive.json().get("detail").asString()).contains("(bgpKeepalive) of 0 s");
+        Api.Answer badExport = patch("admin", "brm-1", "{\"externalExport\":\"SOMETIMES\"}");
+        assertThat(badExport.status()).isEqualTo(400);
+        assertThat(badExport.json().get("type").asString()).endsWith("/errors/P1-external-export");
+        assertThat(badExport.json().get("detail").asString()).contains("SOMETIMES", "externalExport");
+        Api.Answer tooLong = patch("admin", "brm-1", "{\"bgpHoldTime\":70000}");
+        assertThat(tooLong.json().get("type").asString()).endsWith("/errors/P1-bgp-timers");
+        Api.Answer keepaliveAlone = patch("admin", "brm-1", "{\"bgpKeepalive\":4}");
+        assertThat(keepaliveAlone.status()).as("checked against the hold time it ends up beside (9 s)").isEqualTo(400);
+
+        // a firewall in the partition: its own AS number, and its sessions as the partition says
+        String network = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", bob,
+                "{\"name\":\"in-brm\",\"partition\":\"brm-1\"}").json().get("id").asString();
+        // without NAT the tenant's prefix is announced to the uplink, marked no-export
+        String internet = created.json().get("externalNetworks").get(0).get("id").asString();
+        String body = "{\"name\":\"brm-edge-%s\",\"partition\":\"brm-1\",\"size\":\"c1-large\",\"networks\":[{\"network\":\""
+                + network + "\"},{\"network\":\"" + internet + "\"}]}";
+        JsonNode one = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/firewalls", bob, body.formatted("1"))
+                .json().get("firewall");
+        JsonNode two = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/firewalls", bob, body.formatted("2"))
+                .json().get("firewall");
+        long asn = one.get("asn").asLong();
+        assertThat(asn).isBetween(4_200_000_000L, 4_294_967_294L);
+        assertThat(two.get("asn").asLong()).as("one AS number per firewall").isNotEqualTo(asn).isBetween(4_200_000_000L, 4_294_967_294L);
+        String id = one.get("id").asString();
+        JsonNode config = Api.get(portal.apiUrl() + "/api/v1/firewalls/" + id + "/config", bob).json();
+        assertThat(config.get("frr").asString()).contains("router bgp " + asn + "\n", "router bgp " + asn + " vrf ",
+                " timers bgp 3 9\n", " set community no-export additive\n");
+        int revision = config.get("revision").asInt();
+
+        Api.Answer changed = patch("admin", "brm-1", "{\"bgpKeepalive\":10,\"bgpHoldTime\":30,\"externalExport\":\"EXPORT\"}");
+        assertThat(changed.status()).as(changed.raw().body()).isEqualTo(200);
+        assertThat(changed.json().get("bgpKeepalive").asInt()).isEqualTo(10);
+        assertThat(changed.json().get("externalExport").asString()).isEqualTo("EXPORT");
+        JsonNode after = Api.get(portal.apiUrl() + "/api/v1/firewalls/" + id + "/config", bob).json();
+        assertThat(after.get("revision").asInt()).as("a new revision in the same transaction").isEqualTo(revision + 1);
+        assertThat(after.get("frr").asString()).contains(" timers bgp 10 30\n", "router bgp " + asn + " vrf ").doesNotContain("no-export");
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/firewalls/" + id, bob).json().get("asn").asLong())
+                .as("the AS number stays while the firewall is allocated").isEqualTo(asn);
+        assertThat(patch("admin", "brm-1", "{\"name\":\"Bremen One\"}").status()).isEqualTo(200);
+        assertThat(Api.get(portal.apiUrl() + "/api/v1/firewalls/" + id + "/config", bob).json().get("revision").asInt())
+                .as("other partition changes render nothing").isEqualTo(revision + 1);
+
+        // the database keeps the number whatever an UPDATE says
+        try (java.sql.Connection db = portal.database().connect(); java.sql.Statement sql = db.createStatement()) {
+            sql.executeUpdate("UPDATE machine SET asn = 1, name = name WHERE id = '" + id + "'");
+        }
+        assertThat(portal.database().column("SELECT asn FROM machine WHERE id = '" + id + "'")).containsExactly(Long.toString(asn));
+    }
+
+    @Test
     void partitionsArePagedInTheDatabaseById() {
         String token = PkceLogin.accessToken(portal.issuer(), "vera", "vera");
 

@@ -263,11 +263,11 @@ class DatapathTest {
                 List.of("10.1.0.0/24", "fd00:a::/64"), List.of("10.1.0.1", "fd00:a::1"), false);
         FirewallInput.Leg shared = leg(FirewallInput.Role.SHARED, "shared", VRF_SHARED,
                 List.of("10.9.0.0/24", "fd00:9::/64"), List.of(FW1_SHARED_IP, FW1_SHARED_IP6), masquerade);
-        return new FirewallInput("fw1", attached ? List.of(primary, shared) : List.of(primary));
+        return new FirewallInput("fw1", 4_200_000_001L, FirewallInput.Fabric.DEFAULTS, attached ? List.of(primary, shared) : List.of(primary));
     }
 
     private static FirewallInput tenantBFirewall(boolean masquerade) {
-        return new FirewallInput("fw2", List.of(
+        return new FirewallInput("fw2", 4_200_000_002L, FirewallInput.Fabric.DEFAULTS, List.of(
                 leg(FirewallInput.Role.PRIMARY, "tenant-b", VRF_B,
                         List.of("10.2.0.0/24", "fd00:b::/64"), List.of("10.2.0.1", "fd00:b::1"), false),
                 leg(FirewallInput.Role.SHARED, "shared", VRF_SHARED,

@@ -137,7 +137,7 @@ class FirewallHistoryTest {
     }
 
     @Test
-    void aFirewallFreedAndAllocatedAgainWithTheSameNetworksIsConfiguredAgain() {
+    void aFirewallFreedAndAllocatedAgainWithTheSameNetworksIsConfiguredAgainWithAnAsNumberOfItsOwn() {
         ProjectId project = new ProjectId("history-again");
         Actor owner = new Actor("hg", "Greta Owner", false, Map.of(project, ProjectRole.OWNER));
         bean(ProjectService.class).createIfAbsent(Actor.system(), project, "Again", "").block();
@@ -162,7 +162,12 @@ class FirewallHistoryTest {
         assertThat(again.firewall().id()).as("the same machine").isEqualTo(first.firewall().id());
         FirewallConfig after = firewalls.config(owner, FirewallId.of(again.firewall())).block();
         assertThat(after).as("the new allocation has a configuration to deliver").isNotNull();
-        assertThat(after.hash()).as("the same rendering").isEqualTo(before.hash());
+        long firstAsn = first.firewall().asn().orElseThrow();
+        long againAsn = again.firewall().asn().orElseThrow();
+        assertThat(againAsn).as("a new allocation is a new firewall: an AS number of its own").isNotEqualTo(firstAsn);
+        assertThat(after.frr()).as("the same rendering but for the AS number")
+                .isEqualTo(before.frr().replace(Long.toString(firstAsn), Long.toString(againAsn)));
+        assertThat(after.nftables()).isEqualTo(before.nftables());
         assertThat(after.revision()).as("a revision of its own").isEqualTo(before.revision() + 1);
         assertThat(firewalls.history(owner, FirewallId.of(again.firewall()), 0, 10).block().items())
                 .extracting(Revision::revision).containsExactly(after.revision());
@@ -263,9 +268,11 @@ class FirewallHistoryTest {
         Network own = bean(NetworkService.class).create(OWNER, PROJECT, new NewNetwork("start-own", "nbg-1", Optional.of(28), "")).block();
         UUID internet = bean(PartitionService.class).get(new PartitionId("nbg-1")).block().externalNetworks().getFirst().id();
         FirewallService firewalls = bean(FirewallService.class);
-        FirewallId firewall = FirewallId.of(firewalls.allocate(OWNER, PROJECT, "start-fw", new PartitionId("nbg-1"), "c1-large", List.of(
+        Machine allocated = firewalls.allocate(OWNER, PROJECT, "start-fw", new PartitionId("nbg-1"), "c1-large", List.of(
                 new NetworkRequest(own.id(), Optional.empty()), new NetworkRequest(new NetworkId(internet), Optional.empty())))
-                .block().firewall().id());
+                .block().firewall();
+        FirewallId firewall = FirewallId.of(allocated);
+        long asn = allocated.asn().orElseThrow();
         // what a migration does: the inputs change without the services (here: the network's name)
         try (java.sql.Connection db = portal.database().connect(); java.sql.Statement sql = db.createStatement()) {
             sql.executeUpdate("UPDATE network SET name = 'start-renamed' WHERE id = '" + own.id() + "'");
@@ -276,6 +283,8 @@ class FirewallHistoryTest {
         assertThat(history).hasSize(2);
         assertThat(history.getFirst().cause()).isEqualTo(RenderAtStart.CAUSE);
         assertThat(history.getFirst().frr()).contains("start-renamed");
+        assertThat(history.getFirst().frr()).as("its AS number stays").contains("router bgp " + asn + "\n")
+                .isEqualTo(history.getLast().frr().replace("start-own", "start-renamed"));
         assertThat(firewalls.config(OWNER, firewall).block().revision()).isEqualTo(history.getFirst().revision());
 
         bean(RenderAtStart.class).renderAll().block();

@@ -205,10 +205,10 @@ class MachineServiceTest {
         PartitionService partitions = portal.portal().core().getBean(PartitionService.class);
         refused(() -> partitions.update(ADMIN, new PartitionId(w.partition()), new dev.netportal.partition.PartitionChange(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 0),
-                Optional.empty(), Optional.empty())).block(), "P1-inventory-in-use");
+                Optional.empty(), Optional.empty(), dev.netportal.partition.FabricSettings.FabricChange.NONE)).block(), "P1-inventory-in-use");
         Partition shrunk = partitions.update(ADMIN, new PartitionId(w.partition()), new dev.netportal.partition.PartitionChange(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Map.of("c1", 1),
-                Optional.empty(), Optional.empty())).block();
+                Optional.empty(), Optional.empty(), dev.netportal.partition.FabricSettings.FabricChange.NONE)).block();
         assertThat(shrunk.freeInventory()).containsEntry("c1", 0);
 
         machines.free(w.member(), only.id()).block();

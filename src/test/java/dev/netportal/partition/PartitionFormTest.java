@@ -67,6 +67,24 @@ class PartitionFormTest {
         assertThat(removal.proxy()).isEmpty();
     }
 
+    @Test
+    void fabricSettingsDefaultAndAreCheckedWithTheValuesTheyEndUpBeside() {
+        PartitionSpec spec = PartitionForm.spec("fra-9", "F", null, List.of("10.9.0.0/16"), null, null, null, null, null,
+                Optional.empty(), null);
+        assertThat(spec.fabric()).isEqualTo(FabricSettings.DEFAULTS).isEqualTo(new FabricSettings(3, 9, FabricSettings.ExternalExport.NO_EXPORT));
+        assertThat(PartitionForm.spec("fra-9", "F", null, List.of("10.9.0.0/16"), null, null, null, null, null, Optional.empty(), null,
+                PartitionForm.fabric(null, 60, " EXPORT ")).fabric()).isEqualTo(new FabricSettings(3, 60, FabricSettings.ExternalExport.EXPORT));
+        refused(() -> PartitionForm.fabric(3, 9, "no-export"), Refusal.P1_EXTERNAL_EXPORT);
+        refused(() -> new FabricSettings(0, 9, FabricSettings.ExternalExport.NO_EXPORT).check("fra-9"), Refusal.P1_BGP_KEEPALIVE);
+        refused(() -> new FabricSettings(3, 8, FabricSettings.ExternalExport.NO_EXPORT).check("fra-9"), Refusal.P1_BGP_HOLD_TIME);
+        refused(() -> new FabricSettings(3, 65536, FabricSettings.ExternalExport.NO_EXPORT).check("fra-9"), Refusal.P1_BGP_HOLD_TIME);
+        new FabricSettings(1, 3, FabricSettings.ExternalExport.NO_EXPORT).check("fra-9");
+        new FabricSettings(21845, 65535, FabricSettings.ExternalExport.EXPORT).check("fra-9");
+        assertThat(FabricSettings.DEFAULTS.with(new FabricSettings.FabricChange(10, null, null)))
+                .as("a keepalive alone keeps the hold time, and is then checked against it")
+                .isEqualTo(new FabricSettings(10, 9, FabricSettings.ExternalExport.NO_EXPORT));
+    }
+
     private static void refused(Runnable call, Refusal expected) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(DomainException.class,
                 e -> assertThat(e.refusal()).isEqualTo(expected));

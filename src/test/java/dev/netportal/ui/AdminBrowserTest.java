@@ -32,9 +32,16 @@ class AdminBrowserTest {
         admin.locator("#external-name input").fill("internet");
         admin.locator("#external-prefixes input").fill("185.1.30.0/24");
         admin.locator("#external-destinations input").fill("0.0.0.0/0");
+        assertThat(admin.locator("#partition-bgp-keepalive input")).hasValue("3");
+        admin.locator("#partition-bgp-keepalive input").fill("10");
+        admin.locator("#save-partition").click();
+        // the hold time is still 9 s
+        assertThat(admin.locator("vaadin-notification-card").last()).containsText("not possible with keepalives every 10 s");
+        admin.locator("#partition-bgp-hold-time input").fill("30");
         admin.locator("#save-partition").click();
 
-        assertThat(admin.locator("vaadin-notification-card")).containsText("Created partition lei-1");
+        assertThat(admin.locator("vaadin-notification-card").last()).containsText("Created partition lei-1");
+        assertThat(admin.locator("#partitions-admin")).containsText("10 s / 30 s, no-export");
         assertThat(admin.locator("#partitions-admin")).containsText("Leipzig 1");
         assertThat(admin.locator("#partitions-admin")).containsText("c1-large=8, s2-xlarge=2");
         assertThat(admin.locator("#partitions-admin")).containsText("185.1.30.0/24 → 0.0.0.0/0 (IPV4_MASQUERADE)");

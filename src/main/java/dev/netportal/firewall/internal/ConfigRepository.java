@@ -7,7 +7,9 @@ import dev.netportal.firewall.FleetEntry;
 import dev.netportal.firewall.Revision;
 import dev.netportal.firewall.SyncState;
 import dev.netportal.firewall.SyncStatus;
+import dev.netportal.firewall.render.FirewallInput;
 import dev.netportal.network.NetworkType;
+import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,25 @@ public class ConfigRepository {
                       List<String> prefixes, List<String> ips, List<String> destinations) {
     }
 
-    /** The firewall's name and project; empty if it is not an allocated firewall. */
-    public record Head(String name, String project, UUID primaryNetwork) {
+    /**
+     * The firewall's name, project, primary network, AS number, and its partition's fabric settings; empty if it is
+     * not an allocated firewall.
+     */
+    public record Head(String name, String project, UUID primaryNetwork, long asn, FirewallInput.Fabric fabric) {
+    }
+
+    /** What a head is read from: the firewall's row and its partition's fabric settings. */
+    private static final String HEAD = """
+            SELECT m.id, m.name, m.project_id, m.primary_network, m.asn, p.bgp_keepalive, p.bgp_hold_time,
+                   p.external_export::text AS external_export
+            FROM machine m JOIN partition p ON p.id = m.partition_id
+            WHERE m.role = 'FIREWALL' AND m.state = 'ALLOCATED'""";
+
+    private static Head head(Readable row) {
+        return new Head(row.get("name", String.class), row.get("project_id", String.class),
+                row.get("primary_network", UUID.class), row.get("asn", Long.class),
+                new FirewallInput.Fabric(row.get("bgp_keepalive", Integer.class), row.get("bgp_hold_time", Integer.class),
+                        "NO_EXPORT".equals(row.get("external_export", String.class))));
     }
 
     private final DatabaseClient db;
@@ -43,12 +62,10 @@ public class ConfigRepository {
 
     /** The firewall's name and project, its row locked or only read (for a preview that stores nothing). */
     public Mono<Head> head(UUID firewall, boolean lock) {
-        return db.sql("""
-                        SELECT name, project_id, primary_network FROM machine
-                        WHERE id = :id AND role = 'FIREWALL' AND state = 'ALLOCATED'""" + (lock ? " FOR UPDATE" : ""))
+        // only the firewall's row is locked: a partition change renders its firewalls with the partition's row locked
+        return db.sql(HEAD + " AND m.id = :id" + (lock ? " FOR UPDATE OF m" : ""))
                 .bind("id", firewall)
-                .map((row, meta) -> new Head(row.get("name", String.class), row.get("project_id", String.class),
-                        row.get("primary_network", UUID.class))).first();
+                .map((row, meta) -> head(row)).first();
     }
 
     public Flux<Leg> legs(UUID firewall) {
@@ -82,13 +99,9 @@ public class ConfigRepository {
      * one firewall happen one after the other and no two transactions deadlock.
      */
     public Flux<Map.Entry<UUID, Head>> heads(List<UUID> firewalls, boolean lock) {
-        return db.sql("""
-                        SELECT id, name, project_id, primary_network FROM machine
-                        WHERE id = ANY(:ids) AND role = 'FIREWALL' AND state = 'ALLOCATED'
-                        ORDER BY id""" + (lock ? " FOR UPDATE" : ""))
+        return db.sql(HEAD + " AND m.id = ANY(:ids) ORDER BY m.id" + (lock ? " FOR UPDATE OF m" : ""))
                 .bind("ids", firewalls.toArray(UUID[]::new))
-                .map((row, meta) -> Map.entry(row.get("id", UUID.class), new Head(row.get("name", String.class),
-                        row.get("project_id", String.class), row.get("primary_network", UUID.class))))
+                .map((row, meta) -> Map.entry(row.get("id", UUID.class), head(row)))
                 .all();
     }
 
@@ -172,6 +185,12 @@ public class ConfigRepository {
                                 ON CONFLICT (firewall_id) DO UPDATE SET desired_revision = EXCLUDED.desired_revision,
                                        state = 'PENDING', attempts = 0, next_attempt_at = now(), last_failure = NULL""")
                         .bind("ids", ids).bind("revisions", numbers).then());
+    }
+
+    /** The allocated firewalls of a partition, by id. */
+    public Flux<UUID> firewallsInPartition(String partition) {
+        return db.sql("SELECT id FROM machine WHERE partition_id = :partition AND role = 'FIREWALL' AND state = 'ALLOCATED' ORDER BY id")
+                .bind("partition", partition).map((row, meta) -> row.get("id", UUID.class)).all();
     }
 
     /** Every allocated firewall, by id. */

@@ -24,7 +24,7 @@ public class MachineRepository {
 
     /** An allocated machine's own columns. */
     public record Row(UUID id, String name, ProjectId project, String partition, String size, Machine.Role role,
-                      UUID primaryNetwork, String agentSecret, OffsetDateTime allocatedAt) {
+                      UUID primaryNetwork, String agentSecret, OffsetDateTime allocatedAt, Long asn) {
     }
 
     private final DatabaseClient db;
@@ -127,6 +127,6 @@ public class MachineRepository {
                 row.get("partition_id", String.class), row.get("size", String.class),
                 Machine.Role.valueOf(row.get("role_name", String.class)), row.get("primary_network", UUID.class),
                 row.get("agent_secret", String.class),
-                row.get("allocated_at", OffsetDateTime.class));
+                row.get("allocated_at", OffsetDateTime.class), row.get("asn", Long.class));
     }
 }

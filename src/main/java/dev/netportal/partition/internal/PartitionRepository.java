@@ -2,6 +2,7 @@ package dev.netportal.partition.internal;
 
 import dev.netportal.common.NatType;
 import dev.netportal.common.Slice;
+import dev.netportal.partition.FabricSettings;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionId;
 import dev.netportal.partition.PartitionService.PartitionSettings;
@@ -35,9 +36,10 @@ public class PartitionRepository {
     public Mono<Void> insert(PartitionSpec spec) {
         return db.sql("""
                         INSERT INTO partition (id, name, description, child_length_v4, min_child_length_v4, child_length_v6,
-                                               min_child_length_v6, proxy_host, proxy_port)
+                                               min_child_length_v6, proxy_host, proxy_port, bgp_keepalive, bgp_hold_time,
+                                               external_export)
                         VALUES (:id, :name, :description, :childLength, :minChildLength, :childLengthV6, :minChildLengthV6,
-                                :proxyHost, :proxyPort)""")
+                                :proxyHost, :proxyPort, :keepalive, :holdTime, CAST(:externalExport AS external_export))""")
                 .bind("id", spec.id())
                 .bind("name", spec.name())
                 .bind("description", spec.description())
@@ -47,6 +49,9 @@ public class PartitionRepository {
                 .bind("minChildLengthV6", spec.minChildLengthV6())
                 .bind("proxyHost", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::host).orElse(null), String.class))
                 .bind("proxyPort", Parameter.fromOrEmpty(spec.proxy().map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
+                .bind("keepalive", spec.fabric().keepalive())
+                .bind("holdTime", spec.fabric().holdTime())
+                .bind("externalExport", spec.fabric().externalExport().name())
                 .then();
     }
 
@@ -57,11 +62,13 @@ public class PartitionRepository {
     }
 
     public Mono<Void> update(String id, String name, String description, int childLength, int minChildLength,
-            int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy) {
+            int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy, FabricSettings fabric) {
         return db.sql("""
                         UPDATE partition SET name = :name, description = :description, child_length_v4 = :childLength,
                                min_child_length_v4 = :minChildLength, child_length_v6 = :childLengthV6,
-                               min_child_length_v6 = :minChildLengthV6, proxy_host = :proxyHost, proxy_port = :proxyPort
+                               min_child_length_v6 = :minChildLengthV6, proxy_host = :proxyHost, proxy_port = :proxyPort,
+                               bgp_keepalive = :keepalive, bgp_hold_time = :holdTime,
+                               external_export = CAST(:externalExport AS external_export)
                         WHERE id = :id""")
                 .bind("id", id)
                 .bind("name", name)
@@ -72,6 +79,9 @@ public class PartitionRepository {
                 .bind("minChildLengthV6", minChildLengthV6)
                 .bind("proxyHost", Parameter.fromOrEmpty(proxy.map(PartitionSpec.Proxy::host).orElse(null), String.class))
                 .bind("proxyPort", Parameter.fromOrEmpty(proxy.map(PartitionSpec.Proxy::port).orElse(null), Integer.class))
+                .bind("keepalive", fabric.keepalive())
+                .bind("holdTime", fabric.holdTime())
+                .bind("externalExport", fabric.externalExport().name())
                 .then();
     }
 
@@ -96,19 +106,19 @@ public class PartitionRepository {
 
     /** One partition with its pools, external networks and inventory. */
     public Mono<Partition> find(String id) {
-        return withDetails(db.sql("SELECT p.*, 1::bigint AS total FROM partition p WHERE p.id = :id").bind("id", id))
+        return withDetails(db.sql("SELECT p.*, p.external_export::text AS external_export_name, 1::bigint AS total FROM partition p WHERE p.id = :id").bind("id", id))
                 .flatMap(rows -> Mono.justOrEmpty(rows.stream().findFirst().map(Map.Entry::getValue)));
     }
 
     /** Every partition with its pools, external networks and inventory, by id. */
     public Mono<List<Partition>> all() {
-        return withDetails(db.sql("SELECT p.*, 0::bigint AS total FROM partition p ORDER BY p.id"))
+        return withDetails(db.sql("SELECT p.*, p.external_export::text AS external_export_name, 0::bigint AS total FROM partition p ORDER BY p.id"))
                 .map(rows -> rows.stream().map(Map.Entry::getValue).toList());
     }
 
     /** A stretch of the partitions by id, each with its pools, external networks and inventory, and how many there are. */
     public Mono<Slice<Partition>> page(long offset, int limit) {
-        return withDetails(db.sql("SELECT p.*, count(*) OVER () AS total FROM partition p ORDER BY p.id OFFSET :offset LIMIT :limit")
+        return withDetails(db.sql("SELECT p.*, p.external_export::text AS external_export_name, count(*) OVER () AS total FROM partition p ORDER BY p.id OFFSET :offset LIMIT :limit")
                         .bind("offset", offset).bind("limit", limit))
                 .flatMap(rows -> Slice.of(rows, offset, db.sql("SELECT count(*) AS n FROM partition")
                         .map((row, meta) -> row.get("n", Long.class)).one()));
@@ -125,6 +135,8 @@ public class PartitionRepository {
                         row.get("child_length_v6", Short.class), row.get("min_child_length_v6", Short.class),
                         Optional.ofNullable(row.get("proxy_host", String.class))
                                 .map(host -> new PartitionSpec.Proxy(host, row.get("proxy_port", Integer.class))),
+                        new FabricSettings(row.get("bgp_keepalive", Integer.class), row.get("bgp_hold_time", Integer.class),
+                                FabricSettings.ExternalExport.valueOf(row.get("external_export_name", String.class))),
                         row.get("total", Long.class)))
                 .all().collectList()
                 // one query after the other: they may share a transaction's connection
@@ -167,7 +179,7 @@ public class PartitionRepository {
                 .map(p -> Map.entry(p.total(), new Partition(new PartitionId(p.id()), p.name(), p.description(),
                         poolLists.getOrDefault(p.id(), List.of()), p.childLengthV4(), p.minChildLengthV4(), p.childLengthV6(),
                         p.minChildLengthV6(), externalLists.getOrDefault(p.id(), List.of()), p.proxy(),
-                        sizes.getOrDefault(p.id(), Map.of()))))
+                        sizes.getOrDefault(p.id(), Map.of()), p.fabric())))
                 .toList())));
     }
 
@@ -183,7 +195,8 @@ public class PartitionRepository {
     }
 
     private record PartitionRow(String id, String name, String description, int childLengthV4, int minChildLengthV4,
-                                int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy, long total) {
+                                int childLengthV6, int minChildLengthV6, Optional<PartitionSpec.Proxy> proxy,
+                                FabricSettings fabric, long total) {
     }
 
     public Flux<String> ids() {

@@ -20,6 +20,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.netportal.common.DomainException;
 import dev.netportal.common.NatType;
+import dev.netportal.partition.FabricSettings;
 import dev.netportal.partition.Partition;
 import dev.netportal.partition.PartitionForm;
 import dev.netportal.partition.PartitionService;
@@ -40,8 +41,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Platform admins: the partitions with pools, child lengths, external networks, proxy and inventory; create one,
- * or change one (pools and external networks are only added, P1).
+ * Platform admins: the partitions with pools, child lengths, external networks, proxy, inventory and the firewalls'
+ * fabric settings; create one, or change one (pools and external networks are only added, P1).
  */
 @Route("admin/partitions")
 @PageTitle("Partitions · Admin · Netportal")
@@ -79,6 +80,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
                 .collect(Collectors.joining("; "))).setHeader("External networks").setFlexGrow(3);
         grid.addColumn(p -> p.proxy().map(x -> x.host() + ":" + x.port()).orElse("none")).setHeader("Proxy").setFlexGrow(2);
         grid.addColumn(p -> inventoryText(p.freeInventory())).setHeader("Inventory").setFlexGrow(2);
+        grid.addColumn(p -> FabricFields.text(p.fabric())).setHeader("Fabric (BGP)").setFlexGrow(2);
         grid.addComponentColumn(p -> {
             Button edit = new Button("Edit", click -> edit(p));
             edit.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
@@ -111,13 +113,16 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
         IntegerField proxyPort = new IntegerField("Proxy port");
         proxyPort.setId("partition-proxy-port");
         ExternalFields external = new ExternalFields();
+        FabricFields fabric = new FabricFields(FabricSettings.DEFAULTS);
         dialog.add(new FormLayout(id, name, pools, childLength, minLength, childLengthV6, minLengthV6, inventory, proxyHost,
-                proxyPort), new H4("External network"), external.layout());
+                proxyPort), new H4("External network"), external.layout(), new H4("Firewalls' sessions with the leaf switches"),
+                fabric.layout());
         open(dialog, "Create", () -> {
             PartitionSpec spec = PartitionForm.spec(id.getValue().strip(), name.getValue(), "", PartitionForm.split(pools.getValue()),
                     childLength.getValue(), minLength.getValue(), childLengthV6.getValue(), minLengthV6.getValue(),
                     external.given().map(List::of).orElse(List.of()),
-                    PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue()), PartitionForm.inventory(inventory.getValue()));
+                    PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue()), PartitionForm.inventory(inventory.getValue()),
+                    fabric.given());
             partitions.create(session.actor(), spec).block();
             return "Created partition " + spec.id() + ".";
         });
@@ -145,9 +150,11 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             proxyPort.setValue(p.port());
         });
         ExternalFields external = new ExternalFields();
+        FabricFields fabric = new FabricFields(partition.fabric());
         dialog.add(new FormLayout(name, addPool, childLength, minLength, childLengthV6, minLengthV6, inventory, proxyHost,
                 proxyPort),
-                new H4("Add an external network (optional)"), external.layout());
+                new H4("Add an external network (optional)"), external.layout(),
+                new H4("Firewalls' sessions with the leaf switches"), fabric.layout());
         open(dialog, "Save", () -> {
             Optional<PartitionSpec.Proxy> proxy = PartitionForm.proxy(proxyHost.getValue(), proxyPort.getValue());
             Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -161,7 +168,7 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             PartitionForm.Proxy kept = proxy.map(p -> new PartitionForm.Proxy(p.host(), p.port())).orElse(null);
             partitions.update(session.actor(), partition.id(), PartitionForm.change(name.getValue(), null,
                     childLength.getValue(), minLength.getValue(), childLengthV6.getValue(), minLengthV6.getValue(), kept,
-                    proxy.isEmpty(), sizes, pools, externals)).block();
+                    proxy.isEmpty(), sizes, pools, externals, fabric.given())).block();
             return "Saved partition " + partition.id() + ".";
         });
     }
@@ -212,6 +219,49 @@ public class PartitionsAdminView extends VerticalLayout implements BeforeEnterOb
             }
             return Optional.of(new PartitionForm.External(name.getValue(), PartitionForm.split(prefixes.getValue()),
                     PartitionForm.split(destinations.getValue()), nat.getValue().name()));
+        }
+    }
+
+    /** The fabric settings: BGP keepalive and hold time, and how tenant prefixes go to external networks. */
+    private static final class FabricFields {
+
+        private final IntegerField keepalive = seconds("BGP keepalive", "partition-bgp-keepalive", "At least 1 s");
+        private final IntegerField holdTime = seconds("BGP hold time", "partition-bgp-hold-time",
+                "At least three keepalives, at most 65535 s");
+        private final Select<FabricSettings.ExternalExport> externalExport = new Select<>();
+
+        FabricFields(FabricSettings settings) {
+            keepalive.setValue(settings.keepalive());
+            holdTime.setValue(settings.holdTime());
+            externalExport.setId("partition-external-export");
+            externalExport.setLabel("Tenant prefixes to external networks");
+            externalExport.setItems(FabricSettings.ExternalExport.values());
+            externalExport.setValue(settings.externalExport());
+            externalExport.setItemLabelGenerator(v -> v == FabricSettings.ExternalExport.NO_EXPORT
+                    ? "Marked no-export: the external routers keep them" : "Unmarked: the external routers may pass them on");
+        }
+
+        Component layout() {
+            return new FormLayout(keepalive, holdTime, externalExport);
+        }
+
+        /** What the fields say; an empty timer field keeps the current value (or the default). */
+        FabricSettings.FabricChange given() {
+            return new FabricSettings.FabricChange(keepalive.getValue(), holdTime.getValue(), externalExport.getValue());
+        }
+
+        /** The settings in a few words, for the grid. */
+        static String text(FabricSettings settings) {
+            return settings.keepalive() + " s / " + settings.holdTime() + " s, "
+                    + (settings.externalExport() == FabricSettings.ExternalExport.NO_EXPORT ? "no-export" : "exported");
+        }
+
+        private static IntegerField seconds(String label, String id, String helper) {
+            IntegerField field = new IntegerField(label);
+            field.setId(id);
+            field.setSuffixComponent(new Span("s"));
+            field.setHelperText(helper);
+            return field;
         }
     }
 

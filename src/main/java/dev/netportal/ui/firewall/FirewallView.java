@@ -113,7 +113,10 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
     private void build() {
         H2 title = new H2(firewall.name());
         title.setId("firewall-title");
-        HorizontalLayout header = Widgets.header(title, new Span(firewall.partition() + " · " + firewall.size()));
+        Span asn = new Span(firewall.asn().map(number -> "AS " + number).orElse(""));
+        asn.setId("firewall-asn");
+        asn.setTitle("The private AS number this firewall runs BGP in towards the fabric, its own while it is allocated");
+        HorizontalLayout header = Widgets.header(title, new Span(firewall.partition() + " · " + firewall.size()), asn);
         if (canChange()) {
             Button free = new Button("Free firewall", VaadinIcon.TRASH.create(), click -> confirmFree());
             free.setId("free-firewall");
