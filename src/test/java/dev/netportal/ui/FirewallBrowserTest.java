@@ -59,6 +59,10 @@ class FirewallBrowserTest {
         assertThat(bob.locator("#firewall-networks")).containsText("storage-net");
         assertThat(bob.locator("#firewall-networks")).containsText("Shared attachment");
         assertThat(bob.locator("#firewall-networks")).containsText("internet");
+        // its own private AS number, the one its configuration runs BGP in
+        assertThat(bob.locator("#firewall-asn")).hasText(java.util.regex.Pattern.compile("AS 42\\d{8}"));
+        String asn = bob.locator("#firewall-asn").textContent().substring(3);
+        assertThat(bob.locator("#config-frr")).containsText("router bgp " + asn);
         String firewallPage = bob.url();
 
         Browser.choose(bob, "#attach-network", "bob-second");

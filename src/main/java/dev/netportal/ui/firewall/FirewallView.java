@@ -299,7 +299,7 @@ public class FirewallView extends VerticalLayout implements BeforeEnterObserver 
             refusal.addClassName(past ? "np-muted" : "np-error-text");
             syncRow.add(refusal);
         }
-        desired.add(text("FRR (routing: a VRF per network, imports between them)", config.frr(), "config-frr"),
+        desired.add(text("FRR (routing: a VRF per network, imports between them, sessions with the fabric)", config.frr(), "config-frr"),
                 text("nftables (filtering and NAT)", config.nftables(), "config-nftables"));
         if (config.appliedRevision() == config.revision()) {
             unapplied.add(new Span("The agent runs the desired revision " + config.revision() + ": nothing waits."));
