@@ -33,7 +33,10 @@ public final class FirewallRenderer {
 
     // ---------------------------------------------------------------- FRR (R1)
 
-    /** FRR's own keepalive and hold time under {@code frr defaults traditional}: it does not show them when set. */
+    /**
+     * FRR's own keepalive and hold time under {@code frr defaults traditional}. Its running configuration leaves out
+     * timers equal to them, so they are not rendered either: a reload would otherwise set them again every time.
+     */
     private static final int FRR_KEEPALIVE = 60;
     private static final int FRR_HOLD = 180;
 
