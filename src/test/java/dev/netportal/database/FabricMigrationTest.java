@@ -11,7 +11,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migration 15 on data of the version before it: firewalls allocated before get an AS number each, in allocation
+ * Migration 16 on data of the version before it: firewalls allocated before get an AS number each, in allocation
  * order, plain machines none; partitions get the default fabric settings; from then on the database gives a
  * firewall its number at allocation, keeps it, drops it when the machine is freed, and refuses timers out of range.
  */
@@ -20,7 +20,7 @@ class FabricMigrationTest {
     @Test
     void firewallsOfBeforeGetAnAsNumberEachAndPartitionsTheDefaultFabricSettings() throws Exception {
         TestDatabase.Coordinates database = TestDatabase.fresh();
-        Flyway.configure().dataSource(database.jdbcUrl(), database.user(), database.password()).target("14").load().migrate();
+        Flyway.configure().dataSource(database.jdbcUrl(), database.user(), database.password()).target("15").load().migrate();
         try (Connection db = database.connect(); Statement sql = db.createStatement()) {
             sql.executeUpdate("""
                     INSERT INTO project (id, name) VALUES ('old', 'Old');
