@@ -2,8 +2,8 @@
 --
 -- Each firewall runs BGP in an AS number of its own, from the private 4-byte range (RFC 6996, 4200000000 to
 -- 4294967294): the leaves pass one firewall's routes on to the others, and eBGP drops a route whose path holds the
--- receiver's own AS. The number is taken when a machine is allocated as a firewall, kept while it stays allocated,
--- whatever an UPDATE says, and dropped when it is freed (its next allocation is a new firewall, D4). Numbers are
+-- receiver's own AS. The number is taken when a machine is allocated as a firewall (or inserted as one), kept while
+-- it stays allocated, whatever an UPDATE says, and dropped when it is freed (its next allocation is a new firewall, D4). Numbers are
 -- never handed out twice.
 CREATE SEQUENCE firewall_asn AS bigint MINVALUE 4200000000 MAXVALUE 4294967294 START 4200000000 NO CYCLE;
 
@@ -16,13 +16,14 @@ FROM (SELECT id, nextval('firewall_asn') AS asn
 WHERE m.id = numbered.id;
 
 ALTER TABLE machine ADD CONSTRAINT machine_asn_for_firewalls
-    CHECK ((asn IS NOT NULL) = coalesce(state = 'ALLOCATED' AND role = 'FIREWALL', false));
+    CHECK ((asn IS NOT NULL) = coalesce(state = 'ALLOCATED' AND role = 'FIREWALL', false)),
+    ADD CONSTRAINT machine_asn_private CHECK (asn BETWEEN 4200000000 AND 4294967294);
 CREATE UNIQUE INDEX machine_asn ON machine (asn);
 
 CREATE FUNCTION machine_asn_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.state = 'ALLOCATED' AND NEW.role = 'FIREWALL' THEN
-        IF OLD.state = 'ALLOCATED' AND OLD.role = 'FIREWALL' THEN
+        IF TG_OP = 'UPDATE' AND OLD.state = 'ALLOCATED' AND OLD.role = 'FIREWALL' THEN
             NEW.asn := OLD.asn;
         ELSE
             NEW.asn := nextval('firewall_asn');
@@ -33,7 +34,7 @@ BEGIN
     RETURN NEW;
 END;
 $$;
-CREATE TRIGGER machine_asn_keep BEFORE UPDATE ON machine FOR EACH ROW EXECUTE FUNCTION machine_asn_keep();
+CREATE TRIGGER machine_asn_keep BEFORE INSERT OR UPDATE ON machine FOR EACH ROW EXECUTE FUNCTION machine_asn_keep();
 
 -- Per partition, how its firewalls' sessions with the leaves run: keepalive and hold time in seconds (RFC 4271: the
 -- hold time at least three keepalives; 0, sessions without keepalives, is not offered), and how tenant prefixes are

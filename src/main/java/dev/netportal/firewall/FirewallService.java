@@ -77,7 +77,8 @@ public class FirewallService {
                 .then(Mono.defer(() -> {
                     String checkedName = Names.check(Names.Named.FIREWALL, name);
                     String credential = newCredential();
-                    Mono<Allocated> work = partitions.get(partition)
+                    // the partition's row first: a change of its fabric settings then cannot miss this firewall
+                    Mono<Allocated> work = partitions.getHeld(partition)
                             .thenMany(Flux.fromIterable(requested).concatMap(r -> networks.require(r.network())))
                             .collectList()
                             .flatMap(found -> {

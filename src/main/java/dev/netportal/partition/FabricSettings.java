@@ -47,7 +47,7 @@ public record FabricSettings(int keepalive, int holdTime, ExternalExport externa
         if (keepalive < 1) {
             throw Refusal.P1_BGP_KEEPALIVE.with(keepalive, partition);
         }
-        if (holdTime < 3 * keepalive || holdTime > MAX_HOLD_TIME) {
+        if (holdTime < 3L * keepalive || holdTime > MAX_HOLD_TIME) {
             throw Refusal.P1_BGP_HOLD_TIME.with(holdTime, partition, keepalive, 3L * keepalive, MAX_HOLD_TIME);
         }
     }

@@ -204,6 +204,16 @@ public class PartitionService {
         return partitions.find(id.value()).switchIfEmpty(Mono.error(() -> DomainException.notFound("Partition " + id)));
     }
 
+    /**
+     * The partition, its row held (shared) until the caller's transaction ends, for a firewall's allocation: a change
+     * of the partition's fabric settings waits until the firewall is allocated and then renders it too, or the
+     * allocation waits until the change committed and renders with the new settings. Take it first in the
+     * transaction, before any other row, as network creation takes the partition's row first.
+     */
+    public Mono<Partition> getHeld(PartitionId id) {
+        return partitions.lockShared(id.value()).then(get(id));
+    }
+
     /** The ids of all partitions, in order; every signed-in user may see them. */
     public Mono<List<String>> ids() {
         return partitions.ids().collectList();

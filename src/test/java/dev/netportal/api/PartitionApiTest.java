@@ -181,6 +181,9 @@ class PartitionApiTest {
         assertThat(tooLong.json().get("type").asString()).endsWith("/errors/P1-bgp-timers");
         Api.Answer keepaliveAlone = patch("admin", "brm-1", "{\"bgpKeepalive\":4}");
         assertThat(keepaliveAlone.status()).as("checked against the hold time it ends up beside (9 s)").isEqualTo(400);
+        Api.Answer huge = patch("admin", "brm-1", "{\"bgpKeepalive\":1000000000,\"bgpHoldTime\":65535}");
+        assertThat(huge.status()).as("three keepalives of a billion seconds do not wrap around: " + huge.raw().body()).isEqualTo(400);
+        assertThat(huge.json().get("type").asString()).endsWith("/errors/P1-bgp-timers");
 
         // a firewall in the partition: its own AS number, and its sessions as the partition says
         String network = Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/networks", bob,
@@ -214,6 +217,18 @@ class PartitionApiTest {
         assertThat(patch("admin", "brm-1", "{\"name\":\"Bremen One\"}").status()).isEqualTo(200);
         assertThat(Api.get(portal.apiUrl() + "/api/v1/firewalls/" + id + "/config", bob).json().get("revision").asInt())
                 .as("other partition changes render nothing").isEqualTo(revision + 1);
+
+        // a firewall allocated while a change of the partition is under way waits for it, so none keeps the old settings
+        try (java.sql.Connection db = portal.database().connect()) {
+            db.setAutoCommit(false);
+            db.createStatement().execute("SELECT id FROM partition WHERE id = 'brm-1' FOR UPDATE");
+            java.util.concurrent.CompletableFuture<Api.Answer> third = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    Api.send("POST", portal.apiUrl() + "/api/v1/projects/tenant-a/firewalls", bob, body.formatted("3")));
+            Thread.sleep(1_000);
+            assertThat(third).as("the allocation waits for the partition's change").isNotDone();
+            db.commit();
+            assertThat(third.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
+        }
 
         // the database keeps the number whatever an UPDATE says
         try (java.sql.Connection db = portal.database().connect(); java.sql.Statement sql = db.createStatement()) {

@@ -55,12 +55,15 @@ public class ConfigRepository {
         this.db = db;
     }
 
-    /** The firewall's name and project, its row locked: renderings of one firewall happen one after the other. */
+    /**
+     * The firewall's name, project, primary network, AS number and its partition's fabric settings, its row locked:
+     * renderings of one firewall happen one after the other.
+     */
     public Mono<Head> head(UUID firewall) {
         return head(firewall, true);
     }
 
-    /** The firewall's name and project, its row locked or only read (for a preview that stores nothing). */
+    /** The same ({@link Head}), the row locked or only read (for a preview that stores nothing). */
     public Mono<Head> head(UUID firewall, boolean lock) {
         // only the firewall's row is locked: a partition change renders its firewalls with the partition's row locked
         return db.sql(HEAD + " AND m.id = :id" + (lock ? " FOR UPDATE OF m" : ""))

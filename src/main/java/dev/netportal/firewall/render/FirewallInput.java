@@ -44,7 +44,7 @@ public record FirewallInput(String firewall, long asn, Fabric fabric, List<Leg> 
         public static final Fabric DEFAULTS = new Fabric(3, 9, true);
 
         public Fabric {
-            if (keepalive < 1 || hold < 3 * keepalive || hold > 65535) {
+            if (keepalive < 1 || hold < 3L * keepalive || hold > 65535) {
                 throw new IllegalArgumentException("BGP timers " + keepalive + "/" + hold + " are out of range");
             }
         }

@@ -69,11 +69,11 @@ public final class FirewallRenderer {
             prefixList(out, prefixList(leg, false), of(false, offered(leg)), true);
             prefixList(out, prefixList(leg, true), of(true, offered(leg)), true);
         }
-        // the network itself, as the firewall is connected to it: what it announces of its own to the fabric
+        // what each VRF takes from the fabric: the same prefixes, exactly (no more specific route inside them)
         for (FirewallInput.Leg leg : legs) {
             if (leg.facesTheFabric()) {
-                prefixList(out, networkList(leg, false), of(false, leg.prefixes()), false);
-                prefixList(out, networkList(leg, true), of(true, leg.prefixes()), false);
+                prefixList(out, fabricList(leg, false), of(false, offered(leg)), false);
+                prefixList(out, fabricList(leg, true), of(true, offered(leg)), false);
             }
         }
         out.append("!\n");
@@ -187,9 +187,10 @@ public final class FirewallRenderer {
     }
 
     /**
-     * What a VRF takes from the fabric: what it offers the primary VRF anyway (a shared network's prefixes, an
+     * What a VRF takes from the fabric: exactly what it offers the primary VRF anyway (a shared network's prefixes, an
      * external network's destinations), nothing else. Other firewalls' tenant prefixes, which the leaf passes on,
-     * stay out, so the import into the primary VRF finds nothing more than its route-map would let through.
+     * stay out, and so does any more specific route inside those prefixes: a speaker on the shared network that
+     * announced a /32 of it would otherwise draw every consumer's traffic for that address to itself.
      */
     private static String fabricIn(FirewallInput.Leg leg) {
         StringBuilder out = new StringBuilder();
@@ -197,7 +198,7 @@ public final class FirewallRenderer {
         for (boolean ipv6 : new boolean[] {false, true}) {
             if (!of(ipv6, offered(leg)).isEmpty()) {
                 seq = fabricEntry(out, fabricInMap(leg), seq, (leg.role() == FirewallInput.Role.EXTERNAL ? "destinations of " : "")
-                        + safe(leg.network()) + " from the fabric", ipv6, prefixList(leg, ipv6), false);
+                        + safe(leg.network()) + " from the fabric", ipv6, fabricList(leg, ipv6), false);
             }
         }
         out.append("route-map ").append(fabricInMap(leg)).append(" deny ").append(seq).append("\nexit\n!\n");
@@ -205,9 +206,11 @@ public final class FirewallRenderer {
     }
 
     /**
-     * What a VRF announces to the fabric: the network as the firewall is connected to it (so that the fabric reaches
-     * the firewall's address, to which masqueraded traffic returns), and the primary network's prefixes it imported
-     * (the way back to the primary network), per family where the firewall has an address in the network. Masquerading
+     * What a VRF announces to the fabric: the primary network's prefixes it imported (the way back to the primary
+     * network), per family where the firewall has an address in the network, and nothing of the network itself: every
+     * firewall in it would announce the same prefix, drawing traffic meant for the others (or for the network's owner)
+     * to whichever the fabric picks; the fabric reaches the firewall's own address, to which masqueraded traffic
+     * returns, on the network it is connected to. Masquerading
      * hides the primary's IPv4 prefixes behind the firewall's address, so they are not announced then; IPv6 is never
      * translated. Towards an external network the primary's prefixes are marked {@code no-export} where the partition
      * says so: the external routers use them and pass them on to no other AS.
@@ -215,11 +218,6 @@ public final class FirewallRenderer {
     private static String fabricOut(FirewallInput.Leg leg, FirewallInput.Leg primary, FirewallInput.Fabric fabric) {
         StringBuilder out = new StringBuilder();
         int seq = 10;
-        for (boolean ipv6 : new boolean[] {false, true}) {
-            if (!of(ipv6, leg.ips()).isEmpty() && !of(ipv6, leg.prefixes()).isEmpty()) {
-                seq = fabricEntry(out, fabricOutMap(leg), seq, safe(leg.network()) + " itself", ipv6, networkList(leg, ipv6), false);
-            }
-        }
         boolean noExport = leg.role() == FirewallInput.Role.EXTERNAL && fabric.externalNoExport();
         for (boolean ipv6 : new boolean[] {false, true}) {
             if (!of(ipv6, leg.ips()).isEmpty() && !of(ipv6, primary.prefixes()).isEmpty() && (ipv6 || !leg.masquerade())) {
@@ -347,9 +345,9 @@ public final class FirewallRenderer {
         return "rm-into-" + leg.vrf();
     }
 
-    /** The network's own prefixes, exactly (what the firewall is connected to). */
-    private static String networkList(FirewallInput.Leg leg, boolean ipv6) {
-        return (ipv6 ? "pl6-net-" : "pl-net-") + leg.vrf();
+    /** What a VRF offers the others, exactly as offered: what it takes from the fabric. */
+    private static String fabricList(FirewallInput.Leg leg, boolean ipv6) {
+        return (ipv6 ? "pl6-fabric-" : "pl-fabric-") + leg.vrf();
     }
 
     private static String fabricInMap(FirewallInput.Leg leg) {

@@ -55,6 +55,11 @@ public class PartitionRepository {
                 .then();
     }
 
+    /** Holds the partition's row (FOR SHARE) until the transaction ends: changes to it wait, readers do not. */
+    public Mono<Void> lockShared(String id) {
+        return db.sql("SELECT id FROM partition WHERE id = :id FOR SHARE").bind("id", id).fetch().first().then();
+    }
+
     /** Locks the partition's row until the transaction ends; empty if there is no such partition. */
     public Mono<String> lock(String id) {
         return db.sql("SELECT id FROM partition WHERE id = :id FOR UPDATE").bind("id", id)

@@ -210,8 +210,7 @@ class FirewallRendererTest {
     void masqueradingKeepsThePrivateIpv4PrefixOutOfTheNetworkButNotTheIpv6One() {
         String frr = FirewallRenderer.render(input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, STORAGE_DUAL_NAT, BACKUP_DUAL_NO_NAT)).frr();
 
-        assertThat(routeMap(frr, "rm-fabric-out-102")).contains("match ip address prefix-list pl-net-102",
-                "match ipv6 address prefix-list pl6-net-102", "match ipv6 address prefix-list pl6-101")
+        assertThat(routeMap(frr, "rm-fabric-out-102")).contains("match ipv6 address prefix-list pl6-101")
                 .doesNotContain("prefix-list pl-101");
         assertThat(routeMap(frr, "rm-fabric-out-103")).contains("match ip address prefix-list pl-101",
                 "match ipv6 address prefix-list pl6-101");
@@ -227,8 +226,15 @@ class FirewallRendererTest {
 
         assertThat(routeMap(on, "rm-fabric-out-104")).contains(" match ip address prefix-list pl-101\n set community no-export additive\n",
                 " match ipv6 address prefix-list pl6-101\n set community no-export additive\n")
-                .as("the uplink's own prefix is the operator's, not a tenant's")
-                .contains(" match ip address prefix-list pl-net-104\nexit\n");
+;
+        // a network's own prefix is announced by nobody's firewall: each would draw the others' traffic to itself
+        for (String shape : new String[] {on, off}) {
+            assertThat(shape).doesNotContain("pl-net-", "pl6-net-");
+            for (int vrf : new int[] {103, 104}) {
+                assertThat(routeMap(shape, "rm-fabric-out-" + vrf)).doesNotContain("pl-" + vrf + "\n", "pl6-" + vrf + "\n",
+                        "pl-fabric-" + vrf, "pl6-fabric-" + vrf);
+            }
+        }
         assertThat(routeMap(on, "rm-fabric-out-103")).as("a shared network stays in the partition anyway").doesNotContain("community");
         assertThat(off).doesNotContain("community");
         // marked on import, the firewall itself would keep the prefix from its eBGP peer: the session marks it instead
@@ -239,13 +245,16 @@ class FirewallRendererTest {
     void theFabricCannotLeakAnotherTenantsPrefixIntoThePrimaryVrf() {
         String frr = FirewallRenderer.render(input(FABRIC, PRIVATE_DUAL, INTERNET_DUAL, BACKUP_DUAL_NO_NAT)).frr();
 
-        // from the fabric a shared VRF takes the shared network's prefixes only, an external one its destinations only
-        assertThat(routeMap(frr, "rm-fabric-in-103")).contains(" match ip address prefix-list pl-103\n",
-                " match ipv6 address prefix-list pl6-103\n", "route-map rm-fabric-in-103 deny 30\n");
-        assertThat(routeMap(frr, "rm-fabric-in-100")).contains(" match ip address prefix-list pl-100\n",
-                " match ipv6 address prefix-list pl6-100\n", "route-map rm-fabric-in-100 deny 30\n");
-        assertThat(frr).contains("ip prefix-list pl-103 seq 5 permit 10.0.12.0/24 le 32\n",
-                "ip prefix-list pl-100 seq 5 permit 0.0.0.0/0\n");
+        // from the fabric a shared VRF takes the shared network's prefixes only, an external one its destinations
+        // only, and exactly: no more specific route, which a speaker on the shared network could use to draw every
+        // consumer's traffic for one address to itself
+        assertThat(routeMap(frr, "rm-fabric-in-103")).contains(" match ip address prefix-list pl-fabric-103\n",
+                " match ipv6 address prefix-list pl6-fabric-103\n", "route-map rm-fabric-in-103 deny 30\n");
+        assertThat(routeMap(frr, "rm-fabric-in-100")).contains(" match ip address prefix-list pl-fabric-100\n",
+                " match ipv6 address prefix-list pl6-fabric-100\n", "route-map rm-fabric-in-100 deny 30\n");
+        assertThat(frr).contains("ip prefix-list pl-fabric-103 seq 5 permit 10.0.12.0/24\n",
+                "ip prefix-list pl-fabric-100 seq 5 permit 0.0.0.0/0\n")
+                .doesNotContain("pl-fabric-103 seq 5 permit 10.0.12.0/24 le", "pl6-fabric-103 seq 5 permit fd00:3::/64 le");
         // and the primary imports from them only what the same prefix-lists let through
         assertThat(routeMap(frr, "rm-into-101")).contains(" match source-vrf vrf-103\n match ip address prefix-list pl-103\n");
     }
