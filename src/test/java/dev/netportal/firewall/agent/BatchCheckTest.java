@@ -76,6 +76,10 @@ class BatchCheckTest {
             items.add(item("two-shared", 1, null));
         }
         // 120 rulesets in one file are more than the kernel takes at once ("Message too long")
+        java.nio.file.Path whole = java.nio.file.Files.writeString(directory.resolve("whole.nft"),
+                String.join("\n", items.stream().map(item -> item.delivery().nftables()).toList()));
+        assertThat(Tools.nftCheckEach(List.of(whole)).getFirst().output()).as("one file is too long for one batch")
+                .contains("Message too long");
         assertThat(BatchCheck.checkTogether(items, java.util.stream.IntStream.range(0, 120).boxed().toList(),
                 directory.resolve("scratch"), Integer.MAX_VALUE)).as("passed in halves, not each alone").isNotNull().isEmpty();
         assertThat(directory.resolve("scratch")).isEmptyDirectory();
