@@ -1,72 +1,93 @@
 #!/usr/bin/env bash
-# Datapath bench for Netportal's rendered firewall configuration: real Linux forwarding, routing and nftables.
+# Datapath bench for Netportal's firewalls: real Linux forwarding, VRFs, nftables and FRR, in network namespaces.
 #
 # Topology, built in network namespaces of its own:
 #
-#   [ma] 10.1.0.10/24 fd00:a::10/64 --- <tenant if> [fw1] <shared if> ---+
-#                                                                     [shared: bridge br0] --- [svc] 10.9.0.10/24
-#   [mb] 10.2.0.10/24 fd00:b::10/64 --- <tenant if> [fw2] <shared if> ---+                          fd00:9::10/64
+#                                  [shared: bridge] --- [svc] 10.9.0.10/24 fd00:9::10/64
+#                                   |    |    |
+#   [ma] 10.1.0.10/24 --- [fw1] ----+    |   [leaf] 10.9.0.1/24 fd00:9::1/64, AS 65100 (FRR)
+#        fd00:a::10/64      |            |
+#   [mb] 10.2.0.10/24 --- [fw2] ---------+
+#        fd00:b::10/64      |    |
+#                          [outside: bridge] --- [exit] 203.0.113.1/24 2001:db8:e::1/64, AS 65200 (FRR)
+#                                                   |
+#                                                [inet] 198.51.100.10/24 2001:db8:100::10/64
 #
 #   ma, mb   tenant A's and tenant B's machine; default routes via their firewall's tenant-side addresses
-#   fw1, fw2 the firewalls: interfaces named and addressed as the netconf files say (as the renderer names them,
-#            n<vrf>), forwarding on (IPv4 and IPv6), each VRF a routing table (a real VRF device where the kernel
-#            has them, else an `ip rule iif <if> lookup <vrf>` per family), ending in `unreachable default` for
-#            both families; nftables as rendered
-#   shared   the shared network segment: a bridge holding the service and both firewalls' shared legs
-#   svc      the shared service, with the routes the shared network's router would learn from the firewalls
+#   fw1, fw2 the firewalls: each network a VRF device (vrf-<id>, table <id>) holding the interface the renderer
+#            names (n<id>), with the firewall's addresses there; zebra, bgpd and staticd run in the firewall's
+#            namespace and get their configuration only from the agent (frr-reload.py); nftables too
+#   shared   the shared network's segment (a bridge): the service, the leaf, the firewalls' shared legs
+#   outside  an external network's segment (the internet's): the exit router and the firewalls' external legs.
+#            Both bridges let router advertisements through from their router only, so that each firewall's
+#            BGP unnumbered session finds the router, as it would on its own leaf port; a firewall's leg there
+#            has the fixed link-local address fe80::<last number of its IPv4 address>, which the router names.
+#   leaf     the shared network's router and the firewalls' BGP peer: announces a more specific prefix inside the
+#            shared network (10.9.0.128/25, fd00:9:0:0:8000::/65), which no firewall may take, and passes on
+#            what each firewall announces
+#   svc      the shared service, default routes via the leaf
+#   exit     the internet's router: peers with the firewalls, announces the internet host's prefixes
 #
-# Machines and the service listen on TCP 7000, IPv4 and IPv6, and answer with the address they see the client as.
-# IPv6 addresses are added without duplicate address detection (nodad), so they are usable at once.
-# Everything runs inside a private mount, network and PID namespace (the script re-executes itself under
-# unshare, with a private tmpfs on /run for /run/netns), so it never touches the host's interfaces, routes,
-# nftables or namespaces, and whatever it starts dies with it (also when killed: unshare --kill-child).
+# Each VRF table ends in `unreachable default` (both families). Machines, the service and the internet host listen
+# on TCP 7000, IPv4 and IPv6, and answer with the address they see the client as. IPv6 addresses are added
+# without duplicate address detection (nodad), so they are usable at once.
+#
+# The kernel must have VRF devices (CONFIG_NET_VRF). Where this machine's has none, the bench runs in a small
+# virtual machine (QEMU, no KVM needed) with Debian's kernel, on this machine's root file system read-only with a
+# writable layer in memory, so the same programs run; .ci/install-datapath-guest prepares it.
 #
 # Usage:
 #   datapath.sh --check
-#       prints READY, or MISSING: <what> and exits 77
-#   datapath.sh --phase NAME [--fw1 NFT NETCONF] [--fw2 NFT NETCONF] [--service NETCONF] --probes LIST ...
-#       runs the phases in order. The first phase must give fw1 and fw2 (their link lines decide the cabling);
-#       a later phase replaces the configuration of what it names and keeps the rest. Conntrack is flushed
-#       between phases, so that no phase inherits another's connections.
-#
-# NETCONF lines (blank lines and # comments ignored):
-#   link tenant|shared <ifname> <vrf> <address/len>...   a firewall's leg with its addresses, at most one per
-#                                                         family (a cabled leg left out of a later phase stays
-#                                                         cabled but loses its addresses and table)
-#   route <table> <ip route arguments>                   a route, of the family of its destination; firewalls:
-#                                                         table = VRF, service: table = main
-# LIST: comma-separated probes <from>-to-<to>[-v6], each of a, b, service, over IPv4, or IPv6 with -v6
-# (e.g. a-to-service,b-to-a,a-to-service-v6).
-#
-# Output: one line per probe, in the order asked:
-#   PROBE <phase> <probe> OK source=<the client address the destination saw (IPv6 in its short form)>
-#   PROBE <phase> <probe> BLOCKED
-# Exit: 0 when the bench ran (the probe outcomes are the caller's to judge), 77 when this machine cannot run it,
-# anything else when setup failed. DATAPATH_VRF=emulate|real forces the VRF flavour (default: real if available).
+#       prints READY <where>, or MISSING: <what> and exits 77
+#   datapath.sh --run WORK -- COMMAND...
+#       runs COMMAND (the bench's driver) in private mount, network and PID namespaces, with a kernel that has
+#       VRF devices (this one, or the guest's), WORK writable at the same path; COMMAND's output and exit code are
+#       this command's. COMMAND calls the subcommands below, as `bash $DATAPATH_SCRIPT ...`.
+#   setup LINKS             builds the bench; LINKS lines: link <fw1|fw2> <tenant|shared|external> <ifname> <vrf>
+#                           <address/len>... (a tenant leg's addresses are its machine's gateways)
+#                           An agent on fw1 applies with `ip netns exec fw1 nft` and /run/work/frr-reload-fw1 (FRR's
+#                           frr-reload.py, pointed at fw1's FRR); likewise fw2.
+#   vtysh NODE ARGS...      vtysh against the node's FRR (fw1, fw2, leaf, exit)
+#   probe PHASE LIST        conntrack flushed, then probes, all at once; LIST: comma-separated <from>-to-<to>[-v6],
+#                           each of a, b, service, internet; prints per probe, in order:
+#                             PROBE <phase> <probe> OK source=<the client address the destination saw>
+#                             PROBE <phase> <probe> BLOCKED
+#   routes NODE TABLE...    the kernel's routes of tables on a node, both families, as ip -j prints them, one JSON
+#                           object per line with its table added
 set -eEuo pipefail
 
-PATH=$PATH:/usr/sbin:/sbin
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 SELF=$(readlink -f "$0")
+GUEST=${NETPORTAL_DATAPATH_GUEST:-/opt/netportal-tools/datapath-guest}
 readonly PORT=7000
-# Below the kernel's l3mdev rule (1000) and the main table (32766); only used where VRFs are emulated.
-readonly RULE_PREF=500
 # The kernel's own metric for a VRF's closing unreachable route: below anything a routing daemon installs.
 readonly LAST_METRIC=4278198272
+readonly FRR_DAEMONS=(zebra bgpd staticd)
 
-declare -A HOST_NS=([a]=ma [b]=mb [service]=svc)
-declare -A HOST_ADDR=([a]=10.1.0.10/24 [b]=10.2.0.10/24 [service]=10.9.0.10/24)
-declare -A HOST_ADDR6=([a]=fd00:a::10/64 [b]=fd00:b::10/64 [service]=fd00:9::10/64)
+declare -A HOST_NS=([a]=ma [b]=mb [service]=svc [internet]=inet)
+declare -A HOST_ADDR=([a]=10.1.0.10/24 [b]=10.2.0.10/24 [service]=10.9.0.10/24 [internet]=198.51.100.10/24)
+declare -A HOST_ADDR6=([a]=fd00:a::10/64 [b]=fd00:b::10/64 [service]=fd00:9::10/64 [internet]=2001:db8:100::10/64)
 
 die() {
   echo "datapath: $*" >&2
   exit 2
 }
 
-missing_requirements() {
+# ---------------------------------------------------------------- where the bench can run
+
+kernel_has_vrf() {
+  unshare --net bash -c 'ip link add netportal-probe type vrf table 4242' >/dev/null 2>&1
+}
+
+# What the bench needs besides a kernel with VRF devices.
+missing_programs() {
   local missing=() tool
   [[ $(id -u) == 0 ]] || missing+=("root")
-  for tool in unshare ip nft socat timeout ss; do
+  for tool in unshare ip nft socat timeout ss conntrack vtysh java; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  for tool in zebra bgpd staticd frr-reload.py; do
+    [[ -x /usr/lib/frr/$tool ]] || missing+=("/usr/lib/frr/$tool")
   done
   if ((${#missing[@]} == 0)) && ! unshare --mount --net --pid --fork --mount-proc true >/dev/null 2>&1; then
     missing+=("permission to create mount, network and PID namespaces (unshare failed)")
@@ -74,240 +95,356 @@ missing_requirements() {
   echo "${missing[*]}"
 }
 
-# ---------------------------------------------------------------- outside: check, then re-execute isolated
+# Where the bench runs: "kernel" (this one has VRF devices), "guest", or empty (neither).
+where() {
+  if kernel_has_vrf; then
+    echo kernel
+  elif command -v qemu-system-x86_64 >/dev/null 2>&1 && [[ -f $GUEST/ready && -f $GUEST/vmlinuz && -f $GUEST/initrd.gz ]]; then
+    echo guest
+  fi
+}
 
-if [[ ${1:-} != --inside ]]; then
-  missing=$(missing_requirements)
+if [[ ${1:-} == --check ]]; then
+  missing=$(missing_programs)
+  place=$(where)
+  [[ -n $place ]] || missing+="${missing:+ }VRF devices (this kernel has none, and no guest is prepared: run .ci/install-datapath-guest with qemu-system-x86 installed)"
   if [[ -n $missing ]]; then
     echo "MISSING: $missing"
     exit 77
   fi
-  if [[ ${1:-} == --check ]]; then
-    echo READY
-    exit 0
-  fi
-  exec unshare --mount --net --pid --fork --kill-child --mount-proc -- bash "$SELF" --inside "$@"
+  echo "READY $place"
+  exit 0
 fi
-shift
 
-# ---------------------------------------------------------------- arguments
+# ---------------------------------------------------------------- running the driver isolated
 
-# The inputs are read now, before /run is covered by a private tmpfs, so that any path works.
-PHASES=()
-declare -A PHASE_ARG=()
-read_input() {
-  [[ -f $2 ]] || die "$1: no such file: $2"
-  PHASE_ARG[${#PHASES[@]},$1]=$(<"$2")
+# Inside private namespaces (or the guest): a private /run for /run/netns and the bench's files, then the driver.
+inside() {
+  local work=$1
+  shift
+  mount -t tmpfs netportal-datapath /run
+  mkdir -p /run/netns /run/work
+  ip link set lo up
+  export DATAPATH_SCRIPT=$SELF DATAPATH_WORK=$work
+  "$@"
 }
-while (($#)); do
-  case $1 in
-    --phase) (($# >= 2)) || die "--phase needs a name"; PHASES+=("$2"); shift 2 ;;
-    --fw1 | --fw2)
-      (($# >= 3)) || die "$1 needs an nftables file and a netconf file"
-      ((${#PHASES[@]})) || die "$1 before the first --phase"
-      read_input "${1#--}.nft" "$2"
-      read_input "${1#--}.net" "$3"
-      shift 3 ;;
-    --service)
-      (($# >= 2)) || die "--service needs a netconf file"
-      ((${#PHASES[@]})) || die "$1 before the first --phase"
-      read_input service.net "$2"
-      shift 2 ;;
-    --probes)
-      (($# >= 2)) || die "--probes needs a list"
-      ((${#PHASES[@]})) || die "$1 before the first --phase"
-      PHASE_ARG[${#PHASES[@]},probes]=$2
-      shift 2 ;;
-    *) die "unknown argument: $1" ;;
+
+if [[ ${1:-} == --run ]]; then
+  (($# >= 4)) && [[ $3 == -- ]] || die "usage: --run WORK -- COMMAND..."
+  work=$(readlink -f "$2")
+  shift 3
+  case $(where) in
+    kernel)
+      exec unshare --mount --net --pid --uts --fork --kill-child --mount-proc -- bash "$SELF" --inside "$work" "$@" ;;
+    guest)
+      rm -f "$work/guest.out" "$work/guest.err" "$work/guest.rc"
+      printf '%s\0' "$@" >"$work/guest.command"
+      # TCG (no KVM: nested virtualisation is not dependable), both cores, the host's root read-only and WORK
+      # writable, both over virtio-9p; the console goes to guest.console
+      qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 2048 -smp "$(nproc)" -nographic -no-reboot -nic none \
+        -kernel "$GUEST/vmlinuz" -initrd "$GUEST/initrd.gz" \
+        -append "console=ttyS0 quiet panic=-1 guestinit=$SELF guestwork=$work guestdir=$GUEST" \
+        -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+        -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+        -fsdev local,id=work,path="$work",security_model=none,multidevs=remap \
+        -device virtio-9p-pci,fsdev=work,mount_tag=work >"$work/guest.console" 2>&1 </dev/null \
+        || die "the guest failed to run: $(tail -5 "$work/guest.console")"
+      [[ -f $work/guest.rc ]] || die "the guest stopped without running the driver: $(tail -20 "$work/guest.console")"
+      cat "$work/guest.out"
+      cat "$work/guest.err" >&2
+      exit "$(cat "$work/guest.rc")" ;;
+    *) die "this machine can run the bench neither here nor in a guest (datapath.sh --check says why)" ;;
   esac
-done
-((${#PHASES[@]})) || die "no --phase given"
-[[ -v PHASE_ARG[1,fw1.nft] && -v PHASE_ARG[1,fw2.nft] ]] || die "the first phase must give --fw1 and --fw2"
-
-# ---------------------------------------------------------------- setup and teardown
-
-NODES=(ma fw1 shared svc fw2 mb)
-LISTENERS=()
-
-teardown() {
-  local pid node
-  for pid in "${LISTENERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for node in "${NODES[@]}"; do ip netns del "$node" 2>/dev/null || true; done
-}
-trap teardown EXIT
-trap 'echo "datapath: setup failed at line $LINENO: $BASH_COMMAND" >&2' ERR
-
-# A private /run (mounts here are not propagated to the host): `ip netns add` pins namespaces in /run/netns, and
-# the work files live next to it, so neither outlives this mount namespace, even if the script is killed.
-mount -t tmpfs netportal-datapath /run
-mkdir /run/netns /run/work
-WORK=/run/work
-
-VRF_MODE=${DATAPATH_VRF:-auto}
-if [[ $VRF_MODE == auto ]]; then
-  if ip link add netportal-probe type vrf table 4242 >/dev/null 2>&1; then
-    ip link del netportal-probe
-    VRF_MODE=real
-  else
-    VRF_MODE=emulate
-  fi
 fi
-[[ $VRF_MODE == real || $VRF_MODE == emulate ]] || die "DATAPATH_VRF must be auto, real or emulate, not $VRF_MODE"
-echo "INFO vrf=$VRF_MODE"
 
-for node in "${NODES[@]}"; do
-  ip netns add "$node"
-  ip -n "$node" link set lo up
-  # no duplicate address detection on the interfaces to come (their link-local addresses): usable at once
-  ip netns exec "$node" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-done
-for node in fw1 fw2; do
-  # rp_filter would check sources in the main table, which a firewall's VRF routes are not in
-  ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-    net.ipv6.conf.all.forwarding=1
-done
-# no multicast snooping: neighbour discovery on the segment never depends on which MLD reports the bridge saw
-ip -n shared link add br0 type bridge stp_state 0 mcast_snooping 0
-ip -n shared link set br0 up
+if [[ ${1:-} == --inside ]]; then
+  shift
+  work=$1
+  shift
+  inside "$work" "$@"
+  exit
+fi
 
-# The lines of a netconf text, without comments.
-netconf_lines() {
-  sed 's/#.*//' <<<"$1"
+if [[ ${1:-} == --guest ]]; then
+  # The guest's init: its own /proc, /sys and /run, the work directory from the host, the kernel's modules
+  # loadable (busybox's modprobe, from the prepared directory), then the driver; its output and exit code go to
+  # the work directory, and the guest powers off.
+  mount -t proc proc /proc
+  mount -t sysfs sys /sys
+  # what udev would have made: /dev/fd (process substitution) and the standard streams
+  ln -sfn /proc/self/fd /dev/fd
+  ln -sfn /proc/self/fd/0 /dev/stdin
+  ln -sfn /proc/self/fd/1 /dev/stdout
+  ln -sfn /proc/self/fd/2 /dev/stderr
+  mkdir -p /dev/shm /dev/pts
+  mount -t tmpfs shm /dev/shm
+  mount -t devpts devpts /dev/pts
+  cmdline=$(</proc/cmdline)
+  work=$(sed -n 's/.* guestwork=\([^ ]*\).*/\1/p' <<<"$cmdline")
+  guest=$(sed -n 's/.* guestdir=\([^ ]*\).*/\1/p' <<<"$cmdline")
+  mkdir -p "$work"
+  mount -t 9p -o trans=virtio,version=9p2000.L,cache=none,msize=262144 work "$work"
+  version=$(uname -r)
+  mkdir -p "/lib/modules/$version"
+  mount --bind "$guest/modules/$version" "/lib/modules/$version"
+  printf '#!/bin/sh\nexec %s modprobe "$@"\n' "$guest/busybox" >/usr/local/sbin/modprobe
+  chmod 755 /usr/local/sbin/modprobe
+  echo /usr/local/sbin/modprobe >/proc/sys/kernel/modprobe
+  hostname datapath-guest
+  mapfile -d '' command <"$work/guest.command"
+  rc=0
+  inside "$work" "${command[@]}" >"$work/guest.out" 2>"$work/guest.err" || rc=$?
+  echo "$rc" >"$work/guest.rc"
+  sync
+  echo o >/proc/sysrq-trigger
+  sleep 10
+  exit 0
+fi
+
+# ---------------------------------------------------------------- subcommands (from the driver, inside)
+
+[[ -n ${DATAPATH_WORK:-} && -d /run/work ]] || die "$1: run the bench with --run"
+WORK=/run/work
+trap 'echo "datapath: $1 failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+
+# The lines of a text, without comments.
+config_lines() {
+  sed 's/#.*//' "$1"
 }
 
-# Whether an address or prefix is IPv6.
 ipv6() {
   [[ $1 == *:* ]]
 }
 
-# ip addr add's options for an address: IPv6 without duplicate address detection.
-addr_options() {
-  if ipv6 "$1"; then echo nodad; fi
+# FRR's directory on a node: vty sockets, pid files, logs.
+frr_dir() {
+  echo "$WORK/frr-$1"
 }
 
-# Cabling, from the first phase's link lines: a tenant leg to the firewall's machine, a shared leg to the bridge.
-declare -A CABLED=()
-cable() {
-  local firewall=$1 machine=$2 netconf=$3 kind segment ifname vrf addresses address gateway="" gateway6="" host
-  while read -r kind segment ifname vrf addresses; do
-    [[ $kind == link ]] || continue
-    case $segment in
-      tenant)
-        ip link add name "$ifname" netns "$firewall" type veth peer name eth0 netns "$machine"
-        for address in $addresses; do
-          if ipv6 "$address"; then gateway6=${address%/*}; else gateway=${address%/*}; fi
-        done ;;
-      shared)
-        ip link add name "$ifname" netns "$firewall" type veth peer name "$firewall" netns shared
-        ip -n shared link set "$firewall" master br0 up ;;
-      *) die "$firewall: unknown segment $segment" ;;
-    esac
-    ip -n "$firewall" link set "$ifname" up
-    ip netns exec "$firewall" sysctl -qw "net.ipv4.conf.$ifname.rp_filter=0"
-    CABLED[$firewall]+=" $ifname"
-  done < <(netconf_lines "$netconf")
-  [[ -n $gateway ]] || die "$firewall: no tenant link with an IPv4 address"
-  for host in a b; do
-    [[ ${HOST_NS[$host]} == "$machine" ]] || continue
-    ip -n "$machine" addr add "${HOST_ADDR[$host]}" dev eth0
-    ip -n "$machine" addr add "${HOST_ADDR6[$host]}" dev eth0 nodad
-    ip -n "$machine" link set eth0 up
-    ip -n "$machine" route add default via "$gateway"
-    if [[ -n $gateway6 ]]; then ip -n "$machine" -6 route add default via "$gateway6"; fi
-  done
-}
-cable fw1 ma "${PHASE_ARG[1,fw1.net]}"
-cable fw2 mb "${PHASE_ARG[1,fw2.net]}"
-ip link add name eth0 netns svc type veth peer name svc netns shared
-ip -n shared link set svc master br0 up
-ip -n svc addr add "${HOST_ADDR[service]}" dev eth0
-ip -n svc addr add "${HOST_ADDR6[service]}" dev eth0 nodad
-ip -n svc link set eth0 up
-
-# Replaces a firewall's addresses, VRFs, routes and ruleset with those of a phase.
-declare -A TABLES=()
-configure_firewall() {
-  local firewall=$1 ruleset=$2 netconf=$3 ifname table kind segment vrf addresses address rest family
-  for ifname in ${CABLED[$firewall]}; do
-    # the addresses the netconf gave (the kernel's link-local ones stay)
-    ip -n "$firewall" addr flush dev "$ifname" scope global
-    if [[ $VRF_MODE == real ]]; then ip -n "$firewall" link set "$ifname" nomaster; fi
-  done
-  if [[ $VRF_MODE == emulate ]]; then
-    for family in -4 -6; do
-      while ip -n "$firewall" "$family" rule del pref "$RULE_PREF" 2>/dev/null; do :; done
-    done
-  fi
-  for table in ${TABLES[$firewall]:-}; do
-    for family in -4 -6; do ip -n "$firewall" "$family" route flush table "$table"; done
-  done
-  TABLES[$firewall]=""
-
-  while read -r kind segment ifname vrf addresses; do
-    [[ $kind == link ]] || continue
-    [[ " ${CABLED[$firewall]} " == *" $ifname "* ]] || die "$firewall: $ifname was not cabled in the first phase"
-    if [[ $VRF_MODE == real ]]; then
-      ip -n "$firewall" link show "vrf-$vrf" >/dev/null 2>&1 || ip -n "$firewall" link add "vrf-$vrf" type vrf table "$vrf"
-      ip -n "$firewall" link set "vrf-$vrf" up
-      ip -n "$firewall" link set "$ifname" master "vrf-$vrf"
-    else
-      for family in -4 -6; do ip -n "$firewall" "$family" rule add pref "$RULE_PREF" iif "$ifname" lookup "$vrf"; done
-    fi
-    for address in $addresses; do
-      # no automatic connected route: the netconf says which table each prefix goes in
-      # shellcheck disable=SC2046 # no option or one word
-      ip -n "$firewall" addr add "$address" dev "$ifname" noprefixroute $(addr_options "$address")
-    done
-    TABLES[$firewall]+=" $vrf"
-  done < <(netconf_lines "$netconf")
-
-  while read -r kind table rest; do
-    [[ $kind == route ]] || continue
-    # shellcheck disable=SC2086 # the rest of the line is ip route's arguments
-    ip -n "$firewall" route replace $rest table "$table" proto static
-    [[ " ${TABLES[$firewall]} " == *" $table "* ]] || TABLES[$firewall]+=" $table"
-  done < <(netconf_lines "$netconf")
-
-  for table in ${TABLES[$firewall]}; do
-    for family in -4 -6; do
-      ip -n "$firewall" "$family" route replace unreachable default metric "$LAST_METRIC" table "$table"
-    done
-  done
-  printf '%s\n' "$ruleset" >"$WORK/$firewall.nft"
-  ip netns exec "$firewall" nft -f "$WORK/$firewall.nft"
+vtysh_on() {
+  local node=$1
+  shift
+  vtysh --vty_socket "$(frr_dir "$node")" "$@"
 }
 
-configure_service() {
-  local netconf=$1 kind table rest family
-  for family in -4 -6; do ip -n svc "$family" route flush proto static; done
-  while read -r kind table rest; do
-    [[ $kind == route ]] || continue
-    # shellcheck disable=SC2086 # the rest of the line is ip route's arguments
-    ip -n svc route replace $rest table "$table" proto static
-  done < <(netconf_lines "$netconf")
+# Starts zebra, bgpd and staticd in a node's namespace (and a UTS namespace of their own), empty.
+start_frr() {
+  local node=$1 dir daemon
+  dir=$(frr_dir "$node")
+  mkdir -p "$dir"
+  chown frr:frr "$dir"
+  for daemon in "${FRR_DAEMONS[@]}"; do
+    ip netns exec "$node" unshare --uts bash -c "hostname $node; exec /usr/lib/frr/$daemon -d -u frr -g frr -P 0 \
+      --vty_socket $dir -z $dir/zserv.api -i $dir/$daemon.pid -f /dev/null --log file:$dir/$daemon.log"
+  done
 }
 
-# Every host answers each connection with the peer address it sees, then closes.
-printf '#!/bin/sh\necho "$SOCAT_PEERADDR"\n' >"$WORK/report-peer"
-chmod +x "$WORK/report-peer"
-for host in a b service; do
-  ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP4-LISTEN:$PORT,fork,reuseaddr" "EXEC:$WORK/report-peer" &
-  LISTENERS+=($!)
-  ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP6-LISTEN:$PORT,fork,reuseaddr,ipv6only=1" "EXEC:$WORK/report-peer" &
-  LISTENERS+=($!)
-done
+wait_frr() {
+  local node=$1
+  for _ in $(seq 100); do
+    vtysh_on "$node" -c 'show version' >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  die "FRR did not start on $node: $(tail -5 "$(frr_dir "$node")"/*.log)"
+}
+
 listening() {
   (($(ip netns exec "${HOST_NS[$1]}" ss -Hltn "sport = :$PORT" | wc -l) == 2))
 }
-for host in a b service; do
-  for _ in $(seq 50); do
-    listening "$host" && break
-    sleep 0.05
-  done
-  listening "$host" || die "the listeners on $host did not start"
-done
 
-# ---------------------------------------------------------------- phases
+setup() {
+  local links=$1 node kind firewall segment ifname vrf addresses address host gateway gateway6 last
+  [[ -f $links ]] || die "setup: no such file: $links"
+  for node in ma mb svc inet fw1 fw2 shared outside leaf exit; do
+    ip netns add "$node"
+    ip -n "$node" link set lo up
+    # no duplicate address detection on the interfaces to come (their link-local addresses): usable at once
+    ip netns exec "$node" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+  done
+  # FRR starts while the rest is built (zebra follows interfaces and VRF devices as they come)
+  local starting=()
+  for node in fw1 fw2 leaf exit; do
+    start_frr "$node" &
+    starting+=($!)
+  done
+  for node in fw1 fw2 leaf exit; do
+    # rp_filter would check sources in the main table, which a firewall's VRF routes are not in
+    ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+      net.ipv4.conf.default.rp_filter=0 net.ipv6.conf.all.forwarding=1
+  done
+  # the segments: no multicast snooping (neighbour discovery never depends on what MLD a bridge saw), and
+  # router advertisements from the segment's router only
+  for node in shared outside; do
+    ip -n "$node" link add br0 type bridge stp_state 0 mcast_snooping 0
+    ip -n "$node" link set br0 up
+  done
+  ra_only_from shared leaf
+  ra_only_from outside exit
+
+  declare -A gateways=() gateways6=()
+  local shared_lls=() external_lls=() segment_ns
+  while read -r kind firewall segment ifname vrf addresses; do
+    [[ $kind == link ]] || continue
+    [[ $firewall == fw1 || $firewall == fw2 ]] || die "setup: unknown firewall $firewall"
+    ip -n "$firewall" link show "vrf-$vrf" >/dev/null 2>&1 || {
+      ip -n "$firewall" link add "vrf-$vrf" type vrf table "$vrf"
+      ip -n "$firewall" link set "vrf-$vrf" up
+      for family in -4 -6; do
+        ip -n "$firewall" "$family" route replace unreachable default metric "$LAST_METRIC" table "$vrf"
+      done
+    }
+    case $segment in
+      tenant)
+        [[ $firewall == fw1 ]] && node=ma || node=mb
+        ip link add name "$ifname" netns "$firewall" type veth peer name eth0 netns "$node" ;;
+      shared | external)
+        [[ $segment == shared ]] && segment_ns=shared || segment_ns=outside
+        ip link add name "$ifname" netns "$firewall" type veth peer name "$firewall" netns "$segment_ns"
+        ip -n "$segment_ns" link set "$firewall" master br0 up ;;
+      *) die "setup: unknown segment $segment" ;;
+    esac
+    # (joining a VRF drops an interface's IPv6 addresses: the addresses come after)
+    ip -n "$firewall" link set "$ifname" master "vrf-$vrf"
+    if [[ $segment != tenant ]]; then
+      # a fixed link-local address, so that the segment's router can name its neighbours
+      last=${addresses%%/*}
+      last=${last##*.}
+      ip -n "$firewall" link set "$ifname" addrgenmode none
+      ip -n "$firewall" addr add "fe80::$last/64" dev "$ifname" nodad
+      if [[ $segment == shared ]]; then shared_lls+=("fe80::$last"); else external_lls+=("fe80::$last"); fi
+    fi
+    ip -n "$firewall" link set "$ifname" up
+    ip netns exec "$firewall" sysctl -qw "net.ipv4.conf.$ifname.rp_filter=0"
+    for address in $addresses; do
+      if ipv6 "$address"; then
+        ip -n "$firewall" addr add "$address" dev "$ifname" nodad
+        [[ $segment != tenant ]] || gateways6[$firewall]=${address%/*}
+      else
+        ip -n "$firewall" addr add "$address" dev "$ifname"
+        [[ $segment != tenant ]] || gateways[$firewall]=${address%/*}
+      fi
+    done
+  done < <(config_lines "$links")
+
+  for host in a b; do
+    node=${HOST_NS[$host]}
+    [[ $host == a ]] && firewall=fw1 || firewall=fw2
+    [[ -n ${gateways[$firewall]:-} ]] || die "setup: $firewall has no tenant link with an IPv4 address"
+    ip -n "$node" addr add "${HOST_ADDR[$host]}" dev eth0
+    ip -n "$node" addr add "${HOST_ADDR6[$host]}" dev eth0 nodad
+    ip -n "$node" link set eth0 up
+    ip -n "$node" route add default via "${gateways[$firewall]}"
+    if [[ -n ${gateways6[$firewall]:-} ]]; then ip -n "$node" -6 route add default via "${gateways6[$firewall]}"; fi
+  done
+
+  # the routers and the service on their segments, the internet host behind the exit router
+  ip link add name eth0 netns leaf type veth peer name leaf netns shared
+  ip link add name eth0 netns svc type veth peer name svc netns shared
+  ip link add name eth0 netns exit type veth peer name exit netns outside
+  for node in leaf svc; do ip -n shared link set "$node" master br0 up; done
+  ip -n outside link set exit master br0 up
+  # the service takes no address from the leaf's router advertisements (FRR's carry the segment's prefix)
+  ip netns exec svc sysctl -qw net.ipv6.conf.eth0.autoconf=0 net.ipv6.conf.eth0.accept_ra=0
+  router_leg leaf 10.9.0.1/24 fd00:9::1/64
+  router_leg exit 203.0.113.1/24 2001:db8:e::1/64
+  ip -n svc addr add "${HOST_ADDR[service]}" dev eth0
+  ip -n svc addr add "${HOST_ADDR6[service]}" dev eth0 nodad
+  ip -n svc link set eth0 up
+  ip -n svc route add default via 10.9.0.1
+  ip -n svc -6 route add default via fd00:9::1
+  ip link add name eth1 netns exit type veth peer name eth0 netns inet
+  ip -n exit addr add 198.51.100.1/24 dev eth1
+  ip -n exit addr add 2001:db8:100::1/64 dev eth1 nodad
+  ip -n exit link set eth1 up
+  ip -n inet addr add "${HOST_ADDR[internet]}" dev eth0
+  ip -n inet addr add "${HOST_ADDR6[internet]}" dev eth0 nodad
+  ip -n inet link set eth0 up
+  ip -n inet route add default via 198.51.100.1
+  ip -n inet -6 route add default via 2001:db8:100::1
+
+  wait "${starting[@]}"
+  for node in fw1 fw2 leaf exit; do wait_frr "$node"; done
+  router_config leaf 65100 10.9.0.1 "${shared_lls[@]}" >"$WORK/leaf.conf"
+  vtysh_on leaf -f "$WORK/leaf.conf" >/dev/null
+  router_config exit 65200 198.51.100.1 "${external_lls[@]}" >"$WORK/exit.conf"
+  vtysh_on exit -f "$WORK/exit.conf" >/dev/null
+  for node in fw1 fw2; do
+    printf '#!/bin/sh\nexec ip netns exec %s /usr/lib/frr/frr-reload.py --bindir /usr/bin --confdir %s --rundir %s --vty_socket %s "$@"\n' \
+      "$node" "$(frr_dir "$node")" "$(frr_dir "$node")" "$(frr_dir "$node")" >"$WORK/frr-reload-$node"
+    chmod 755 "$WORK/frr-reload-$node"
+  done
+
+  # every host answers each connection with the peer address it sees, then closes
+  printf '#!/bin/sh\necho "$SOCAT_PEERADDR"\n' >"$WORK/report-peer"
+  chmod +x "$WORK/report-peer"
+  for host in a b service internet; do
+    setsid ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP4-LISTEN:$PORT,fork,reuseaddr" "EXEC:$WORK/report-peer" \
+      </dev/null >/dev/null 2>&1 &
+    setsid ip netns exec "${HOST_NS[$host]}" socat -T1 "TCP6-LISTEN:$PORT,fork,reuseaddr,ipv6only=1" \
+      "EXEC:$WORK/report-peer" </dev/null >/dev/null 2>&1 &
+  done
+  for host in a b service internet; do
+    for _ in $(seq 100); do
+      listening "$host" && break
+      sleep 0.05
+    done
+    listening "$host" || die "the listeners on $host did not start"
+  done
+}
+
+# A segment's bridge forwards router advertisements from its router's port only.
+ra_only_from() {
+  ip netns exec "$1" nft -f - <<EOF
+table bridge bench {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		iifname != "$2" icmpv6 type nd-router-advert drop
+	}
+}
+EOF
+}
+
+# A router's leg on its segment: fe80::1 and the addresses given.
+router_leg() {
+  local node=$1 address
+  shift
+  ip -n "$node" link set eth0 addrgenmode none
+  ip -n "$node" addr add fe80::1/64 dev eth0 nodad
+  for address in "$@"; do
+    if ipv6 "$address"; then
+      ip -n "$node" addr add "$address" dev eth0 nodad
+    else
+      ip -n "$node" addr add "$address" dev eth0
+    fi
+  done
+  ip -n "$node" link set eth0 up
+}
+
+# A router (the leaf, the exit router): router advertisements on its segment (the firewalls' unnumbered sessions
+# find it by them), a numbered session with each firewall's link-local address there, everything passed on. The
+# leaf announces a more specific prefix inside the shared network, which no firewall may take; the exit router
+# the internet host's prefixes (its connected ones).
+router_config() {
+  local name=$1 asn=$2 id=$3 ll redistribute=connected
+  shift 3
+  printf 'frr defaults datacenter\nhostname %s\nip forwarding\nipv6 forwarding\n' "$name"
+  if [[ $name == leaf ]]; then
+    redistribute=static
+    printf 'ip route 10.9.0.128/25 blackhole\nipv6 route fd00:9:0:0:8000::/65 blackhole\n'
+  fi
+  printf 'interface eth0\n ipv6 nd ra-interval 1\n no ipv6 nd suppress-ra\nexit\n'
+  printf 'router bgp %s\n bgp router-id %s\n no bgp ebgp-requires-policy\n' "$asn" "$id"
+  printf ' neighbor firewalls peer-group\n neighbor firewalls remote-as external\n'
+  printf ' neighbor firewalls capability extended-nexthop\n neighbor firewalls timers 3 9\n'
+  for ll in "$@"; do
+    printf ' neighbor %s peer-group firewalls\n neighbor %s interface eth0\n' "$ll" "$ll"
+  done
+  printf ' address-family ipv4 unicast\n  redistribute %s\n exit-address-family\n' "$redistribute"
+  printf ' address-family ipv6 unicast\n  redistribute %s\n  neighbor firewalls activate\n exit-address-family\nexit\n' \
+    "$redistribute"
+}
+
+# ---------------------------------------------------------------- probes
 
 probe() {
   local from=$1 to=$2 family=$3 out=$4 target
@@ -355,23 +492,12 @@ short_ipv6() {
   echo "$out"
 }
 
-for ((phase = 1; phase <= ${#PHASES[@]}; phase++)); do
-  name=${PHASES[phase - 1]}
-  for firewall in fw1 fw2; do
-    if [[ -v PHASE_ARG[$phase,$firewall.nft] ]]; then
-      configure_firewall "$firewall" "${PHASE_ARG[$phase,$firewall.nft]}" "${PHASE_ARG[$phase,$firewall.net]}"
-    fi
-  done
-  if [[ -v PHASE_ARG[$phase,service.net] ]]; then
-    configure_service "${PHASE_ARG[$phase,service.net]}"
-  fi
-  if command -v conntrack >/dev/null 2>&1; then
-    for firewall in fw1 fw2; do ip netns exec "$firewall" conntrack -F >/dev/null 2>&1 || true; done
-  fi
-
-  # all probes of a phase at once: a blocked one costs its timeout, not the sum of them
-  IFS=, read -r -a probes <<<"${PHASE_ARG[$phase,probes]:-}"
-  pids=()
+probes() {
+  local name=$1 list=$2 probes=() pids=() i path family from to seen firewall
+  # no phase inherits another's connections
+  for firewall in fw1 fw2; do ip netns exec "$firewall" conntrack -F >/dev/null 2>&1 || true; done
+  # all at once: a blocked probe costs its timeout, not the sum of them
+  IFS=, read -r -a probes <<<"$list"
   for ((i = 0; i < ${#probes[@]}; i++)); do
     path=${probes[i]%-v6}
     family=4
@@ -379,12 +505,12 @@ for ((phase = 1; phase <= ${#PHASES[@]}; phase++)); do
     from=${path%%-to-*}
     to=${path#*-to-}
     [[ -n ${HOST_NS[$from]:-} && -n ${HOST_NS[$to]:-} && $path == *-to-* ]] || die "unknown probe ${probes[i]}"
-    probe "$from" "$to" "$family" "$WORK/probe-$phase-$i" &
+    probe "$from" "$to" "$family" "$WORK/probe-$name-$i" &
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid"; done
   for ((i = 0; i < ${#probes[@]}; i++)); do
-    seen=$(tr -d '[:space:]' <"$WORK/probe-$phase-$i")
+    seen=$(tr -d '[:space:]' <"$WORK/probe-$name-$i")
     if [[ $seen =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
       echo "PROBE $name ${probes[i]} OK source=$seen"
     elif [[ $seen =~ ^\[?[0-9a-fA-F:]*:[0-9a-fA-F:]*\]?$ ]]; then
@@ -393,4 +519,25 @@ for ((phase = 1; phase <= ${#PHASES[@]}; phase++)); do
       echo "PROBE $name ${probes[i]} BLOCKED"
     fi
   done
-done
+}
+
+case $1 in
+  setup) (($# == 2)) || die "usage: setup LINKS"; setup "$2" ;;
+  vtysh) (($# >= 3)) || die "usage: vtysh NODE ARGS..."; node=$2; shift 2; vtysh_on "$node" "$@" ;;
+  probe) (($# == 3)) || die "usage: probe PHASE LIST"; probes "$2" "$3" ;;
+  routes)
+    (($# >= 3)) || die "usage: routes NODE TABLE..."
+    node=$2
+    shift 2
+    # one JSON object per route, with its table
+    for table in "$@"; do
+      for family in -4 -6; do
+        ip -n "$node" -j "$family" route show table "$table" | python3 -c '
+import json, sys
+for route in json.load(sys.stdin):
+    route["table"] = sys.argv[1]
+    print(json.dumps(route))' "$table"
+      done
+    done ;;
+  *) die "unknown subcommand: $1" ;;
+esac
