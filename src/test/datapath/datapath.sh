@@ -52,8 +52,7 @@
 #                           each of a, b, service, internet; prints per probe, in order:
 #                             PROBE <phase> <probe> OK source=<the client address the destination saw>
 #                             PROBE <phase> <probe> BLOCKED
-#   routes NODE TABLE...    the kernel's routes of tables on a node, both families, as ip -j prints them, one JSON
-#                           object per line with its table added
+#   routes NODE -4|-6       the kernel's routes of all tables on a node, of a family, as ip -j prints them
 set -eEuo pipefail
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
@@ -83,7 +82,7 @@ kernel_has_vrf() {
 missing_programs() {
   local missing=() tool
   [[ $(id -u) == 0 ]] || missing+=("root")
-  for tool in unshare ip nft socat timeout ss conntrack vtysh java; do
+  for tool in unshare ip nft socat timeout ss conntrack vtysh; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   for tool in zebra bgpd staticd frr-reload.py; do
@@ -526,18 +525,7 @@ case $1 in
   vtysh) (($# >= 3)) || die "usage: vtysh NODE ARGS..."; node=$2; shift 2; vtysh_on "$node" "$@" ;;
   probe) (($# == 3)) || die "usage: probe PHASE LIST"; probes "$2" "$3" ;;
   routes)
-    (($# >= 3)) || die "usage: routes NODE TABLE..."
-    node=$2
-    shift 2
-    # one JSON object per route, with its table
-    for table in "$@"; do
-      for family in -4 -6; do
-        ip -n "$node" -j "$family" route show table "$table" | python3 -c '
-import json, sys
-for route in json.load(sys.stdin):
-    route["table"] = sys.argv[1]
-    print(json.dumps(route))' "$table"
-      done
-    done ;;
+    (($# == 3)) && [[ $3 == -4 || $3 == -6 ]] || die "usage: routes NODE -4|-6"
+    ip -n "$2" -j "$3" route show table all ;;
   *) die "unknown subcommand: $1" ;;
 esac

@@ -69,6 +69,8 @@ class DatapathTest {
     private static final String DETACHED = "detached";
     private static final String REATTACHED = "reattached";
     private static final String BROKEN = "broken-revision";
+    /** The partition's fabric settings with tenant prefixes announced to external networks without no-export. */
+    private static final FirewallInput.Fabric EXPORT = new FirewallInput.Fabric(3, 9, false);
 
     /** Each phase's probes between the machines, the service and the internet, over IPv4 and over IPv6 ("-v6"). */
     private static final String[] ALL_PROBES = {
@@ -147,6 +149,10 @@ class DatapathTest {
         }
 
         FirewallInput input(boolean attached) {
+            return input(attached, FirewallInput.Fabric.DEFAULTS);
+        }
+
+        FirewallInput input(boolean attached, FirewallInput.Fabric fabric) {
             FirewallInput.Leg primary = leg(FirewallInput.Role.PRIMARY, "tenant-" + host, vrf, List.of(prefix, prefix6),
                     List.of(gateway, gateway6), false, List.of(), List.of());
             FirewallInput.Leg shared = leg(FirewallInput.Role.SHARED, "shared", VRF_SHARED, List.of("10.9.0.0/24", "fd00:9::/64"),
@@ -154,7 +160,7 @@ class DatapathTest {
             FirewallInput.Leg internet = leg(FirewallInput.Role.EXTERNAL, "internet", VRF_INTERNET,
                     List.of("203.0.113.0/24", "2001:db8:e::/64"), List.of(internetIp, internetIp6), masquerade,
                     List.of("0.0.0.0/0", "::/0"), List.of("203.0.113.1", "2001:db8:e::1"));
-            return new FirewallInput(firewall, 4_200_000_000L + vrf, FirewallInput.Fabric.DEFAULTS,
+            return new FirewallInput(firewall, 4_200_000_000L + vrf, fabric,
                     attached ? List.of(primary, shared, internet) : List.of(primary, internet));
         }
     }
@@ -190,7 +196,9 @@ class DatapathTest {
         phase(plan, ATTACHED, revision, fw1, fw2, ALL_PROBES);
         phase(plan, DETACHED, revision, FirewallRenderer.render(Nat.IPV4_MASQUERADE.input(false)),
                 FirewallRenderer.render(Nat.NONE.input(false)), ALL_PROBES);
-        phase(plan, REATTACHED, revision, fw1, fw2, ALL_PROBES);
+        // fw2 comes back with its partition's no-export switched off: its session to the exit router, up all along,
+        // must carry the change (route-maps changed in place by the reload)
+        phase(plan, REATTACHED, revision, fw1, FirewallRenderer.render(Nat.NONE.input(true, EXPORT)), ALL_PROBES);
         // a revision FRR cannot read: refused before anything is applied, the running one keeps forwarding
         phase(plan, BROKEN, revision, revision(mutate(fw1.frr(), "  import vrf route-map", "  import vrf route-mapp"), fw1.nftables()),
                 null, ALL_PROBES);
@@ -305,6 +313,15 @@ class DatapathTest {
         assertThat(noExport(ATTACHED, "exit")).as(frrContext(ATTACHED, "exit")).contains(nat.prefix6);
         assertThat(noExport(ATTACHED, "exit").contains(nat.prefix)).as(frrContext(ATTACHED, "exit")).isEqualTo(!nat.masquerade);
         assertThat(noExport(ATTACHED, "leaf")).as(frrContext(ATTACHED, "leaf")).isEmpty();
+    }
+
+    @Test
+    void aChangeOfThePartitionsExportSettingReachesTheExitRouter() {
+        // fw2's reattaching revision has no-export off; fw1's keeps it on
+        assertThat(noExport(REATTACHED, "exit")).as(frrContext(REATTACHED, "exit"))
+                .contains(Nat.IPV4_MASQUERADE.prefix6).doesNotContain(Nat.NONE.prefix, Nat.NONE.prefix6);
+        assertLearntFromAFirewall(REATTACHED, "exit", "ipv4", Nat.NONE.prefix, true);
+        assertLearntFromAFirewall(REATTACHED, "exit", "ipv6", Nat.NONE.prefix6, true);
     }
 
     @ParameterizedTest

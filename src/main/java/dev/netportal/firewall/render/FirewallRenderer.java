@@ -51,8 +51,9 @@ public final class FirewallRenderer {
         // lines would turn it off on every reload; IPv6 forwarding is off on a Linux host by default
         out.append("ip forwarding\n");
         out.append("ipv6 forwarding\n");
-        // route-map changes take effect at once, not up to 5 s after a reload
-        out.append("bgp route-map delay-timer 0\n");
+        // route-map changes reach the peers a second after a reload, not five; 0 would switch that off altogether
+        // ("no route updates happen when route-maps change"): a changed export policy would wait for a session reset
+        out.append("bgp route-map delay-timer 1\n");
         out.append("!\n");
         for (FirewallInput.Leg leg : legs) {
             out.append("vrf ").append(vrf(leg)).append("\n");

@@ -63,6 +63,8 @@ public final class DatapathBench {
             throw new IllegalStateException("DATAPATH_SCRIPT is not set: start the driver with datapath.sh --run");
         }
         ObjectNode report = NODES.objectNode();
+        // how long the machine had been up when the driver started (the guest's boot and this JVM's start)
+        report.put("uptimeAtStartSeconds", Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]));
         ArrayNode phases = report.putArray("phases");
         ObjectNode phase = null;
         for (String line : plan) {
@@ -199,9 +201,9 @@ public final class DatapathBench {
         Map<String, CompletableFuture<String>> tables = new LinkedHashMap<>();
         Map<String, CompletableFuture<String>> configs = new LinkedHashMap<>();
         for (String firewall : FIREWALLS) {
-            List<String> command = new ArrayList<>(List.of("bash", script, "routes", firewall));
-            vrfs.getOrDefault(firewall, List.of()).forEach(vrf -> command.add(vrf.substring("vrf-".length())));
-            tables.put(firewall, CompletableFuture.supplyAsync(() -> quietly(command)));
+            for (String family : List.of("-4", "-6")) {
+                tables.put(firewall + family, CompletableFuture.supplyAsync(() -> quietly(List.of("bash", script, "routes", firewall, family))));
+            }
             configs.put(firewall, CompletableFuture.supplyAsync(
                     () -> quietly(List.of("bash", script, "vtysh", firewall, "-c", "show running-config"))));
         }
@@ -209,8 +211,10 @@ public final class DatapathBench {
         ObjectNode running = phase.putObject("configs");
         for (String firewall : FIREWALLS) {
             ObjectNode byTable = kernel.putObject(firewall);
-            for (JsonNode route : readAll(tables.get(firewall).get())) {
-                String table = route.path("table").asString();
+            List<JsonNode> routes = new ArrayList<>(readAll(tables.get(firewall + "-4").get()));
+            routes.addAll(readAll(tables.get(firewall + "-6").get()));
+            for (JsonNode route : routes) {
+                String table = route.path("table").asString("main");
                 (byTable.has(table) ? (ArrayNode) byTable.get(table) : byTable.putArray(table)).add(route);
             }
             running.put(firewall, configs.get(firewall).get());

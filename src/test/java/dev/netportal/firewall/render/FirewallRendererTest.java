@@ -171,7 +171,7 @@ class FirewallRendererTest {
 
             // without the default instance a reload tries to delete the one bgpd made for "import vrf", and fails
             assertThat(frr).contains("\nrouter bgp 4200000017\n bgp router-id ").contains("\nip forwarding\nipv6 forwarding\n")
-                    .contains("\nbgp route-map delay-timer 0\n");
+                    .contains("\nbgp route-map delay-timer 1\n");
             assertThat(frr.lines().filter(line -> line.startsWith("router bgp ")))
                     .as("one AS number, the firewall's, in every instance").allMatch(line -> line.startsWith("router bgp 4200000017"));
             assertThat(frr.indexOf("\nrouter bgp 4200000017\n")).as("the default instance before the VRFs' ones")
