@@ -121,9 +121,9 @@ fi
 inside() {
   local work=$1
   shift
-  mount -t tmpfs netportal-datapath /run
-  mkdir -p /run/netns /run/work
-  ip link set lo up
+  mount -t tmpfs netportal-datapath /run || die "cannot mount a private /run"
+  mkdir -p /run/netns /run/work || die "cannot make /run/netns"
+  ip link set lo up || die "cannot set lo up"
   export DATAPATH_SCRIPT=$SELF DATAPATH_WORK=$work
   "$@"
 }
@@ -131,6 +131,7 @@ inside() {
 if [[ ${1:-} == --run ]]; then
   (($# >= 4)) && [[ $3 == -- ]] || die "usage: --run WORK -- COMMAND..."
   work=$(readlink -f "$2")
+  [[ $work != *[[:space:]]* ]] || die "the work directory's path must not contain spaces (it goes on a kernel command line): $work"
   shift 3
   case $(where) in
     kernel)
@@ -202,9 +203,10 @@ fi
 
 # ---------------------------------------------------------------- subcommands (from the driver, inside)
 
-[[ -n ${DATAPATH_WORK:-} && -d /run/work ]] || die "$1: run the bench with --run"
+SUBCOMMAND=${1:-}
+[[ -n ${DATAPATH_WORK:-} && -d /run/work ]] || die "${SUBCOMMAND:-no subcommand}: run the bench with --run"
 WORK=/run/work
-trap 'echo "datapath: $1 failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+trap 'echo "datapath: $SUBCOMMAND failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 # The lines of a text, without comments.
 config_lines() {
@@ -238,10 +240,16 @@ start_frr() {
   done
 }
 
+# Waits until every daemon of a node answers (vtysh alone would be content with any of them).
 wait_frr() {
-  local node=$1
-  for _ in $(seq 100); do
-    vtysh_on "$node" -c 'show version' >/dev/null 2>&1 && return 0
+  local node=$1 dir daemon ready
+  dir=$(frr_dir "$node")
+  for _ in $(seq 150); do
+    ready=1
+    for daemon in "${FRR_DAEMONS[@]}"; do [[ -S $dir/$daemon.vty ]] || ready=0; done
+    if ((ready)) && vtysh_on "$node" -c 'show version' >/dev/null 2>&1; then
+      return 0
+    fi
     sleep 0.2
   done
   die "FRR did not start on $node: $(tail -5 "$(frr_dir "$node")"/*.log)"
@@ -252,7 +260,7 @@ listening() {
 }
 
 setup() {
-  local links=$1 node kind firewall segment ifname vrf addresses address host gateway gateway6 last
+  local links=$1 node kind firewall segment ifname vrf addresses address host last pid
   [[ -f $links ]] || die "setup: no such file: $links"
   for node in ma mb svc inet fw1 fw2 shared outside leaf exit; do
     ip netns add "$node"
@@ -361,7 +369,7 @@ setup() {
   ip -n inet route add default via 198.51.100.1
   ip -n inet -6 route add default via 2001:db8:100::1
 
-  wait "${starting[@]}"
+  for pid in "${starting[@]}"; do wait "$pid" || die "FRR did not start"; done
   for node in fw1 fw2 leaf exit; do wait_frr "$node"; done
   router_config leaf 65100 10.9.0.1 "${shared_lls[@]}" >"$WORK/leaf.conf"
   vtysh_on leaf -f "$WORK/leaf.conf" >/dev/null
@@ -452,8 +460,10 @@ probe() {
   else
     target="TCP:${HOST_ADDR[$to]%/*}:$PORT"
   fi
-  ip netns exec "${HOST_NS[$from]}" timeout 3 \
-    socat -T1 -u "$target,connect-timeout=1" STDOUT >"$out" 2>/dev/null || true
+  # 2 s to connect: a server forking its answer under emulation with many probes at once can be slow, and one
+  # lost SYN must not read as blocked
+  ip netns exec "${HOST_NS[$from]}" timeout 5 \
+    socat -T2 -u "$target,connect-timeout=2" STDOUT >"$out" 2>/dev/null || true
 }
 
 # An IPv6 address as socat reports it ([fd00:000a:0000:...:0010]) in its short form (fd00:a::10, RFC 5952).
@@ -520,12 +530,12 @@ probes() {
   done
 }
 
-case $1 in
+case $SUBCOMMAND in
   setup) (($# == 2)) || die "usage: setup LINKS"; setup "$2" ;;
   vtysh) (($# >= 3)) || die "usage: vtysh NODE ARGS..."; node=$2; shift 2; vtysh_on "$node" "$@" ;;
   probe) (($# == 3)) || die "usage: probe PHASE LIST"; probes "$2" "$3" ;;
   routes)
     (($# == 3)) && [[ $3 == -4 || $3 == -6 ]] || die "usage: routes NODE -4|-6"
     ip -n "$2" -j "$3" route show table all ;;
-  *) die "unknown subcommand: $1" ;;
+  *) die "unknown subcommand: $SUBCOMMAND" ;;
 esac

@@ -35,6 +35,7 @@ public final class FirewallAgent {
     private final String frrReload;
     private final List<String> nft;
     private final List<String> frrRunning;
+    private final long toolTimeoutSeconds;
     private volatile int appliedRevision;   // written under this; read without it (the status on the stream never waits for a check)
     private volatile String appliedHash;    // written under this
 
@@ -53,6 +54,16 @@ public final class FirewallAgent {
      */
     FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload, List<String> nft,
             List<String> frrRunning) {
+        this(firewall, directory, mode, remembers, frrReload, nft, frrRunning, Tools.TIMEOUT_SECONDS);
+    }
+
+    /**
+     * @param toolTimeoutSeconds how long each tool may take (the datapath bench's emulated machine needs longer
+     *                           than a firewall)
+     */
+    FirewallAgent(UUID firewall, Path directory, Mode mode, boolean remembers, String frrReload, List<String> nft,
+            List<String> frrRunning, long toolTimeoutSeconds) {
+        this.toolTimeoutSeconds = toolTimeoutSeconds;
         this.nft = List.copyOf(nft);
         this.frrRunning = List.copyOf(frrRunning);
         this.firewall = firewall;
@@ -96,15 +107,17 @@ public final class FirewallAgent {
         }
         List<String> notes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        check(Tools.run("vtysh", List.of("vtysh", "-C", "-f", written.frr().toString())), "vtysh -C", "vtysh", notes, problems);
+        check(Tools.run("vtysh", List.of("vtysh", "-C", "-f", written.frr().toString()), toolTimeoutSeconds), "vtysh -C", "vtysh",
+                notes, problems);
         // a user and network namespace of its own: the check needs CAP_NET_ADMIN but must not touch this host
-        check(Tools.run("nft", List.of("unshare", "-rn", "nft", "-c", "-f", written.nftables().toString())), "nft -c", "nft",
+        check(Tools.run("nft", List.of("unshare", "-rn", "nft", "-c", "-f", written.nftables().toString()), toolTimeoutSeconds),
+                "nft -c", "nft",
                 notes, problems);
         if (!problems.isEmpty()) {
             return new Agent.Rejected(delivery.revision(), String.join("; ", problems));
         }
         if (mode == Mode.APPLY) {
-            Tools.Result applied = Tools.run("nft", withFile(nft, written.nftables()));
+            Tools.Result applied = Tools.run("nft", withFile(nft, written.nftables()), toolTimeoutSeconds);
             if (!applied.ok()) {
                 return new Agent.Rejected(delivery.revision(), "nft -f: " + applied.complaint());
             }
@@ -176,11 +189,11 @@ public final class FirewallAgent {
      * does not run on this host (then a note says so: nothing to apply the routing to).
      */
     private String reloadFrr(Path frr, List<String> notes) throws InterruptedException {
-        if (!Tools.run("vtysh", frrRunning).ok()) {
+        if (!Tools.run("vtysh", frrRunning, toolTimeoutSeconds).ok()) {
             notes.add("FRR does not run on this host: the routing configuration was checked and kept, not applied");
             return null;
         }
-        Tools.Result reload = Tools.run("frr-reload.py", List.of(frrReload, "--reload", frr.toString()));
+        Tools.Result reload = Tools.run("frr-reload.py", List.of(frrReload, "--reload", frr.toString()), toolTimeoutSeconds);
         return reload.ok() ? null : reload.complaint();
     }
 
@@ -190,7 +203,7 @@ public final class FirewallAgent {
         if (appliedRevision == 0 || !Files.exists(previous)) {
             return "no earlier revision to restore the nftables rules from; the new rules stay until the next revision";
         }
-        Tools.Result restored = Tools.run("nft", withFile(nft, previous));
+        Tools.Result restored = Tools.run("nft", withFile(nft, previous), toolTimeoutSeconds);
         return restored.ok() ? "the nftables rules of revision " + appliedRevision + " were restored"
                 : "restoring the nftables rules of revision " + appliedRevision + " failed too: " + restored.complaint();
     }

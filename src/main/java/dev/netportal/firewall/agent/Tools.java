@@ -110,6 +110,11 @@ final class Tools {
 
     /** Runs the command; {@code tool} is the program that matters (the command may start it through another). */
     static Result run(String tool, List<String> command) throws InterruptedException {
+        return run(tool, command, TIMEOUT_SECONDS);
+    }
+
+    /** Runs the command, giving up after the timeout. */
+    static Result run(String tool, List<String> command, long timeoutSeconds) throws InterruptedException {
         Path output;
         try {
             // the output goes to a file, so waiting (with a timeout) never depends on the tool closing a pipe
@@ -126,8 +131,8 @@ final class Tools {
             } catch (IOException notInstalled) {
                 return new Result(true, -1, notInstalled.getMessage());
             }
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                return new Result(false, -1, String.join(" ", command) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                return new Result(false, -1, String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
             }
             String text = Files.readString(output, StandardCharsets.UTF_8).strip();
             // `unshare -rn nft ...` starts, then fails to find nft: that is a missing tool too

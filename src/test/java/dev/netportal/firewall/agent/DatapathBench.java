@@ -41,7 +41,10 @@ public final class DatapathBench {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> FIREWALLS = List.of("fw1", "fw2");
     private static final long SETTLE_LIMIT_MILLIS = 40_000;
-    private static final long QUIET_MILLIS = 1_000;
+    /** frr-reload.py in the emulated machine takes 10 to 30 s, more on a busy host: the agent's 30 s is too short. */
+    private static final long TOOL_TIMEOUT_SECONDS = 180;
+    /** Longer than bgpd's route-map delay (1 s, as rendered) and its update coalescing after a session comes up. */
+    private static final long QUIET_MILLIS = 2_500;
 
     private final String script = System.getenv("DATAPATH_SCRIPT");
     private final Map<String, FirewallAgent> agents = new LinkedHashMap<>();
@@ -81,7 +84,7 @@ public final class DatapathBench {
                         agents.put(firewall, new FirewallAgent(UUID.nameUUIDFromBytes(firewall.getBytes(StandardCharsets.UTF_8)),
                                 Path.of("/run/work/agent-" + firewall), FirewallAgent.Mode.APPLY, false,
                                 "/run/work/frr-reload-" + firewall, List.of("ip", "netns", "exec", firewall, "nft"),
-                                List.of("bash", script, "vtysh", firewall, "-c", "show version")));
+                                List.of("bash", script, "vtysh", firewall, "-c", "show version"), TOOL_TIMEOUT_SECONDS));
                     }
                 }
                 case "phase" -> {
@@ -211,8 +214,12 @@ public final class DatapathBench {
         ObjectNode running = phase.putObject("configs");
         for (String firewall : FIREWALLS) {
             ObjectNode byTable = kernel.putObject(firewall);
-            List<JsonNode> routes = new ArrayList<>(readAll(tables.get(firewall + "-4").get()));
-            routes.addAll(readAll(tables.get(firewall + "-6").get()));
+            List<JsonNode> routes = new ArrayList<>();
+            for (String family : List.of("-4", "-6")) {
+                for (JsonNode route : readAll(tables.get(firewall + family).get())) {
+                    routes.add(((ObjectNode) route).put("family", family.equals("-4") ? "ipv4" : "ipv6"));
+                }
+            }
             for (JsonNode route : routes) {
                 String table = route.path("table").asString("main");
                 (byTable.has(table) ? (ArrayNode) byTable.get(table) : byTable.putArray(table)).add(route);
